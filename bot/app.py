@@ -1,0 +1,170 @@
+"""Wiring: storage, Slack client, services, scheduler and the Bolt app, started and stopped as one."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.config import Settings
+from bot.domain.schedule import Clock, SystemClock
+from bot.scheduler.jobs import PollScheduler
+from bot.services.context import Context
+from bot.services.people import PeopleDirectory
+from bot.services.refresher import PollMessageRefresher
+from bot.services.registry import Services
+from bot.slack import listeners
+from bot.slack.gateway import BotIdentity, SlackCallFailed, SlackGateway
+from bot.storage.database import Database
+from bot.storage.migrations import migrate
+from bot.storage.repository import Repository
+
+logger = logging.getLogger(__name__)
+
+SLACK_TIMEOUT_SECONDS = 10
+SHUTDOWN_GRACE_SECONDS = 10
+
+
+class StartupError(Exception):
+    """The bot cannot start; str() is the one line to show."""
+
+
+@dataclass
+class Wishbot:
+    """A running bot: everything start() built, for serving and for stop()."""
+
+    settings: Settings
+    db: Database
+    identity: BotIdentity
+    services: Services
+    scheduler: PollScheduler
+    app: AsyncApp
+
+    @property
+    def repo(self) -> Repository:
+        return self.services.ctx.repo
+
+
+def build_client(settings: Settings) -> AsyncWebClient:
+    return AsyncWebClient(
+        token=settings.bot_token.reveal(),
+        base_url=settings.api_url,
+        timeout=SLACK_TIMEOUT_SECONDS,
+    )
+
+
+async def start(settings: Settings, *, clock: Clock | None = None) -> Wishbot:
+    """Open and migrate the database, check the token, start the scheduler; ready to serve."""
+    db = await Database.open(settings.db_path)
+    try:
+        await migrate(db)
+        client = build_client(settings)
+        gateway = SlackGateway(client)
+        try:
+            identity = await gateway.auth_test()
+        except SlackCallFailed as error:
+            raise StartupError(
+                f"Slack refused SLACK_BOT_TOKEN ({error.error}): check the token in .env"
+            ) from None
+        repo = Repository(db)
+        clock = clock or SystemClock()
+        people = PeopleDirectory(repo, gateway, clock, settings.language)
+        ctx = Context(
+            repo=repo,
+            gateway=gateway,
+            people=people,
+            clock=clock,
+            bot_user_id=identity.user_id,
+            default_language=settings.language,
+            quiet_hours=settings.quiet_hours,
+        )
+        services = Services.build(ctx)
+        ctx.refresher = PollMessageRefresher(services.polls.refresh_message)
+        scheduler = PollScheduler(ctx, services.polls, services.closing, services.reminders)
+        ctx.scheduling = scheduler
+        app = AsyncApp(
+            client=client,
+            signing_secret=settings.signing_secret.reveal() or None,
+            request_verification_enabled=not settings.socket_mode,
+        )
+        listeners.register(app, services, settings.command)
+        _register_error_handler(app)
+        await scheduler.start()
+        ctx.spawn(_warm_directory(people), "people-directory")
+    except BaseException:
+        await db.close()
+        raise
+    return Wishbot(settings, db, identity, services, scheduler, app)
+
+
+async def _warm_directory(people: PeopleDirectory) -> None:
+    try:
+        await people.refresh()
+    except SlackCallFailed as error:
+        logger.warning("could not load the people directory: %s", error.error)
+
+
+def _register_error_handler(app: AsyncApp) -> None:
+    async def handle_unexpected_error(error: Exception, body: dict[str, Any]) -> None:
+        logger.error(
+            "unhandled error in a %s request", body.get("type") or "command", exc_info=error
+        )
+
+    app.error(handle_unexpected_error)
+
+
+async def stop(bot: Wishbot) -> None:
+    """Finish what is in flight, stop the scheduler, close the database."""
+    bot.scheduler.shutdown()
+    try:
+        await asyncio.wait_for(bot.services.ctx.drain(), SHUTDOWN_GRACE_SECONDS)
+    except TimeoutError:
+        logger.warning("background work did not finish within %d s", SHUTDOWN_GRACE_SECONDS)
+    await bot.db.close()
+    logger.info("stopped")
+
+
+def http_application(bot: Wishbot) -> web.Application:
+    """POST /slack/events for everything Slack sends, GET /healthz for probes."""
+
+    async def slack_events(request: web.Request) -> web.StreamResponse:
+        bolt_response = await bot.app.async_dispatch(await to_bolt_request(request))
+        return await to_aiohttp_response(bolt_response)
+
+    async def healthz(_request: web.Request) -> web.StreamResponse:
+        try:
+            state = await bot.repo.health()
+        except Exception as error:
+            logger.warning("health check failed: %s", error)
+            return web.json_response({"status": "unavailable"}, status=503)
+        return web.json_response({"status": "ok", **state})
+
+    application = web.Application()
+    application.router.add_post("/slack/events", slack_events)
+    application.router.add_get("/healthz", healthz)
+    return application
+
+
+async def serve(bot: Wishbot, stop_event: asyncio.Event) -> None:
+    """Serve until stop_event is set: HTTP on PORT, or Socket Mode when an app token is set."""
+    if bot.settings.app_token is not None:
+        handler = AsyncSocketModeHandler(bot.app, bot.settings.app_token.reveal())
+        await handler.connect_async()
+        logger.info("connected in Socket Mode as %s", bot.identity.user_name)
+        await stop_event.wait()
+        await handler.close_async()
+        return
+    runner = web.AppRunner(http_application(bot), shutdown_timeout=SHUTDOWN_GRACE_SECONDS)
+    await runner.setup()
+    site = web.TCPSite(runner, "0.0.0.0", bot.settings.port)
+    await site.start()
+    logger.info("listening on port %d as %s", bot.settings.port, bot.identity.user_name)
+    await stop_event.wait()
+    await runner.cleanup()

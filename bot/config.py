@@ -1,0 +1,192 @@
+"""Settings read once from the environment and an optional .env file; the only reader of either."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from dotenv import dotenv_values
+
+from bot.domain.schedule import WorkingHours, parse_working_hours
+
+DEFAULT_API_URL = "https://slack.com/api/"
+SETUP_HINT = "copy .env.example to .env and fill it in (create the app from deploy/slack-app-manifest.yml)"
+LANGUAGES = ("en", "fi")
+LOG_FORMATS = ("text", "json")
+
+
+class ConfigError(Exception):
+    """A setting is missing or malformed; str() is the one line shown to the operator."""
+
+    def __init__(self, variable: str, problem: str) -> None:
+        super().__init__(f"{variable} {problem}")
+        self.variable = variable
+
+
+class Secret:
+    """A token or signing secret: usable by the code, hidden from repr, str and logs."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('**********')"
+
+    __str__ = __repr__
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(self._value)
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything the bot is configured with."""
+
+    bot_token: Secret
+    signing_secret: Secret
+    app_token: Secret | None
+    api_url: str
+    db_path: Path
+    port: int
+    command: str
+    language: str
+    log_level: str
+    log_format: str
+    quiet_hours: WorkingHours | None
+    retention_days: int | None
+
+    @property
+    def socket_mode(self) -> bool:
+        return self.app_token is not None
+
+
+def read_environment(environ: Mapping[str, str] | None = None, env_file: Path | None = None) -> dict[str, str]:
+    """The process environment over the .env file: a variable that is set always wins."""
+    env_path = env_file if env_file is not None else Path(".env")
+    merged: dict[str, str] = {}
+    if env_path.is_file():
+        merged.update({k: v for k, v in dotenv_values(env_path).items() if v is not None})
+    merged.update(os.environ if environ is None else environ)
+    return merged
+
+
+def load_settings(environ: Mapping[str, str], *, require_slack: bool = True) -> Settings:
+    """Validate every variable; the first problem raises ConfigError naming it."""
+    return Settings(
+        bot_token=_token(environ, "SLACK_BOT_TOKEN", "xoxb-", require_slack),
+        signing_secret=_signing_secret(environ, require_slack),
+        app_token=_optional_token(environ, "SLACK_APP_TOKEN", "xapp-"),
+        api_url=_api_url(environ),
+        db_path=_db_path(environ),
+        port=_port(environ),
+        command=_command(environ),
+        language=_choice(environ, "WISHBOT_LANGUAGE", LANGUAGES, "en"),
+        log_level=_log_level(environ),
+        log_format=_choice(environ, "LOG_FORMAT", LOG_FORMATS, "text"),
+        quiet_hours=_quiet_hours(environ),
+        retention_days=_retention_days(environ),
+    )
+
+
+def _value(environ: Mapping[str, str], name: str) -> str:
+    return environ.get(name, "").strip()
+
+
+def _token(environ: Mapping[str, str], name: str, prefix: str, required: bool) -> Secret:
+    value = _value(environ, name)
+    if not value:
+        if not required:
+            return Secret("")
+        raise ConfigError(name, f"is not set: {SETUP_HINT}")
+    if not value.startswith(prefix):
+        raise ConfigError(name, f"must start with {prefix!r}: use the token from the app's settings")
+    return Secret(value)
+
+
+def _optional_token(environ: Mapping[str, str], name: str, prefix: str) -> Secret | None:
+    if not _value(environ, name):
+        return None
+    return _token(environ, name, prefix, True)
+
+
+def _signing_secret(environ: Mapping[str, str], required: bool) -> Secret:
+    value = _value(environ, "SLACK_SIGNING_SECRET")
+    if not value:
+        if required and not _value(environ, "SLACK_APP_TOKEN"):
+            raise ConfigError("SLACK_SIGNING_SECRET", f"is not set: {SETUP_HINT}")
+        return Secret("")
+    if len(value) < 16 or any(c.isspace() for c in value):
+        raise ConfigError(
+            "SLACK_SIGNING_SECRET", "looks malformed: copy it from Basic Information > App Credentials"
+        )
+    return Secret(value)
+
+
+def _api_url(environ: Mapping[str, str]) -> str:
+    value = _value(environ, "SLACK_API_URL") or DEFAULT_API_URL
+    if not value.startswith(("https://", "http://")):
+        raise ConfigError("SLACK_API_URL", "must be an http(s) URL such as https://slack.com/api/")
+    return value if value.endswith("/") else value + "/"
+
+
+def _db_path(environ: Mapping[str, str]) -> Path:
+    return Path(_value(environ, "WISHBOT_DB") or "data/wishbot.sqlite3")
+
+
+def _port(environ: Mapping[str, str]) -> int:
+    raw = _value(environ, "PORT") or "3000"
+    if not raw.isdigit() or not 0 <= int(raw) <= 65535:
+        raise ConfigError("PORT", f"must be a port number from 0 to 65535, not {raw!r}")
+    return int(raw)
+
+
+def _command(environ: Mapping[str, str]) -> str:
+    value = _value(environ, "WISHBOT_COMMAND") or "/wishes"
+    if not value.startswith("/") or len(value) < 2 or len(value) > 32 or " " in value:
+        raise ConfigError("WISHBOT_COMMAND", "must be a slash command such as /wishes")
+    return value
+
+
+def _choice(environ: Mapping[str, str], name: str, allowed: tuple[str, ...], default: str) -> str:
+    value = (_value(environ, name) or default).lower()
+    if value not in allowed:
+        raise ConfigError(name, f"must be one of {', '.join(allowed)}, not {value!r}")
+    return value
+
+
+def _log_level(environ: Mapping[str, str]) -> str:
+    value = (_value(environ, "LOG_LEVEL") or "INFO").upper()
+    if value not in logging.getLevelNamesMapping():
+        raise ConfigError("LOG_LEVEL", f"must be DEBUG, INFO, WARNING or ERROR, not {value!r}")
+    return value
+
+
+def _quiet_hours(environ: Mapping[str, str]) -> WorkingHours | None:
+    raw = _value(environ, "WISHBOT_QUIET_HOURS") or "Mon-Fri 08:00-18:00"
+    try:
+        return parse_working_hours(raw)
+    except ValueError as error:
+        raise ConfigError(
+            "WISHBOT_QUIET_HOURS",
+            f"is malformed ({error}): write working hours like 'Mon-Fri 08:00-18:00', or 'off'",
+        ) from None
+
+
+def _retention_days(environ: Mapping[str, str]) -> int | None:
+    raw = _value(environ, "WISHBOT_RETENTION_DAYS")
+    if not raw or raw.lower() == "off":
+        return None
+    if not raw.isdigit() or int(raw) < 1:
+        raise ConfigError("WISHBOT_RETENTION_DAYS", f"must be a positive number of days or 'off', not {raw!r}")
+    return int(raw)

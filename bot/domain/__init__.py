@@ -1,0 +1,1 @@
+"""The pure core of Wishbot: poll model, parsing, tally and scheduling rules (no Slack, no SQL)."""

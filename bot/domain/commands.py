@@ -1,0 +1,158 @@
+"""Reading the text of the `/wishes` slash command into a command value."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal, get_args
+
+from bot.domain.errors import InvalidPollInput
+from bot.domain.model import CloseSpec, PollDraft
+from bot.domain.quickpoll import format_quick_poll, parse_close_spec, parse_quick_poll
+from bot.domain.tokenizer import QUOTE_CHARS, TokenKind, tokenize
+
+__all__ = [
+    "Command",
+    "ExtendCommand",
+    "HelpCommand",
+    "ListCommand",
+    "NewPollCommand",
+    "PollCommand",
+    "PollVerb",
+    "format_quick_poll",
+    "parse_command",
+    "parse_poll_id",
+    "parse_quick_poll",
+]
+
+PollVerb = Literal["close", "results", "export", "delete", "remind"]
+
+
+@dataclass(frozen=True, slots=True)
+class HelpCommand:
+    """Show the help; unknown is the first word when it was not a known subcommand."""
+
+    unknown: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NewPollCommand:
+    """Create a poll: from quick syntax, or (draft None) by opening the form."""
+
+    draft: PollDraft | None
+
+
+@dataclass(frozen=True, slots=True)
+class ListCommand:
+    """List the organiser's polls."""
+
+
+@dataclass(frozen=True, slots=True)
+class PollCommand:
+    """Act on one existing poll."""
+
+    verb: PollVerb
+    poll_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class ExtendCommand:
+    """Move a poll's close; the caller decides what a duration is counted from."""
+
+    poll_id: int
+    change: CloseSpec
+
+
+Command = HelpCommand | NewPollCommand | ListCommand | PollCommand | ExtendCommand
+
+_SUBCOMMANDS = {
+    "new": "new",
+    "uusi": "new",
+    "list": "list",
+    "lista": "list",
+    "close": "close",
+    "sulje": "close",
+    "results": "results",
+    "tulokset": "results",
+    "export": "export",
+    "vie": "export",
+    "delete": "delete",
+    "poista": "delete",
+    "remind": "remind",
+    "muistuta": "remind",
+    "extend": "extend",
+    "jatka": "extend",
+    "help": "help",
+    "ohje": "help",
+    "?": "help",
+}
+_POLL_VERBS: dict[str, PollVerb] = {verb: verb for verb in get_args(PollVerb)}
+_CLOSE_KEYWORDS = frozenset({"closes", "close", "sulkeutuu"})
+# Poll ids are SQLite integers; 18 digits stays inside a signed 64-bit value.
+_POLL_ID = re.compile(r"#?(\d{1,18})")
+
+
+def parse_command(text: str) -> Command:
+    """Read the slash command text; empty text opens the create form."""
+    stripped = text.strip()
+    if not stripped:
+        return NewPollCommand(draft=None)
+    if stripped[0] in QUOTE_CHARS:
+        return NewPollCommand(draft=parse_quick_poll(stripped))
+    first_word = stripped.split(maxsplit=1)[0]
+    rest = stripped[len(first_word) :].strip()
+    subcommand = _SUBCOMMANDS.get(first_word.casefold())
+    if subcommand is None:
+        return HelpCommand(unknown=first_word)
+    if subcommand == "help":
+        return HelpCommand()
+    if subcommand == "new":
+        return NewPollCommand(draft=parse_quick_poll(rest) if rest else None)
+    if subcommand == "list":
+        _reject_extra_words(rest.split())
+        return ListCommand()
+    if subcommand == "extend":
+        return _parse_extend(rest)
+    verb = _POLL_VERBS[subcommand]
+    words = rest.split()
+    if not words:
+        raise InvalidPollInput("error.missing_poll_id", verb=verb)
+    poll_id = parse_poll_id(words[0])
+    _reject_extra_words(words[1:])
+    return PollCommand(verb=verb, poll_id=poll_id)
+
+
+def parse_poll_id(text: str) -> int:
+    """Read a poll id written as `12` or `#12`."""
+    match = _POLL_ID.fullmatch(text.strip())
+    if match is None or int(match[1]) < 1:
+        raise InvalidPollInput("error.bad_poll_id", value=text.strip())
+    return int(match[1])
+
+
+def _reject_extra_words(words: Sequence[str]) -> None:
+    if words:
+        raise InvalidPollInput("error.unknown_keyword", word=words[0])
+
+
+def _parse_extend(rest: str) -> ExtendCommand:
+    """Read `extend 12 2d`, `extend #12 closes:2026-12-01 16:00` and the like."""
+    tokens = tokenize(rest)
+    for token in tokens:
+        if token.kind is TokenKind.QUOTED:
+            raise InvalidPollInput("error.unknown_keyword", word=token.text)
+    words = [token.text for token in tokens]
+    if not words:
+        raise InvalidPollInput("error.missing_poll_id", verb="extend")
+    poll_id = parse_poll_id(words[0])
+    values = words[1:]
+    if values:
+        key, colon, value = values[0].partition(":")
+        if colon and key.casefold() in _CLOSE_KEYWORDS:
+            values = [value, *values[1:]] if value else values[1:]
+    if not values:
+        raise InvalidPollInput("error.missing_close", verb="extend")
+    change, used_next = parse_close_spec(values[0], values[1] if len(values) > 1 else None)
+    _reject_extra_words(values[2 if used_next else 1 :])
+    return ExtendCommand(poll_id=poll_id, change=change)

@@ -1,0 +1,26 @@
+"""Message catalogs (English, Finnish) and language-aware formatting of numbers and times."""
+
+from bot.i18n.formatting import format_decimal, format_duration, format_percent, format_utc
+from bot.i18n.lookup import (
+    FALLBACK_LANGUAGE,
+    SUPPORTED_LANGUAGES,
+    catalog,
+    language_for,
+    t,
+    template,
+    tn,
+)
+
+__all__ = [
+    "FALLBACK_LANGUAGE",
+    "SUPPORTED_LANGUAGES",
+    "catalog",
+    "format_decimal",
+    "format_duration",
+    "format_percent",
+    "format_utc",
+    "language_for",
+    "t",
+    "template",
+    "tn",
+]

@@ -1,0 +1,1 @@
+"""Use cases: create, answer, close, remind — called by the Slack listeners and the scheduler."""

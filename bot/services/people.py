@@ -1,0 +1,110 @@
+"""What Wishbot knows of the workspace's people (time zone, locale), cached so clicks cost no call."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.domain.model import Person
+from bot.domain.schedule import Clock
+from bot.i18n import language_for
+from bot.slack.gateway import SlackCallFailed, SlackGateway
+from bot.storage.repository import Repository
+
+logger = logging.getLogger(__name__)
+
+# users.list is Tier 2; refreshing the whole directory more often than this buys nothing.
+DIRECTORY_MAX_AGE = timedelta(hours=6)
+MAX_SINGLE_LOOKUPS = 20
+
+
+class PeopleDirectory:
+    """Person records from the database, filled in bulk from users.list."""
+
+    def __init__(
+        self, repo: Repository, gateway: SlackGateway, clock: Clock, default_language: str
+    ) -> None:
+        self.repo = repo
+        self.gateway = gateway
+        self.clock = clock
+        self.default_language = default_language
+        self._cache: dict[str, Person] = {}
+        self._refreshed_at: datetime | None = None
+        self._refresh_lock = asyncio.Lock()
+
+    async def refresh(self) -> None:
+        """Reload everyone with one paginated users.list."""
+        async with self._refresh_lock:
+            people = await self.gateway.list_people()
+            now = self.clock.now()
+            await self.repo.save_people(people, now)
+            self._cache.update({p.user_id: p for p in people})
+            self._refreshed_at = now
+            logger.info("people directory refreshed: %d people", len(people))
+
+    async def people(self, user_ids: Iterable[str]) -> dict[str, Person]:
+        """Known people among user_ids; unknown ones are fetched (in bulk when there are many)."""
+        wanted = list(dict.fromkeys(user_ids))
+        found = {u: self._cache[u] for u in wanted if u in self._cache}
+        missing = [u for u in wanted if u not in found]
+        if missing:
+            stored = await self.repo.people(missing)
+            self._cache.update(stored)
+            found.update(stored)
+            missing = [u for u in missing if u not in stored]
+        if missing:
+            await self._fetch(missing)
+            found.update({u: self._cache[u] for u in missing if u in self._cache})
+        return found
+
+    async def person(self, user_id: str) -> Person | None:
+        return (await self.people([user_id])).get(user_id)
+
+    def cached_language(self, user_id: str) -> str:
+        """The reader's language without any wait: the cache, else the configured default."""
+        person = self._cache.get(user_id)
+        return language_for(person.locale if person else None, self.default_language)
+
+    async def language_of(self, user_id: str) -> str:
+        person = self._cache.get(user_id)
+        if person is None:
+            stored = await self.repo.people([user_id])
+            person = stored.get(user_id)
+            if person is not None:
+                self._cache[user_id] = person
+        return language_for(person.locale if person else None, self.default_language)
+
+    async def warm(self, user_id: str) -> None:
+        """Make sure a person is known (used after the ack, so the next reply is in their language)."""
+        if user_id not in self._cache:
+            await self.people([user_id])
+
+    @staticmethod
+    def zone_of(person: Person | None) -> ZoneInfo | None:
+        if person is None or not person.tz:
+            return None
+        try:
+            return ZoneInfo(person.tz)
+        except (ZoneInfoNotFoundError, ValueError):
+            return None
+
+    async def _fetch(self, missing: list[str]) -> None:
+        stale = self._refreshed_at is None or self.clock.now() - self._refreshed_at > DIRECTORY_MAX_AGE
+        if len(missing) > MAX_SINGLE_LOOKUPS or stale:
+            try:
+                await self.refresh()
+            except SlackCallFailed as error:
+                logger.warning("users.list failed (%s); looking people up one by one", error.error)
+            missing = [u for u in missing if u not in self._cache]
+        fetched = []
+        for user_id in missing[:MAX_SINGLE_LOOKUPS]:
+            try:
+                fetched.append(await self.gateway.person(user_id))
+            except SlackCallFailed as error:
+                logger.info("users.info %s failed: %s", user_id, error.error)
+        if fetched:
+            await self.repo.save_people(fetched, self.clock.now())
+            self._cache.update({p.user_id: p for p in fetched})

@@ -1,0 +1,406 @@
+"""Creating polls, answering them and the organiser's commands (list, results, export, delete)."""
+
+from __future__ import annotations
+
+import logging
+import random
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.domain.errors import (
+    InvalidAnswer,
+    InvalidPollInput,
+    NotInAudience,
+    NotOrganiser,
+    PollClosed,
+    PollError,
+    PollNotFound,
+)
+from bot.domain.model import (
+    AudienceKind,
+    CloseSpec,
+    Poll,
+    PollDraft,
+    QuestionAnswer,
+    QuestionKind,
+    Response,
+)
+from bot.domain.sampling import draw_sample
+from bot.domain.schedule import (
+    check_reminders,
+    default_remind_every,
+    next_round,
+    resolve_close,
+)
+from bot.domain.export import render_csv
+from bot.domain.tally import PollTally, tally
+from bot.i18n import t
+from bot.slack import blocks
+from bot.slack.gateway import SlackCallFailed
+from bot.services.context import Context
+
+logger = logging.getLogger(__name__)
+
+UTC_ZONE = ZoneInfo("UTC")
+
+
+@dataclass(frozen=True, slots=True)
+class CreatedPoll:
+    """The stored and posted poll; everyone_asked when a sample covered the whole audience."""
+
+    poll: Poll
+    asked: int
+    everyone_asked: bool
+
+
+class PollService:
+    """Use cases of one poll's life before it closes."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+
+    # --- creating ----------------------------------------------------------------------------
+
+    async def create(
+        self,
+        draft: PollDraft,
+        *,
+        team_id: str,
+        channel_id: str,
+        organiser_id: str,
+        idempotency_key: str | None = None,
+    ) -> CreatedPoll:
+        """Resolve times and audience, store the poll in one transaction and post it."""
+        if idempotency_key and (existing := await self.ctx.repo.poll_by_idempotency_key(idempotency_key)):
+            counts = await self.ctx.repo.counts(existing.id)
+            return CreatedPoll(existing, counts.asked, False)
+        channel_id = draft.channel_id or channel_id
+        organiser = await self.ctx.people.person(organiser_id)
+        now = self.ctx.clock.now()
+        zone = self.ctx.people.zone_of(organiser) or UTC_ZONE
+        closes_at = resolve_close(draft.close, now, zone)
+        if draft.remind_explicit:
+            check_reminders(draft.remind_every, now, closes_at)
+            remind_every = draft.remind_every
+        else:
+            remind_every = default_remind_every(now, closes_at)
+        await self._make_postable(channel_id)
+        candidates = await self._audience(draft, channel_id, organiser_id)
+        members, everyone_asked = self._draw(draft, candidates, organiser_id)
+        if not [m for m in members if m != organiser_id]:
+            raise PollError("error.empty_audience")
+        language = await self.ctx.people.language_of(organiser_id)
+        poll = await self.ctx.repo.create_poll(
+            team_id=team_id,
+            channel_id=channel_id,
+            organiser_id=organiser_id,
+            language=language,
+            questions=draft.questions,
+            anonymous=draft.anonymous,
+            audience=draft.audience,
+            opened_at=now,
+            closes_at=closes_at,
+            remind_every=remind_every,
+            members=members,
+            idempotency_key=idempotency_key,
+        )
+        await self._post(poll, asked=len(members))
+        await self.ctx.scheduling.poll_changed(poll.id)
+        if draft.audience.sample_size is not None:
+            self.ctx.spawn(self.invite_sample(poll.id), f"invite:{poll.id}")
+        logger.info("poll %s created in %s, %d asked", poll.id, channel_id, len(members))
+        return CreatedPoll(poll, len(members), everyone_asked)
+
+    async def check_draft(self, draft: PollDraft, *, organiser_id: str, channel_id: str | None) -> None:
+        """The checks a form can show inline before it closes: close time, reminders, channel."""
+        organiser = await self.ctx.people.person(organiser_id)
+        now = self.ctx.clock.now()
+        closes_at = resolve_close(draft.close, now, self.ctx.people.zone_of(organiser) or UTC_ZONE)
+        if draft.remind_explicit:
+            check_reminders(draft.remind_every, now, closes_at)
+        if not channel_id:
+            raise InvalidPollInput("error.no_channel", field="channel")
+        try:
+            await self._make_postable(channel_id)
+        except PollError as error:
+            raise InvalidPollInput(error.message_key, field="channel", **error.params) from None
+
+    async def tell(self, user_id: str, channel_id: str | None, message: blocks.Message) -> None:
+        """A note for one person without a response_url: ephemeral in the channel, else by DM."""
+        if channel_id:
+            try:
+                await self.ctx.gateway.post_ephemeral(channel_id, user_id, message.text, message.blocks)
+                return
+            except SlackCallFailed as error:
+                logger.info("ephemeral to %s failed (%s); sending a DM", user_id, error.error)
+        await self.ctx.gateway.post_message(await self.dm_channel(user_id), message.text, message.blocks)
+
+    async def _make_postable(self, channel_id: str) -> None:
+        """Join a public channel the bot is not in; a private one needs an invitation."""
+        if channel_id.startswith("D"):
+            raise PollError("error.not_in_dm")
+        try:
+            info = await self.ctx.gateway.channel_info(channel_id)
+        except SlackCallFailed as error:
+            if error.error in ("channel_not_found", "not_in_channel"):
+                raise PollError("error.private_channel", channel=channel_id) from None
+            raise
+        if info.is_archived:
+            raise PollError("error.archived_channel", channel=channel_id)
+        if not info.is_member:
+            if info.is_private:
+                raise PollError("error.private_channel", channel=channel_id)
+            await self.ctx.gateway.join_channel(channel_id)
+
+    async def _audience(self, draft: PollDraft, channel_id: str, organiser_id: str) -> list[str]:
+        """Everyone who may be asked: people only, no bots, no deactivated accounts."""
+        audience = draft.audience
+        if audience.kind is AudienceKind.CHANNEL:
+            user_ids = await self.ctx.gateway.channel_members(channel_id)
+        else:
+            user_ids = list(audience.user_ids)
+            for group in audience.usergroup_ids:
+                try:
+                    user_ids.extend(await self.ctx.gateway.usergroup_members(group))
+                except SlackCallFailed as error:
+                    if error.error == "no_such_subteam":
+                        raise PollError("error.unknown_usergroup", group=group) from None
+                    raise
+            user_ids.append(organiser_id)
+        user_ids = [u for u in dict.fromkeys(user_ids) if u != self.ctx.bot_user_id]
+        people = await self.ctx.people.people(user_ids)
+        unknown = [u for u in audience.user_ids if u not in people]
+        if unknown:
+            raise PollError("error.unknown_user", user=unknown[0])
+        return [u for u in user_ids if u in people and people[u].can_be_asked]
+
+    @staticmethod
+    def _draw(draft: PollDraft, candidates: list[str], organiser_id: str) -> tuple[list[str], bool]:
+        size = draft.audience.sample_size
+        if size is None:
+            return candidates, False
+        eligible = [c for c in candidates if c != organiser_id]
+        drawn = draw_sample(eligible, size, exclude={organiser_id}, rng=random.SystemRandom())
+        return list(drawn), size >= len(eligible)
+
+    async def _post(self, poll: Poll, *, asked: int) -> None:
+        message = blocks.render_poll_message(poll, answered=0, asked=asked, lang=poll.language)
+        try:
+            ts = await self.ctx.gateway.post_message(poll.channel_id, message.text, message.blocks)
+        except SlackCallFailed:
+            # Never leave a poll that nobody can see: it would be reminded and closed in silence.
+            await self.ctx.repo.delete_poll(poll.id)
+            raise
+        await self.ctx.repo.set_message_ts(poll.id, ts)
+
+    async def invite_sample(self, poll_id: int) -> None:
+        """Tell each drawn person by DM that they were picked (once, even across restarts)."""
+        poll = await self.ctx.repo.get_poll(poll_id)
+        if poll is None or not poll.is_open or poll.audience.sample_size is None:
+            return
+        for user_id in await self.ctx.repo.uninvited_members(poll_id):
+            lang = await self.ctx.people.language_of(user_id)
+            message = blocks.render_sample_invite_dm(
+                poll, lang=lang, sample_size=poll.audience.sample_size
+            )
+            try:
+                channel = await self.dm_channel(user_id)
+                await self.ctx.gateway.post_message(channel, message.text, message.blocks)
+            except SlackCallFailed as error:
+                logger.warning("inviting %s to poll %s failed: %s", user_id, poll_id, error.error)
+                continue
+            await self.ctx.repo.mark_invited(poll_id, user_id)
+
+    async def dm_channel(self, user_id: str) -> str:
+        """The bot's DM with a person, opened once and remembered."""
+        channel = await self.ctx.repo.dm_channel(user_id)
+        if channel is None:
+            channel = await self.ctx.gateway.open_dm(user_id)
+            await self.ctx.repo.save_dm_channel(user_id, channel, self.ctx.clock.now())
+        return channel
+
+    # --- answering ---------------------------------------------------------------------------
+
+    async def poll_for_answer(self, poll_id: int, user_id: str) -> Poll:
+        """The poll, if this person may answer it now."""
+        poll = await self.require(poll_id)
+        if not poll.is_open:
+            raise PollClosed(poll.id)
+        if not await self.ctx.repo.is_member(poll.id, user_id):
+            raise NotInAudience(poll.id)
+        return poll
+
+    async def vote(self, poll_id: int, user_id: str, option: int, action_ts: float) -> Poll:
+        """One click on an option button of a one-question poll."""
+        poll = await self.poll_for_answer(poll_id, user_id)
+        question = poll.questions[0]
+        if not poll.is_one_click or not 0 <= option < len(question.options):
+            raise InvalidAnswer("error.invalid_answer")
+        await self._store(poll, user_id, (QuestionAnswer(choices=(option,)),), action_ts)
+        return poll
+
+    async def answer(
+        self, poll_id: int, user_id: str, answers: tuple[QuestionAnswer | None, ...]
+    ) -> Poll:
+        """A submitted answer form: every question at once."""
+        poll = await self.poll_for_answer(poll_id, user_id)
+        _check_answers(poll, answers)
+        await self._store(poll, user_id, answers, self.ctx.clock.now().timestamp())
+        return poll
+
+    async def _store(
+        self, poll: Poll, user_id: str, answers: tuple[QuestionAnswer | None, ...], at: float
+    ) -> None:
+        stored = await self.ctx.repo.record_response(
+            poll.id, user_id, answers, datetime.fromtimestamp(at, tz=UTC)
+        )
+        if not stored:
+            # Closed (or the person was removed) between the check and the write.
+            raise PollClosed(poll.id)
+        if self.ctx.refresher is not None:
+            self.ctx.refresher.mark(poll.id)
+
+    async def previous_response(self, poll_id: int, user_id: str) -> Response | None:
+        return await self.ctx.repo.response_of(poll_id, user_id)
+
+    async def refresh_message(self, poll_id: int) -> None:
+        """Re-render the open poll message with the current count (called by the refresher)."""
+        poll = await self.ctx.repo.get_poll(poll_id)
+        if poll is None or not poll.is_open or poll.message_ts is None:
+            return
+        counts = await self.ctx.repo.counts(poll_id)
+        message = blocks.render_poll_message(
+            poll, answered=counts.answered, asked=counts.asked, lang=poll.language
+        )
+        await self.ctx.gateway.update_message(
+            poll.channel_id, poll.message_ts, message.text, message.blocks
+        )
+
+    async def opt_out(self, poll_id: int, user_id: str) -> Poll:
+        poll = await self.require(poll_id)
+        await self.ctx.repo.opt_out(poll_id, user_id, self.ctx.clock.now())
+        return poll
+
+    async def member_joined(self, channel_id: str, user_id: str) -> list[int]:
+        """A newcomer to the channel is asked in its open channel-wide polls."""
+        if user_id == self.ctx.bot_user_id:
+            return []
+        person = await self.ctx.people.person(user_id)
+        if person is None or not person.can_be_asked:
+            return []
+        added = await self.ctx.repo.add_joined_member(channel_id, user_id, self.ctx.clock.now())
+        if self.ctx.refresher is not None:
+            for poll_id in added:
+                self.ctx.refresher.mark(poll_id)
+        return added
+
+    # --- organiser's commands ----------------------------------------------------------------
+
+    async def require(self, poll_id: int) -> Poll:
+        poll = await self.ctx.repo.get_poll(poll_id)
+        if poll is None:
+            raise PollNotFound(poll_id)
+        return poll
+
+    async def require_organiser(self, poll_id: int, user_id: str) -> Poll:
+        poll = await self.require(poll_id)
+        if poll.organiser_id != user_id:
+            raise NotOrganiser(poll.id)
+        return poll
+
+    async def list_open(self, channel_id: str) -> list[blocks.PollListEntry]:
+        entries = []
+        for poll in await self.ctx.repo.open_polls_in_channel(channel_id):
+            counts = await self.ctx.repo.counts(poll.id)
+            entries.append(
+                blocks.PollListEntry(
+                    poll=poll,
+                    answered=counts.answered,
+                    asked=counts.asked,
+                    next_reminder=await self.next_reminder(poll),
+                )
+            )
+        return entries
+
+    async def next_reminder(self, poll: Poll) -> datetime | None:
+        """When the next reminder goes out: a planned delivery or the next automatic round."""
+        if not poll.is_open:
+            return None
+        planned = await self.ctx.repo.next_delivery(poll.id)
+        if planned is not None:
+            return planned
+        if poll.remind_every is None:
+            return None
+        upcoming = next_round(poll.opened_at, poll.closes_at, poll.remind_every, self.ctx.clock.now())
+        return None if upcoming is None else upcoming[1]
+
+    async def current_tally(self, poll: Poll) -> PollTally:
+        counts = await self.ctx.repo.counts(poll.id)
+        return tally(poll, await self.ctx.repo.responses(poll), counts.asked)
+
+    async def export_csv(self, poll: Poll, lang: str) -> bytes:
+        responses = await self.ctx.repo.responses(poll)
+        return render_csv(
+            poll,
+            responses,
+            respondent_header=t(lang, "export.respondent"),
+        )
+
+    async def extend(self, poll_id: int, user_id: str, change: CloseSpec) -> Poll:
+        """Move the close: a duration later than planned, or to a date (earlier is fine if future)."""
+        poll = await self.require_organiser(poll_id, user_id)
+        if not poll.is_open:
+            raise PollClosed(poll.id)
+        now = self.ctx.clock.now()
+        if isinstance(change, timedelta):
+            closes_at = poll.closes_at + change
+        else:
+            organiser = await self.ctx.people.person(user_id)
+            closes_at = resolve_close(change, now, self.ctx.people.zone_of(organiser) or UTC_ZONE)
+        if closes_at <= now:
+            raise InvalidPollInput("error.close_in_past")
+        if not await self.ctx.repo.set_closes_at(poll.id, closes_at):
+            raise PollClosed(poll.id)
+        await self.ctx.scheduling.poll_changed(poll.id)
+        await self.refresh_message(poll.id)
+        return await self.require(poll.id)
+
+    async def send_export(self, poll: Poll, user_id: str, lang: str) -> None:
+        """The answers as CSV, sent to the organiser in a DM."""
+        content = await self.export_csv(poll, lang)
+        channel = await self.dm_channel(user_id)
+        await self.ctx.gateway.upload_file(
+            channel,
+            f"wishbot-poll-{poll.id}.csv",
+            content,
+            title=t(lang, "export.title", poll_id=poll.id),
+            comment=t(lang, "export.comment", poll_id=poll.id),
+        )
+
+    async def delete(self, poll_id: int, user_id: str) -> Poll:
+        """Remove the poll's messages from Slack and everything of it from the database."""
+        poll = await self.require_organiser(poll_id, user_id)
+        for _part, channel, ts in reversed(await self.ctx.repo.messages(poll.id, "summary")):
+            await self.ctx.gateway.delete_message(channel, ts)
+        if poll.message_ts is not None:
+            await self.ctx.gateway.delete_message(poll.channel_id, poll.message_ts)
+        await self.ctx.repo.delete_poll(poll.id)
+        await self.ctx.scheduling.poll_changed(poll.id)
+        logger.info("poll %s deleted", poll.id)
+        return poll
+
+
+def _check_answers(poll: Poll, answers: tuple[QuestionAnswer | None, ...]) -> None:
+    if len(answers) != len(poll.questions) or all(a is None or a.is_empty for a in answers):
+        raise InvalidAnswer("error.empty_answer")
+    for question, answer in zip(poll.questions, answers, strict=True):
+        if answer is None:
+            continue
+        if any(not 0 <= c < len(question.options) for c in answer.choices):
+            raise InvalidAnswer("error.invalid_answer")
+        if question.kind is QuestionKind.SINGLE and len(answer.choices) > 1:
+            raise InvalidAnswer("error.invalid_answer")
+        if answer.rating is not None and not 1 <= answer.rating <= 5:
+            raise InvalidAnswer("error.invalid_answer")
+

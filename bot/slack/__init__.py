@@ -1,0 +1,1 @@
+"""The Slack side: payload reading, Block Kit rendering and the listeners."""

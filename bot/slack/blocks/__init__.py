@@ -1,0 +1,60 @@
+"""Block Kit rendering: pure functions from domain values to Slack messages and views."""
+
+from bot.slack.blocks.answer_form import render_answer_modal, render_answer_result_view
+from bot.slack.blocks.common import Message, Mrkdwn, View, slack_date
+from bot.slack.blocks.create_form import render_create_form
+from bot.slack.blocks.form_state import (
+    FormMetadata,
+    FormValues,
+    block_for_field,
+    form_errors_for,
+    read_form_metadata,
+)
+from bot.slack.blocks.notices import (
+    PollListEntry,
+    error_text,
+    render_answer_saved,
+    render_created,
+    render_delete_confirmation,
+    render_error,
+    render_help,
+    render_notice,
+    render_poll_list,
+    render_reminder_dm,
+    render_sample_invite_dm,
+)
+from bot.slack.blocks.poll_message import render_closed_poll_message, render_poll_message
+from bot.slack.blocks.summary import render_interim_results, render_summary
+from bot.slack.blocks.templates import TEMPLATES, template_questions
+
+__all__ = [
+    "TEMPLATES",
+    "FormMetadata",
+    "FormValues",
+    "Message",
+    "Mrkdwn",
+    "PollListEntry",
+    "View",
+    "block_for_field",
+    "error_text",
+    "form_errors_for",
+    "read_form_metadata",
+    "render_answer_modal",
+    "render_answer_result_view",
+    "render_answer_saved",
+    "render_closed_poll_message",
+    "render_create_form",
+    "render_created",
+    "render_delete_confirmation",
+    "render_error",
+    "render_help",
+    "render_interim_results",
+    "render_notice",
+    "render_poll_list",
+    "render_poll_message",
+    "render_reminder_dm",
+    "render_sample_invite_dm",
+    "render_summary",
+    "slack_date",
+    "template_questions",
+]

@@ -1,0 +1,130 @@
+"""The poll message in the channel: the questions, who asks, counts, and the answer buttons."""
+
+from __future__ import annotations
+
+from bot.domain.model import Poll, Question
+from bot.i18n import t
+from bot.slack import ids
+from bot.slack.blocks.common import (
+    Block,
+    Message,
+    actions,
+    button,
+    confirm_dialog,
+    context,
+    header,
+    make_message,
+    sections,
+    slack_date,
+    tm,
+    user_mention,
+)
+from bot.slack.blocks.text import escape, shorten
+
+# The fallback text is a notification preview: a short start of the question is enough.
+_PREVIEW_LENGTH = 200
+
+
+def kind_label(question: Question, lang: str) -> str:
+    """How a question is answered, in words ("Choose one", "Rate from 1 to 5")."""
+    return t(lang, f"poll.kind.{question.kind.value}")
+
+
+def question_sections(poll: Poll, lang: str) -> list[Block]:
+    """The poll's questions: one in bold, or several numbered, each with how it is answered."""
+    if len(poll.questions) == 1:
+        question = poll.questions[0]
+        key = "poll.question_one_click" if poll.is_one_click else "poll.question_single"
+        text = t(lang, key, question=escape(question.text), kind=kind_label(question, lang))
+        return sections(text)
+    blocks: list[Block] = []
+    for number, question in enumerate(poll.questions, start=1):
+        text = t(
+            lang,
+            "poll.question_numbered",
+            number=number,
+            question=escape(question.text),
+            kind=kind_label(question, lang),
+        )
+        blocks.extend(sections(text))
+    return blocks
+
+
+def anonymity_note(poll: Poll, lang: str) -> str:
+    """What the organiser can and cannot see, in plain words."""
+    return t(lang, "poll.anonymous_note" if poll.anonymous else "poll.named_note")
+
+
+def preview(poll: Poll) -> str:
+    """The start of the first question (raw: pass it through tm, which escapes) for previews."""
+    return shorten(poll.questions[0].text, _PREVIEW_LENGTH) if poll.questions else ""
+
+
+def render_poll_message(poll: Poll, *, answered: int, asked: int, lang: str) -> Message:
+    """The open poll as posted in the channel (in the organiser's language)."""
+    facts = tm(
+        lang,
+        "poll.facts_open",
+        organiser=user_mention(poll.organiser_id),
+        closes=slack_date(poll.closes_at, lang),
+        poll_id=poll.id,
+        answered=answered,
+        asked=asked,
+    )
+    hint_key = "poll.one_click_hint" if poll.is_one_click else "poll.answer_hint"
+    blocks = [
+        header(t(lang, "poll.header", poll_id=poll.id)),
+        *question_sections(poll, lang),
+        context(facts),
+        context(anonymity_note(poll, lang), t(lang, hint_key)),
+    ]
+    value = str(poll.id)
+    if poll.is_one_click:
+        votes = [
+            button(text, ids.vote_action_id(index), f"{poll.id}:{index}")
+            for index, text in enumerate(poll.questions[0].options)
+        ]
+        blocks.extend(actions(ids.POLL_VOTE_BLOCK, votes))
+    controls = (
+        []
+        if poll.is_one_click
+        else [button(t(lang, "poll.button.answer"), ids.OPEN_ANSWER_ACTION, value, style="primary")]
+    )
+    confirm = confirm_dialog(
+        t(lang, "poll.close_confirm.title", poll_id=poll.id),
+        t(lang, "poll.close_confirm.text"),
+        t(lang, "poll.close_confirm.confirm"),
+        t(lang, "poll.close_confirm.deny"),
+    )
+    controls.append(button(t(lang, "poll.button.close"), ids.CLOSE_ACTION, value, confirm=confirm))
+    blocks.extend(actions(ids.POLL_ACTIONS_BLOCK, controls))
+    fallback = tm(
+        lang,
+        "poll.fallback",
+        poll_id=poll.id,
+        organiser=user_mention(poll.organiser_id),
+        question=preview(poll),
+    )
+    return make_message(fallback, blocks)
+
+
+def render_closed_poll_message(poll: Poll, *, answered: int, asked: int, lang: str) -> Message:
+    """The poll message after closing: no buttons, when it closed and the final counts."""
+    closed_at = poll.closed_at or poll.closes_at
+    facts = tm(
+        lang,
+        "poll.facts_closed",
+        organiser=user_mention(poll.organiser_id),
+        closed=slack_date(closed_at, lang),
+        poll_id=poll.id,
+        answered=answered,
+        asked=asked,
+    )
+    blocks = [
+        header(t(lang, "poll.header_closed", poll_id=poll.id)),
+        *question_sections(poll, lang),
+        context(facts),
+        context(anonymity_note(poll, lang)),
+    ]
+    fallback = tm(lang, "poll.fallback_closed", poll_id=poll.id, question=preview(poll))
+    return make_message(fallback, blocks)

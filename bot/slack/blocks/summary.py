@@ -1,0 +1,224 @@
+"""Results: the closing summary (channel message plus thread replies) and interim results."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from datetime import datetime
+
+from bot.domain.model import ANONYMITY_THRESHOLD, RATING_SCALE, AudienceKind, Poll
+from bot.domain.tally import (
+    ChoiceResult,
+    PollTally,
+    QuestionResult,
+    RatingResult,
+    TextResult,
+    bar,
+)
+from bot.i18n import format_decimal, format_percent, t
+from bot.slack.blocks.common import (
+    MAX_MESSAGE_BLOCKS,
+    MAX_SECTION_TEXT,
+    MESSAGE_TEXT_BUDGET,
+    Block,
+    Message,
+    Mrkdwn,
+    context,
+    divider,
+    header,
+    make_message,
+    section,
+    sections,
+    slack_date,
+    tm,
+)
+from bot.slack.blocks.packing import pack_blocks
+from bot.slack.blocks.text import escape, join_within, quote_pieces, shorten
+
+Item = tuple[Block, str | None]
+
+_LABEL_LENGTH = 150
+# Every page keeps room for one more block and some text: the part label of a thread reply, or
+# the "continues in the thread" note of the first message.
+_PAGE_BLOCKS = MAX_MESSAGE_BLOCKS - 2
+_PAGE_TEXT = MESSAGE_TEXT_BUDGET - 1_000
+
+
+def render_summary(
+    poll: Poll, tally: PollTally, *, lang: str, anonymity_threshold: int = ANONYMITY_THRESHOLD
+) -> list[Message]:
+    """The closing summary: the first message goes to the channel, the rest to its thread."""
+    closed = poll.closed_at or poll.closes_at
+    intro = [
+        header(t(lang, "summary.header", poll_id=poll.id)),
+        *_overview(poll, tally, lang, until=closed),
+    ]
+    results = _results(poll, tally, lang, anonymity_threshold)
+    return _paginate(poll, tally, lang, intro, results, more_key="summary.more_in_thread")
+
+
+def render_interim_results(
+    poll: Poll,
+    tally: PollTally,
+    *,
+    lang: str,
+    next_reminder: datetime | None,
+    closes_at: datetime,
+    anonymity_threshold: int = ANONYMITY_THRESHOLD,
+) -> list[Message]:
+    """Results so far for the organiser (ephemeral messages), with the next reminder and close."""
+    if next_reminder is None:
+        reminder = t(lang, "interim.no_reminder")
+    else:
+        reminder = tm(lang, "interim.next_reminder", when=next_reminder)
+    intro = [
+        header(t(lang, "interim.header", poll_id=poll.id)),
+        *_overview(poll, tally, lang, until=closes_at),
+        context(tm(lang, "interim.closes", when=closes_at), reminder),
+    ]
+    results = _results(poll, tally, lang, anonymity_threshold)
+    return _paginate(poll, tally, lang, intro, results, more_key="interim.more_below")
+
+
+def _overview(poll: Poll, tally: PollTally, lang: str, *, until: datetime) -> list[Block]:
+    """How many answered, and one line on the method: who was asked, when, how anonymously."""
+    respondents = tm(
+        lang,
+        "summary.respondents",
+        responded=tally.responded,
+        asked=tally.asked,
+        percent=format_percent(tally.response_percent, lang),
+    )
+    method = tm(
+        lang,
+        "summary.method",
+        audience=_audience(poll, lang),
+        asked=tally.asked,
+        opened=slack_date(poll.opened_at, lang),
+        closes=slack_date(until, lang),
+        anonymity=t(lang, "summary.anonymous" if poll.anonymous else "summary.named"),
+    )
+    return [section(respondents), context(method)]
+
+
+def _audience(poll: Poll, lang: str) -> Mrkdwn:
+    """Who was asked; a channel mention, so it is mrkdwn already."""
+    audience = poll.audience
+    if audience.sample_size is not None:
+        return Mrkdwn(t(lang, "summary.audience.sample", size=audience.sample_size))
+    if audience.kind is AudienceKind.PEOPLE:
+        return Mrkdwn(t(lang, "summary.audience.people"))
+    return Mrkdwn(t(lang, "summary.audience.channel", channel_id=escape(poll.channel_id)))
+
+
+def _results(poll: Poll, tally: PollTally, lang: str, threshold: int) -> Iterator[Item]:
+    """The per-question results, or only why they are hidden for a small anonymous poll."""
+    if poll.anonymous and tally.responded < threshold:
+        # With so few answers, totals could tell who answered what: show the count only.
+        yield section(t(lang, "summary.below_threshold", threshold=threshold)), None
+        return
+    for number, result in enumerate(tally.results, start=1):
+        yield divider(), None
+        yield from _question_items(number, result, lang)
+
+
+def _question_items(number: int, result: QuestionResult, lang: str) -> Iterator[Item]:
+    question = result.question
+    title = t(lang, "summary.question_title", number=number, question=escape(question.text))
+    for block in sections(title):
+        yield block, None
+    group = t(
+        lang,
+        "summary.question_continued",
+        number=number,
+        question=escape(shorten(question.text, _LABEL_LENGTH)),
+    )
+    if isinstance(result, ChoiceResult):
+        lines = _choice_lines(result, lang)
+    elif isinstance(result, RatingResult):
+        lines = _rating_lines(result, lang)
+    else:
+        yield from _text_items(result, lang, group)
+        return
+    for block in sections("\n".join(lines)):
+        yield block, group
+
+
+def _choice_lines(result: ChoiceResult, lang: str) -> list[str]:
+    if not result.answered:
+        return [t(lang, "summary.no_answers")]
+    lines = [t(lang, "summary.answered_question", answered=result.answered)]
+    # The tally orders the options most chosen first.
+    lines.extend(
+        t(
+            lang,
+            "summary.option_line",
+            bar=bar(count.percent),
+            percent=format_percent(count.percent, lang),
+            count=count.count,
+            option=escape(count.text),
+        )
+        for count in result.options
+    )
+    return lines
+
+
+def _rating_lines(result: RatingResult, lang: str) -> list[str]:
+    if result.average is None or not result.answered:
+        return [t(lang, "summary.no_answers")]
+    lines = [
+        t(
+            lang,
+            "summary.rating_average",
+            average=format_decimal(result.average, lang),
+            answered=result.answered,
+        )
+    ]
+    for point, count in zip(RATING_SCALE, result.counts, strict=False):
+        percent = 100.0 * count / result.answered
+        label = t(lang, f"rating.{point}")
+        lines.append(t(lang, "summary.rating_line", bar=bar(percent), label=label, count=count))
+    return lines
+
+
+def _text_items(result: TextResult, lang: str, group: str) -> Iterator[Item]:
+    """Every free-text answer in full, quoted and escaped, packed into as few sections as fit."""
+    if not result.texts:
+        yield section(t(lang, "summary.no_answers")), group
+        return
+    yield section(t(lang, "summary.text_answers", count=len(result.texts))), group
+    pieces = itertools.chain.from_iterable(
+        quote_pieces(text, MAX_SECTION_TEXT, separator="\n\n") for text in result.texts
+    )
+    for chunk in join_within(pieces, MAX_SECTION_TEXT):
+        yield section(chunk), group
+
+
+def _paginate(
+    poll: Poll,
+    tally: PollTally,
+    lang: str,
+    intro: list[Block],
+    results: Iterator[Item],
+    *,
+    more_key: str,
+) -> list[Message]:
+    """Pack intro and results into messages; later ones say which part of the results they are."""
+    items = itertools.chain(((block, None) for block in intro), results)
+    pages = pack_blocks(items, max_blocks=_PAGE_BLOCKS, max_text=_PAGE_TEXT)
+    total = len(pages)
+    fallback = tm(
+        lang,
+        "summary.fallback",
+        poll_id=poll.id,
+        responded=tally.responded,
+        asked=tally.asked,
+        percent=format_percent(tally.response_percent, lang),
+    )
+    messages = [
+        make_message(fallback, pages[0] + ([context(t(lang, more_key))] if total > 1 else []))
+    ]
+    for index, page in enumerate(pages[1:], start=2):
+        label = t(lang, "summary.part", poll_id=poll.id, part=index, total=total)
+        messages.append(make_message(label, [context(label), *page]))
+    return messages

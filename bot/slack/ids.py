@@ -1,0 +1,79 @@
+"""Action, block and view ids shared by the renderer and the listeners (one place, no literals)."""
+
+from __future__ import annotations
+
+import re
+
+# Poll message (channel) and reminder DMs
+VOTE_ACTION = "poll.vote"  # one-click option button; value "<poll_id>:<option index>"
+# action_ids must be unique within a message, so each option button is f"poll.vote:{index}";
+# listeners match them all with this pattern (Bolt accepts a compiled pattern as action_id).
+VOTE_ACTION_PATTERN = re.compile(rf"^{re.escape(VOTE_ACTION)}:\d+$")
+OPEN_ANSWER_ACTION = "poll.answer"  # opens the answer modal; value "<poll_id>"
+CLOSE_ACTION = "poll.close"  # organiser closes; value "<poll_id>"
+OPT_OUT_ACTION = "poll.opt_out"  # "Don't remind me"; value "<poll_id>"
+DELETE_CONFIRM_ACTION = "poll.delete_confirm"  # value "<poll_id>"
+DELETE_CANCEL_ACTION = "poll.delete_cancel"  # value "<poll_id>"
+POLL_VOTE_BLOCK = "poll.vote_buttons"  # actions block of the one-click option buttons
+POLL_ACTIONS_BLOCK = "poll.actions"  # actions block of Answer / Close
+DM_ACTIONS_BLOCK = "dm.actions"  # Answer / Don't remind me in reminder and invitation DMs
+DELETE_ACTIONS_BLOCK = "delete.actions"  # confirm / cancel of a delete
+
+# Answer modal
+ANSWER_VIEW = "poll.answer_view"  # callback_id; private_metadata holds the poll id
+ANSWER_BLOCK_PREFIX = "answer.q"  # block_id f"answer.q{index}"
+ANSWER_ELEMENT = "answer.value"  # action_id inside every answer block
+
+# Create form
+CREATE_VIEW = "poll.create_view"  # callback_id; private_metadata JSON: channel, question count
+TEMPLATE_ACTION = "create.template"  # static_select dispatching block_actions
+ADD_QUESTION_ACTION = "create.add_question"  # button, grows the form in place
+ADD_QUESTION_BLOCK = "create.add_question"
+TEMPLATE_BLOCK = "create.template"
+QUESTION_TEXT_BLOCK_PREFIX = "create.q_text"  # f"create.q_text{index}"
+QUESTION_KIND_BLOCK_PREFIX = "create.q_kind"  # f"create.q_kind{index}"
+QUESTION_OPTIONS_BLOCK_PREFIX = "create.q_options"  # f"create.q_options{index}"
+CLOSE_DATE_BLOCK = "create.close_date"
+CLOSE_TIME_BLOCK = "create.close_time"
+REMIND_BLOCK = "create.remind"
+ANONYMOUS_BLOCK = "create.anonymous"
+AUDIENCE_KIND_BLOCK = "create.audience_kind"
+AUDIENCE_PEOPLE_BLOCK = "create.audience_people"
+AUDIENCE_GROUPS_BLOCK = "create.audience_groups"
+SAMPLE_SIZE_BLOCK = "create.sample_size"
+CHANNEL_BLOCK = "create.channel"
+FORM_ELEMENT = "value"  # action_id of every input element of the create form
+
+
+def answer_block_id(index: int) -> str:
+    """Answer modal: block_id of question index (0-based)."""
+    return f"{ANSWER_BLOCK_PREFIX}{index}"
+
+
+def vote_action_id(index: int) -> str:
+    """action_id of the one-click button of option index (0-based)."""
+    return f"{VOTE_ACTION}:{index}"
+
+
+def question_text_block_id(index: int) -> str:
+    """Create form: block_id of the text of question index (0-based)."""
+    return f"{QUESTION_TEXT_BLOCK_PREFIX}{index}"
+
+
+def question_kind_block_id(index: int) -> str:
+    """Create form: block_id of the answer kind of question index (0-based)."""
+    return f"{QUESTION_KIND_BLOCK_PREFIX}{index}"
+
+
+def question_options_block_id(index: int) -> str:
+    """Create form: block_id of the options of question index (0-based)."""
+    return f"{QUESTION_OPTIONS_BLOCK_PREFIX}{index}"
+
+
+def question_element_id(template: str) -> str:
+    """Create form: action_id of the question inputs for a template.
+
+    Slack keeps what was typed into an input whose block_id and action_id survive views.update,
+    ignoring the new initial value; a per-template action_id lets a chosen template replace the
+    questions, while adding a question (same template) keeps them."""
+    return FORM_ELEMENT if template == "blank" else f"{FORM_ELEMENT}.{template}"

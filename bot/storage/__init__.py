@@ -1,0 +1,1 @@
+"""Storage: the SQLite connection, the migration runner and the repository (all SQL lives here)."""

@@ -1,0 +1,38 @@
+"""A strict local Slack for end-to-end tests: Web API, response_url, Socket Mode and a driver."""
+
+from .acks import AckProblem, AckReply, AckTimeoutError, Delivery
+from .blockkit import validate_blocks, validate_view
+from .driver import SlackClientDriver
+from .models import (
+    Channel,
+    Ephemeral,
+    FileRecord,
+    Message,
+    RecordedCall,
+    ResponseUrlPost,
+    User,
+    View,
+)
+from .server import SlackEmulator
+from .signing import sign, signed_headers
+
+__all__ = [
+    "AckProblem",
+    "AckReply",
+    "AckTimeoutError",
+    "Channel",
+    "Delivery",
+    "Ephemeral",
+    "FileRecord",
+    "Message",
+    "RecordedCall",
+    "ResponseUrlPost",
+    "SlackClientDriver",
+    "SlackEmulator",
+    "User",
+    "View",
+    "sign",
+    "signed_headers",
+    "validate_blocks",
+    "validate_view",
+]

@@ -1,0 +1,76 @@
+"""Rate-limit and fault-injection controls of the emulator (mixed into SlackEmulator)."""
+
+from __future__ import annotations
+
+from .ratelimit import Fault, FaultPlan, RateLimiter
+
+
+class TrafficControls:
+    """Public knobs over the rate limiter and the fault plan."""
+
+    rate_limiter: RateLimiter
+    faults: FaultPlan
+
+    @property
+    def rate_limits_enabled(self) -> bool:
+        """Whether rate limits apply (default True)."""
+        return self.rate_limiter.enabled
+
+    @rate_limits_enabled.setter
+    def rate_limits_enabled(self, value: bool) -> None:
+        self.rate_limiter.enabled = value
+
+    @property
+    def rate_window_scale(self) -> float:
+        """Multiplier on every rate window (e.g. 0.01 turns a minute into 0.6 s)."""
+        return self.rate_limiter.window_scale
+
+    @rate_window_scale.setter
+    def rate_window_scale(self, value: float) -> None:
+        self.rate_limiter.window_scale = value
+
+    @property
+    def rate_limited_count(self) -> int:
+        """How many 429 replies were sent (rate limits and injected 429s)."""
+        return self.rate_limiter.throttled
+
+    def set_rate_limit(
+        self, method: str, limit: int, window_seconds: float = 60.0, per_channel: bool = False
+    ) -> None:
+        """Limit a method to `limit` calls per rolling window (optionally per channel)."""
+        self.rate_limiter.set_limit(method, limit, window_seconds, per_channel=per_channel)
+
+    def remove_rate_limit(self, method: str, per_channel: bool | None = None) -> None:
+        """Remove a method's limits."""
+        self.rate_limiter.remove_limit(method, per_channel=per_channel)
+
+    def reset_rate_limits(self) -> None:
+        """Empty every rate window."""
+        self.rate_limiter.reset()
+
+    def fail(
+        self,
+        method: str,
+        status: int = 200,
+        *,
+        error: str | None = None,
+        retry_after: int | None = None,
+        times: int = 1,
+    ) -> None:
+        """Make the next `times` calls of `method` fail (429 → ratelimited + Retry-After)."""
+        if status == 429 and retry_after is None:
+            retry_after = 1
+        self.faults.add(
+            method, Fault(times=times, status=status, error=error, retry_after=retry_after)
+        )
+
+    def delay(self, method: str, seconds: float) -> None:
+        """Answer `method` only after `seconds` (0 removes the delay)."""
+        if seconds <= 0:
+            self.faults.delays.pop(method, None)
+        else:
+            self.faults.delays[method] = seconds
+
+    def clear_faults(self) -> None:
+        """Remove every injected fault and delay."""
+        self.faults.clear()

@@ -1,0 +1,74 @@
+"""Configuration: defaults, validation with a one-line error naming the variable, hidden secrets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.config import ConfigError, Secret, load_settings, read_environment
+
+VALID = {
+    "SLACK_BOT_TOKEN": "xoxb-1-2-abc",
+    "SLACK_SIGNING_SECRET": "0123456789abcdef0123",
+}
+
+
+def test_defaults_are_safe() -> None:
+    settings = load_settings(VALID)
+    assert settings.api_url == "https://slack.com/api/"
+    assert settings.db_path == Path("data/wishbot.sqlite3")
+    assert settings.port == 3000
+    assert settings.command == "/wishes"
+    assert settings.language == "en"
+    assert settings.socket_mode is False
+    assert settings.quiet_hours is not None
+    assert settings.retention_days is None
+
+
+def test_app_token_selects_socket_mode_without_signing_secret() -> None:
+    settings = load_settings({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xapp-1-A"})
+    assert settings.socket_mode is True
+
+
+@pytest.mark.parametrize(
+    ("override", "variable"),
+    [
+        ({"SLACK_BOT_TOKEN": ""}, "SLACK_BOT_TOKEN"),
+        ({"SLACK_BOT_TOKEN": "xoxp-user-token"}, "SLACK_BOT_TOKEN"),
+        ({"SLACK_SIGNING_SECRET": ""}, "SLACK_SIGNING_SECRET"),
+        ({"SLACK_APP_TOKEN": "xoxb-wrong"}, "SLACK_APP_TOKEN"),
+        ({"SLACK_API_URL": "slack.com/api"}, "SLACK_API_URL"),
+        ({"PORT": "http"}, "PORT"),
+        ({"PORT": "70000"}, "PORT"),
+        ({"WISHBOT_COMMAND": "wishes"}, "WISHBOT_COMMAND"),
+        ({"WISHBOT_LANGUAGE": "sv"}, "WISHBOT_LANGUAGE"),
+        ({"LOG_LEVEL": "LOUD"}, "LOG_LEVEL"),
+        ({"WISHBOT_QUIET_HOURS": "sometimes"}, "WISHBOT_QUIET_HOURS"),
+        ({"WISHBOT_RETENTION_DAYS": "-3"}, "WISHBOT_RETENTION_DAYS"),
+    ],
+    ids=lambda v: str(v),
+)
+def test_bad_value_names_the_variable_in_one_line(override: dict[str, str], variable: str) -> None:
+    with pytest.raises(ConfigError) as raised:
+        load_settings({**VALID, **override})
+    message = str(raised.value)
+    assert message.startswith(variable)
+    assert "\n" not in message
+    assert "xoxp-user-token" not in message and "xoxb-wrong" not in message
+
+
+def test_secret_never_shows_its_value() -> None:
+    settings = load_settings(VALID)
+    assert "xoxb-1-2-abc" not in repr(settings)
+    assert "0123456789abcdef0123" not in str(settings)
+    assert settings.bot_token.reveal() == "xoxb-1-2-abc"
+    assert repr(Secret("xoxb-x")) == "Secret('**********')"
+
+
+def test_environment_wins_over_env_file(tmp_path: Path) -> None:
+    env_file = tmp_path / ".env"
+    env_file.write_text("PORT=4000\nWISHBOT_LANGUAGE=fi\n", encoding="utf-8")
+    merged = read_environment({"PORT": "5000"}, env_file)
+    assert merged["PORT"] == "5000"
+    assert merged["WISHBOT_LANGUAGE"] == "fi"
