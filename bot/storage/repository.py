@@ -120,6 +120,8 @@ class Repository:
             return await self._poll(conn, poll_id)
 
     async def polls_with_status(self, *statuses: PollStatus) -> list[Poll]:
+        """Polls in any of the given states (every poll when none is given)."""
+        statuses = statuses or tuple(PollStatus)
         marks = ", ".join("?" for _ in statuses)
         async with self.db.reading() as conn:
             rows = await _all(
