@@ -7,7 +7,6 @@ from bot.i18n.lookup import (
     catalog,
     language_for,
     t,
-    template,
     tn,
 )
 
@@ -21,6 +20,5 @@ __all__ = [
     "format_utc",
     "language_for",
     "t",
-    "template",
     "tn",
 ]

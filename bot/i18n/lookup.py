@@ -28,7 +28,7 @@ def catalog(lang: str) -> MappingProxyType[str, str]:
     return _CATALOGS[lang]
 
 
-def template(lang: str, key: str) -> str:
+def _lookup(lang: str, key: str) -> str:
     """The unformatted text of key in lang, falling back to English; KeyError if nowhere."""
     text = _CATALOGS.get(lang, _CATALOGS[FALLBACK_LANGUAGE]).get(key)
     if text is None:
@@ -40,7 +40,7 @@ def template(lang: str, key: str) -> str:
 
 def t(lang: str, key: str, **params: object) -> str:
     """The text of key in lang with {params} filled in (str.format); KeyError if unknown."""
-    return template(lang, key).format(**params)
+    return _lookup(lang, key).format(**params)
 
 
 def tn(lang: str, key: str, count: int, **params: object) -> str:

@@ -49,6 +49,14 @@ class Context:
         self._background.add(task)
         task.add_done_callback(self._finished)
 
+    def track_current_task(self) -> None:
+        """Count the running listener as background work: Bolt lets it go on after the ack, and a
+        graceful shutdown (and a test waiting for quiet) must wait for it too."""
+        task = asyncio.current_task()
+        if task is not None and task not in self._background:
+            self._background.add(task)
+            task.add_done_callback(self._finished)
+
     def _finished(self, task: asyncio.Task[Any]) -> None:
         self._background.discard(task)
         if not task.cancelled() and task.exception() is not None:

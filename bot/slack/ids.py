@@ -25,11 +25,12 @@ ANSWER_BLOCK_PREFIX = "answer.q"  # block_id f"answer.q{index}"
 ANSWER_ELEMENT = "answer.value"  # action_id inside every answer block
 
 # Create form
-CREATE_VIEW = "poll.create_view"  # callback_id; private_metadata JSON: channel, question count
+CREATE_VIEW = "poll.create_view"  # callback_id; private_metadata JSON: channel, count, template
 TEMPLATE_ACTION = "create.template"  # static_select dispatching block_actions
 ADD_QUESTION_ACTION = "create.add_question"  # button, grows the form in place
 ADD_QUESTION_BLOCK = "create.add_question"
 TEMPLATE_BLOCK = "create.template"
+BLANK_TEMPLATE = "blank"  # option value of the template select for "no template"
 QUESTION_TEXT_BLOCK_PREFIX = "create.q_text"  # f"create.q_text{index}"
 QUESTION_KIND_BLOCK_PREFIX = "create.q_kind"  # f"create.q_kind{index}"
 QUESTION_OPTIONS_BLOCK_PREFIX = "create.q_options"  # f"create.q_options{index}"
@@ -76,4 +77,4 @@ def question_element_id(template: str) -> str:
     Slack keeps what was typed into an input whose block_id and action_id survive views.update,
     ignoring the new initial value; a per-template action_id lets a chosen template replace the
     questions, while adding a question (same template) keeps them."""
-    return FORM_ELEMENT if template == "blank" else f"{FORM_ELEMENT}.{template}"
+    return FORM_ELEMENT if template == BLANK_TEMPLATE else f"{FORM_ELEMENT}.{template}"

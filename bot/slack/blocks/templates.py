@@ -7,8 +7,9 @@ from typing import Final
 
 from bot.domain.model import Question, QuestionKind
 from bot.i18n import t
+from bot.slack import ids
 
-BLANK_TEMPLATE: Final = "blank"
+BLANK_TEMPLATE: Final = ids.BLANK_TEMPLATE
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
@@ -28,7 +27,11 @@ def register(app: AsyncApp, services: Services) -> None:
     async def handle_vote_button(
         ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], respond: AsyncRespond
     ) -> None:
+        services.ctx.track_current_task()
         await ack()
+        services.ctx.spawn(vote(body, action, respond), "vote")
+
+    async def vote(body: dict[str, Any], action: dict[str, Any], respond: AsyncRespond) -> None:
         user_id = body["user"]["id"]
         try:
             poll_id, option = parse_vote_value(action["value"])
@@ -43,7 +46,13 @@ def register(app: AsyncApp, services: Services) -> None:
     async def handle_answer_button(
         ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], respond: AsyncRespond
     ) -> None:
+        services.ctx.track_current_task()
         await ack()
+        services.ctx.spawn(open_answer_form(body, action, respond), "answer-form")
+
+    async def open_answer_form(
+        body: dict[str, Any], action: dict[str, Any], respond: AsyncRespond
+    ) -> None:
         user_id = body["user"]["id"]
         lang = await people.language_of(user_id)
         try:
@@ -60,7 +69,11 @@ def register(app: AsyncApp, services: Services) -> None:
     async def handle_close_button(
         ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], respond: AsyncRespond
     ) -> None:
+        services.ctx.track_current_task()
         await ack()
+        services.ctx.spawn(close(body, action, respond), "close-button")
+
+    async def close(body: dict[str, Any], action: dict[str, Any], respond: AsyncRespond) -> None:
         user_id = body["user"]["id"]
         lang = await people.language_of(user_id)
         try:
@@ -78,7 +91,11 @@ def register(app: AsyncApp, services: Services) -> None:
     async def handle_opt_out_button(
         ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], respond: AsyncRespond
     ) -> None:
+        services.ctx.track_current_task()
         await ack()
+        services.ctx.spawn(opt_out(body, action, respond), "opt-out")
+
+    async def opt_out(body: dict[str, Any], action: dict[str, Any], respond: AsyncRespond) -> None:
         user_id = body["user"]["id"]
         lang = await people.language_of(user_id)
         try:
@@ -94,7 +111,11 @@ def register(app: AsyncApp, services: Services) -> None:
     async def handle_delete_confirm_button(
         ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], respond: AsyncRespond
     ) -> None:
+        services.ctx.track_current_task()
         await ack()
+        services.ctx.spawn(delete(body, action, respond), "delete")
+
+    async def delete(body: dict[str, Any], action: dict[str, Any], respond: AsyncRespond) -> None:
         user_id = body["user"]["id"]
         lang = await people.language_of(user_id)
         try:
@@ -115,20 +136,24 @@ def register(app: AsyncApp, services: Services) -> None:
         )
 
     async def handle_delete_cancel_button(ack: AsyncAck, respond: AsyncRespond) -> None:
+        services.ctx.track_current_task()
         await ack()
-        await respond(delete_original=True)
+        services.ctx.spawn(respond(delete_original=True), "delete-cancel")
 
     async def handle_template_select(
         ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]
     ) -> None:
+        services.ctx.track_current_task()
         await ack()
-        await _rerender_form(services, body, template=action["selected_option"]["value"])
+        template = action["selected_option"]["value"]
+        services.ctx.spawn(_rerender_form(services, body, template=template), "form-template")
 
     async def handle_add_question_button(ack: AsyncAck, body: dict[str, Any]) -> None:
+        services.ctx.track_current_task()
         await ack()
-        await _rerender_form(services, body, add_question=True)
+        services.ctx.spawn(_rerender_form(services, body, add_question=True), "form-add-question")
 
-    app.action(re.compile(rf"^{re.escape(ids.VOTE_ACTION)}(:\d+)?$"))(handle_vote_button)
+    app.action(ids.VOTE_ACTION_PATTERN)(handle_vote_button)
     app.action(ids.OPEN_ANSWER_ACTION)(handle_answer_button)
     app.action(ids.CLOSE_ACTION)(handle_close_button)
     app.action(ids.OPT_OUT_ACTION)(handle_opt_out_button)
@@ -150,13 +175,15 @@ async def _rerender_form(
     user_id = body["user"]["id"]
     lang = await services.ctx.people.language_of(user_id)
     form = blocks.read_form_metadata(view.get("private_metadata", ""))
-    values = read_form_values(view.get("state", {}).get("values", {}))
+    values = read_form_values(
+        view.get("state", {}).get("values", {}), include_questions=template is None
+    )
     count = form.question_count + (1 if add_question else 0)
     updated = blocks.render_create_form(
         lang=lang,
         channel_id=form.channel_id,
-        template=template or "keep",
+        template=template or form.template,
         question_count=count,
-        values=None if template else values,
+        values=values,
     )
     await services.ctx.gateway.update_view(view["id"], updated, view.get("hash"))

@@ -29,6 +29,7 @@ def register(app: AsyncApp, services: Services, command: str) -> None:
     async def handle_wishes_command(
         ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond
     ) -> None:
+        services.ctx.track_current_task()
         user_id = body["user_id"]
         lang = services.ctx.people.cached_language(user_id)
         try:
@@ -43,19 +44,27 @@ def register(app: AsyncApp, services: Services, command: str) -> None:
             await ack(**ephemeral(help_text))
             return
         await ack()
-        try:
-            await _run(services, parsed, body, respond)
-        except PollError as error:
-            lang = await services.ctx.people.language_of(user_id)
-            await respond(**error_reply(error, lang))
-        except SlackCallFailed as error:
-            logger.warning(
-                "%s failed during %s: %s", error.method, type(parsed).__name__, error.error
-            )
-            lang = await services.ctx.people.language_of(user_id)
-            await respond(**ephemeral(blocks.render_notice("error.slack_failed", lang=lang)))
+        # The slow part runs as tracked background work: shutdown (and tests) can wait for it.
+        services.ctx.spawn(
+            _run_and_report(services, parsed, body, respond), f"command:{type(parsed).__name__}"
+        )
 
     app.command(command)(handle_wishes_command)
+
+
+async def _run_and_report(
+    services: Services, parsed: Command, body: dict[str, Any], respond: AsyncRespond
+) -> None:
+    user_id = body["user_id"]
+    try:
+        await _run(services, parsed, body, respond)
+    except PollError as error:
+        lang = await services.ctx.people.language_of(user_id)
+        await respond(**error_reply(error, lang))
+    except SlackCallFailed as error:
+        logger.warning("%s failed during %s: %s", error.method, type(parsed).__name__, error.error)
+        lang = await services.ctx.people.language_of(user_id)
+        await respond(**ephemeral(blocks.render_notice("error.slack_failed", lang=lang)))
 
 
 async def _run(

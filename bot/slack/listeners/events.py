@@ -11,7 +11,10 @@ from bot.services.registry import Services
 
 def register(app: AsyncApp, services: Services) -> None:
     async def handle_member_joined_channel_event(event: dict[str, Any]) -> None:
+        services.ctx.track_current_task()
         # Idempotent: a retried delivery finds the person already asked and adds nothing.
-        await services.polls.member_joined(event["channel"], event["user"])
+        services.ctx.spawn(
+            services.polls.member_joined(event["channel"], event["user"]), "member-joined"
+        )
 
     app.event("member_joined_channel")(handle_member_joined_channel_event)

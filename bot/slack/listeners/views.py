@@ -8,6 +8,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
 from bot.domain.errors import InvalidAnswer, PollError
+from bot.domain.model import PollDraft
 from bot.services.registry import Services
 from bot.slack import blocks, ids
 from bot.slack.gateway import SlackCallFailed
@@ -20,6 +21,7 @@ def register(app: AsyncApp, services: Services) -> None:
     people = services.ctx.people
 
     async def handle_create_view(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
+        services.ctx.track_current_task()
         user_id = body["user"]["id"]
         lang = people.cached_language(user_id)
         try:
@@ -36,6 +38,16 @@ def register(app: AsyncApp, services: Services) -> None:
             await ack(response_action="errors", errors=blocks.form_errors_for(error, lang=lang))
             return
         await ack()
+        services.ctx.spawn(create(body, view, draft, channel_id, lang), "create-form")
+
+    async def create(
+        body: dict[str, Any],
+        view: dict[str, Any],
+        draft: PollDraft,
+        channel_id: str | None,
+        lang: str,
+    ) -> None:
+        user_id = body["user"]["id"]
         try:
             created = await services.polls.create(
                 draft,
@@ -60,6 +72,7 @@ def register(app: AsyncApp, services: Services) -> None:
         await services.polls.tell(user_id, created.poll.channel_id, note)
 
     async def handle_answer_view(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
+        services.ctx.track_current_task()
         user_id = body["user"]["id"]
         lang = await people.language_of(user_id)
         try:

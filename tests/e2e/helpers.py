@@ -1,0 +1,65 @@
+"""Small helpers shared by the poll-lifecycle end-to-end tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.domain.model import Poll
+from tests.e2e.conftest import CHANNEL, ORGANISER, RunningBot
+from tests.slack_emulator import Ephemeral, Message, SlackEmulator
+
+
+def text_of(blocks: Any) -> str:
+    """Every string in a block structure, joined: what a reader could see (and ids)."""
+    parts: list[str] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, str):
+            parts.append(node)
+        elif isinstance(node, dict):
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(blocks)
+    return "\n".join(parts)
+
+
+def shown(item: Message | Ephemeral) -> str:
+    return item.text + "\n" + text_of(item.blocks or [])
+
+
+def last_ephemeral(emu: SlackEmulator, user: str) -> str:
+    ephemerals = emu.ephemerals(user)
+    assert ephemerals, f"{user} was shown nothing"
+    return shown(ephemerals[-1])
+
+
+async def create(
+    running: RunningBot,
+    emu: SlackEmulator,
+    text: str,
+    *,
+    user: str = ORGANISER,
+    channel: str = CHANNEL,
+) -> Poll:
+    """Run `/wishes <text>` and return the stored poll (fails if nothing was stored)."""
+    before = {p.id for p in await running.repo.polls_with_status()}
+    reply = await running.driver.slash_command(user, channel, "/wishes", text)
+    assert reply.status == 200
+    await running.settle()
+    new = [p for p in await running.repo.polls_with_status() if p.id not in before]
+    assert len(new) == 1, f"no poll stored; ephemerals: {emu.ephemerals(user)}"
+    return new[0]
+
+
+def poll_message(emu: SlackEmulator, poll: Poll, channel: str = CHANNEL) -> Message:
+    found = [m for m in emu.messages(channel) if m.ts == poll.message_ts]
+    assert found, f"poll #{poll.id} message not in {channel}"
+    return found[0]
+
+
+def channel_posts(emu: SlackEmulator, channel: str = CHANNEL) -> list[Message]:
+    return [m for m in emu.messages(channel) if not m.deleted]

@@ -1,0 +1,145 @@
+"""Reminders and closing on time, end to end, with short durations."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+
+from tests.e2e.conftest import CHANNEL, ORGANISER, PEOPLE, RunningBot
+from tests.e2e.test_poll_lifecycle import create_quick_poll
+from tests.slack_emulator import SlackEmulator
+
+
+def reminded(emu: SlackEmulator, poll_id: int) -> Counter[str]:
+    """How many reminder DMs each person got for the poll (by the message metadata tag)."""
+    counts: Counter[str] = Counter()
+    for call in emu.calls_to("chat.postMessage"):
+        metadata = call.args.get("metadata") or {}
+        payload = metadata.get("event_payload") or {}
+        if call.status == 200 and call.response.get("ok") and payload.get("poll") == poll_id and "round" in payload:
+            channel = call.args["channel"]
+            counts[next(u for u in [ORGANISER, *PEOPLE] if emu.dm_channel_id(u) == channel)] += 1
+    return counts
+
+
+async def test_manual_round_reaches_exactly_the_non_respondents(
+    running: RunningBot, emu: SlackEmulator
+) -> None:
+    poll_id = await create_quick_poll(running, emu, 'new "Lunch?" "Pizza" "Soup" remind:off')
+    (message,) = emu.messages(CHANNEL)
+    await running.driver.click(PEOPLE[0], message, "Pizza")
+    await running.driver.click(PEOPLE[1], message, "Soup")
+    await running.settle()
+    await running.driver.slash_command(ORGANISER, CHANNEL, "/wishes", f"remind {poll_id}")
+    await running.settle()
+    assert reminded(emu, poll_id) == Counter({p: 1 for p in PEOPLE[2:]})
+    dm = emu.dm_messages(PEOPLE[2])[-1]
+    assert "Lunch?" in str(dm.blocks) and ORGANISER in str(dm.blocks)
+
+
+async def test_cap_of_two_and_opt_out_hold(running: RunningBot, emu: SlackEmulator) -> None:
+    poll_id = await create_quick_poll(running, emu, 'new "Lunch?" "Pizza" "Soup" remind:off')
+    for _ in range(3):
+        await running.driver.slash_command(ORGANISER, CHANNEL, "/wishes", f"remind {poll_id}")
+        await running.settle()
+        if _ == 0:
+            opt_out_dm = emu.dm_messages(PEOPLE[0])[-1]
+            await running.driver.click(PEOPLE[0], opt_out_dm, action_id="poll.opt_out")
+            await running.settle()
+    counts = reminded(emu, poll_id)
+    assert counts[PEOPLE[0]] == 1  # opted out after the first
+    assert all(counts[p] == 2 for p in PEOPLE[1:])  # never more than two
+    assert counts[ORGANISER] == 0
+
+
+async def test_answering_from_the_reminder_dm_works(
+    running: RunningBot, emu: SlackEmulator
+) -> None:
+    poll_id = await create_quick_poll(running, emu, 'new "Lunch?" "Pizza" "Soup" remind:off')
+    await running.driver.slash_command(ORGANISER, CHANNEL, "/wishes", f"remind {poll_id}")
+    await running.settle()
+    dm = emu.dm_messages(PEOPLE[3])[-1]
+    await running.driver.click(PEOPLE[3], dm, action_id="poll.answer")
+    await running.settle()
+    await running.driver.submit_view(PEOPLE[3], fill={"Lunch?": "Soup"})
+    await running.settle()
+    assert (await running.repo.counts(poll_id)).answered == 1
+    await running.driver.slash_command(ORGANISER, CHANNEL, "/wishes", f"remind {poll_id}")
+    await running.settle()
+    assert reminded(emu, poll_id)[PEOPLE[3]] == 1  # answered: no second reminder
+
+
+async def test_automatic_round_and_close_happen_on_time(
+    running: RunningBot, emu: SlackEmulator
+) -> None:
+    poll_id = await create_quick_poll(
+        running, emu, 'new "Quick?" "Yes" "No" closes:30s remind:10s'
+    )
+    (message,) = emu.messages(CHANNEL)
+    await running.driver.click(PEOPLE[0], message, "Yes")
+    await emu.wait_for(lambda: len(reminded(emu, poll_id)) == len(PEOPLE) - 1, timeout=20)
+    assert PEOPLE[0] not in reminded(emu, poll_id)
+    await emu.wait_for(lambda: len(emu.messages(CHANNEL)) >= 2, timeout=30)
+    poll = await running.repo.get_poll(poll_id)
+    assert poll is not None
+    await running.settle()
+    assert "1 of 6" in str(emu.messages(CHANNEL)[1].blocks)
+
+
+async def test_rate_limits_and_server_errors_lose_nobody(
+    running: RunningBot, emu: SlackEmulator
+) -> None:
+    poll_id = await create_quick_poll(running, emu, 'new "Lunch?" "Pizza" "Soup" remind:off')
+    emu.fail("chat.postMessage", status=429, retry_after=1, times=2)
+    emu.fail("conversations.open", status=500, times=2)
+    await running.driver.slash_command(ORGANISER, CHANNEL, "/wishes", f"remind {poll_id}")
+    await running.settle()
+    assert reminded(emu, poll_id) == Counter({p: 1 for p in PEOPLE})
+    assert emu.rate_limited_count >= 1
+
+
+async def test_extend_moves_the_close_and_rejects_the_past(
+    running: RunningBot, emu: SlackEmulator
+) -> None:
+    poll_id = await create_quick_poll(running, emu, 'new "Lunch?" "Pizza" "Soup" closes:1h')
+    before = await running.repo.get_poll(poll_id)
+    assert before is not None
+    await running.driver.slash_command(ORGANISER, CHANNEL, "/wishes", f"extend {poll_id} 2h")
+    await running.settle()
+    after = await running.repo.get_poll(poll_id)
+    assert after is not None
+    assert (after.closes_at - before.closes_at).total_seconds() == 7200
+    await running.driver.slash_command(ORGANISER, CHANNEL, "/wishes", f"extend {poll_id} 2020-01-01")
+    await running.settle()
+    unchanged = await running.repo.get_poll(poll_id)
+    assert unchanged is not None and unchanged.closes_at == after.closes_at
+    await running.driver.slash_command(PEOPLE[0], CHANNEL, "/wishes", f"extend {poll_id} 1d")
+    await running.settle()
+    assert "only the person who created" in str(emu.ephemerals(PEOPLE[0])[-1]).lower()
+
+
+async def test_round_to_2000_people_completes_while_commands_are_acked(
+    start_bot: object, emu: SlackEmulator
+) -> None:
+    crowd = emu.populate(2000, "C0CROWD")
+    emu.add_member("C0CROWD", ORGANISER)
+    emu.rate_window_scale = 0.02  # Slack's per-minute windows shrink to a bit over a second
+    running: RunningBot = await start_bot()  # type: ignore[operator]
+    reply = await running.driver.slash_command(ORGANISER, "C0CROWD", "/wishes", 'new "Big?" "A" "B" remind:off')
+    await running.settle()
+    polls = await running.repo.polls_with_status()
+    assert len(polls) == 1, emu.ephemerals(ORGANISER)
+    (poll,) = polls
+    round_task = asyncio.create_task(
+        running.driver.slash_command(ORGANISER, "C0CROWD", "/wishes", f"remind {poll.id}")
+    )
+    await round_task
+    # While the round runs, commands are still acknowledged (the driver fails past 3 s).
+    for _ in range(5):
+        help_reply = await running.driver.slash_command(PEOPLE[0] if False else ORGANISER, "C0CROWD", "/wishes", "help")
+        assert help_reply.status == 200
+    await running.settle()
+    totals = await running.repo.reminder_totals(poll.id)
+    assert totals == {"sent": 2000}
+    assert reply.status == 200
+    assert len(crowd) == 2000
