@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import random
 from dataclasses import dataclass
@@ -43,6 +44,8 @@ from bot.services.context import Context
 logger = logging.getLogger(__name__)
 
 UTC_ZONE = ZoneInfo("UTC")
+# Slack allows about one chat.update per message per second.
+MESSAGE_UPDATE_INTERVAL = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +62,8 @@ class PollService:
 
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
+        # When each poll message was last updated (monotonic): at most one update a second.
+        self._last_update: dict[int, float] = {}
 
     # --- creating ----------------------------------------------------------------------------
 
@@ -269,10 +274,19 @@ class PollService:
         poll = await self.ctx.repo.get_poll(poll_id)
         if poll is None or not poll.is_open or poll.message_ts is None:
             return
+        # Measured right at the call: time spent reading the database under load must not
+        # bring two updates of the same message closer than Slack's one a second.
+        loop = asyncio.get_running_loop()
+        wait = self._last_update.get(poll_id, -MESSAGE_UPDATE_INTERVAL) + MESSAGE_UPDATE_INTERVAL
+        if (delay := wait - loop.time()) > 0:
+            await asyncio.sleep(delay)
         counts = await self.ctx.repo.counts(poll_id)
         message = blocks.render_poll_message(
             poll, answered=counts.answered, asked=counts.asked, lang=poll.language
         )
+        if (delay := wait - loop.time()) > 0:
+            await asyncio.sleep(delay)
+        self._last_update[poll_id] = loop.time()
         await self.ctx.gateway.update_message(
             poll.channel_id, poll.message_ts, message.text, message.blocks
         )

@@ -63,3 +63,36 @@ def poll_message(emu: SlackEmulator, poll: Poll, channel: str = CHANNEL) -> Mess
 
 def channel_posts(emu: SlackEmulator, channel: str = CHANNEL) -> list[Message]:
     return [m for m in emu.messages(channel) if not m.deleted]
+
+
+async def create_with_form(
+    running: RunningBot,
+    emu: SlackEmulator,
+    questions: list[tuple[str, str, str]],
+    *,
+    user: str = ORGANISER,
+    channel: str = CHANNEL,
+    anonymous: bool = False,
+) -> Poll:
+    """Create a poll through the modal: questions as (text, kind, options one per line)."""
+    from bot.slack import ids
+
+    await running.driver.slash_command(user, channel, "/wishes", "")
+    await emu.wait_for(lambda: emu.views(user), message="no create form")
+    for _ in range(len(questions) - 1):
+        count = len(emu.views(user)[-1].blocks)
+        await running.driver.click(user, emu.views(user)[-1], action_id=ids.ADD_QUESTION_ACTION)
+        await emu.wait_for(lambda count=count: len(emu.views(user)[-1].blocks) > count)
+    fill: dict[str, Any] = {}
+    for index, (text, kind, options) in enumerate(questions):
+        fill[ids.question_text_block_id(index)] = text
+        fill[ids.question_kind_block_id(index)] = kind
+        fill[ids.question_options_block_id(index)] = options or None
+    if anonymous:
+        fill[ids.ANONYMOUS_BLOCK] = ["anonymous"]
+    reply = await running.driver.submit_view(user, fill=fill)
+    assert reply.body is None or reply.body.get("response_action") != "errors", reply.body
+    await running.settle()
+    polls = await running.repo.polls_with_status()
+    assert polls, "no poll stored from the form"
+    return polls[-1]
