@@ -100,7 +100,10 @@ async def run_check(settings: Settings) -> int:
         return EXIT_FAILURE
     mode = "Socket Mode" if settings.socket_mode else f"HTTP on port {settings.port}"
     print(f"configuration ok ({mode}); database {settings.db_path} ok")
-    print(f"bot user @{identity.user_name} ({identity.user_id}) in workspace {identity.team_name} ({identity.team_id})")
+    print(
+        f"bot user @{identity.user_name} ({identity.user_id})"
+        f" in workspace {identity.team_name} ({identity.team_id})"
+    )
     return 0
 
 

@@ -1,4 +1,4 @@
-"""Wiring: storage, Slack client, services, scheduler and the Bolt app, started and stopped as one."""
+"""Wiring: storage, Slack client, services, scheduler and the Bolt app, started and stopped."""
 
 from __future__ import annotations
 
@@ -156,10 +156,10 @@ async def serve(bot: Wishbot, stop_event: asyncio.Event) -> None:
     """Serve until stop_event is set: HTTP on PORT, or Socket Mode when an app token is set."""
     if bot.settings.app_token is not None:
         handler = AsyncSocketModeHandler(bot.app, bot.settings.app_token.reveal())
-        await handler.connect_async()
+        await handler.connect_async()  # type: ignore[no-untyped-call]
         logger.info("connected in Socket Mode as %s", bot.identity.user_name)
         await stop_event.wait()
-        await handler.close_async()
+        await handler.close_async()  # type: ignore[no-untyped-call]
         return
     runner = web.AppRunner(http_application(bot), shutdown_timeout=SHUTDOWN_GRACE_SECONDS)
     await runner.setup()

@@ -13,7 +13,9 @@ from dotenv import dotenv_values
 from bot.domain.schedule import WorkingHours, parse_working_hours
 
 DEFAULT_API_URL = "https://slack.com/api/"
-SETUP_HINT = "copy .env.example to .env and fill it in (create the app from deploy/slack-app-manifest.yml)"
+SETUP_HINT = (
+    "copy .env.example to .env and fill it in (create the app from deploy/slack-app-manifest.yml)"
+)
 LANGUAGES = ("en", "fi")
 LOG_FORMATS = ("text", "json")
 
@@ -71,7 +73,9 @@ class Settings:
         return self.app_token is not None
 
 
-def read_environment(environ: Mapping[str, str] | None = None, env_file: Path | None = None) -> dict[str, str]:
+def read_environment(
+    environ: Mapping[str, str] | None = None, env_file: Path | None = None
+) -> dict[str, str]:
     """The process environment over the .env file: a variable that is set always wins."""
     env_path = env_file if env_file is not None else Path(".env")
     merged: dict[str, str] = {}
@@ -110,7 +114,9 @@ def _token(environ: Mapping[str, str], name: str, prefix: str, required: bool) -
             return Secret("")
         raise ConfigError(name, f"is not set: {SETUP_HINT}")
     if not value.startswith(prefix):
-        raise ConfigError(name, f"must start with {prefix!r}: use the token from the app's settings")
+        raise ConfigError(
+            name, f"must start with {prefix!r}: use the token from the app's settings"
+        )
     return Secret(value)
 
 
@@ -128,7 +134,8 @@ def _signing_secret(environ: Mapping[str, str], required: bool) -> Secret:
         return Secret("")
     if len(value) < 16 or any(c.isspace() for c in value):
         raise ConfigError(
-            "SLACK_SIGNING_SECRET", "looks malformed: copy it from Basic Information > App Credentials"
+            "SLACK_SIGNING_SECRET",
+            "looks malformed: copy it from Basic Information > App Credentials",
         )
     return Secret(value)
 
@@ -188,5 +195,7 @@ def _retention_days(environ: Mapping[str, str]) -> int | None:
     if not raw or raw.lower() == "off":
         return None
     if not raw.isdigit() or int(raw) < 1:
-        raise ConfigError("WISHBOT_RETENTION_DAYS", f"must be a positive number of days or 'off', not {raw!r}")
+        raise ConfigError(
+            "WISHBOT_RETENTION_DAYS", f"must be a positive number of days or 'off', not {raw!r}"
+        )
     return int(raw)

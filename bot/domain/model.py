@@ -150,7 +150,7 @@ class Response:
 
 @dataclass(frozen=True, slots=True)
 class Person:
-    """What Slack tells about a person that Wishbot needs: time zone, locale, whether to ask them."""
+    """What Wishbot needs to know of a person: time zone, locale, whether to ask them."""
 
     user_id: str
     tz: str | None = None
@@ -164,7 +164,7 @@ class Person:
 
 
 class ReminderStatus(enum.StrEnum):
-    """due → sending → sent | failed | skipped; 'sending' survives a crash and is checked at start."""
+    """due → sending → sent | failed | skipped; 'sending' survives a crash, checked at start."""
 
     DUE = "due"
     SENDING = "sending"

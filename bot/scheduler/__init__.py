@@ -1,1 +1,1 @@
-"""APScheduler jobs that close polls and start reminder rounds, rebuilt from the database at start."""
+"""APScheduler jobs that close polls and start reminder rounds, rebuilt from the database."""

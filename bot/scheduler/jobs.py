@@ -129,7 +129,9 @@ class PollScheduler:
         poll = await self.ctx.repo.get_poll(poll_id)
         if poll is None or not poll.is_open or poll.remind_every is None:
             return
-        due = latest_due_round(poll.opened_at, poll.closes_at, poll.remind_every, self.ctx.clock.now())
+        due = latest_due_round(
+            poll.opened_at, poll.closes_at, poll.remind_every, self.ctx.clock.now()
+        )
         if due is not None:
             await self.reminders.start_round(poll, due[0])
             await self.reminders.deliver_due(poll_id)

@@ -1,4 +1,4 @@
-"""Closing a poll: the message shows "Closed" and the summary is posted, exactly once, crash or not."""
+"""Closing a poll: the message shows "Closed" and the summary is posted exactly once."""
 
 from __future__ import annotations
 
@@ -63,7 +63,9 @@ class ClosingService:
             logger.info("poll %s closed: %d of %d answered", poll.id, counts.answered, counts.asked)
 
     async def _post_summary(self, poll: Poll) -> None:
-        parts = blocks.render_summary(poll, await self.polls.current_tally(poll), lang=poll.language)
+        parts = blocks.render_summary(
+            poll, await self.polls.current_tally(poll), lang=poll.language
+        )
         posted = {part: ts for part, _channel, ts in await self.ctx.repo.messages(poll.id, SUMMARY)}
         uncertain = await self.ctx.repo.summary_started(poll.id)
         if not uncertain:

@@ -1,4 +1,4 @@
-"""What Wishbot knows of the workspace's people (time zone, locale), cached so clicks cost no call."""
+"""What Wishbot knows of the workspace's people (time zone, locale), cached: clicks cost no call."""
 
 from __future__ import annotations
 
@@ -78,7 +78,7 @@ class PeopleDirectory:
         return language_for(person.locale if person else None, self.default_language)
 
     async def warm(self, user_id: str) -> None:
-        """Make sure a person is known (used after the ack, so the next reply is in their language)."""
+        """Make sure a person is known (after the ack, so the next reply is in their language)."""
         if user_id not in self._cache:
             await self.people([user_id])
 
@@ -92,7 +92,9 @@ class PeopleDirectory:
             return None
 
     async def _fetch(self, missing: list[str]) -> None:
-        stale = self._refreshed_at is None or self.clock.now() - self._refreshed_at > DIRECTORY_MAX_AGE
+        stale = (
+            self._refreshed_at is None or self.clock.now() - self._refreshed_at > DIRECTORY_MAX_AGE
+        )
         if len(missing) > MAX_SINGLE_LOOKUPS or stale:
             try:
                 await self.refresh()

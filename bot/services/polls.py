@@ -18,6 +18,7 @@ from bot.domain.errors import (
     PollError,
     PollNotFound,
 )
+from bot.domain.export import render_csv
 from bot.domain.model import (
     AudienceKind,
     CloseSpec,
@@ -34,12 +35,11 @@ from bot.domain.schedule import (
     next_round,
     resolve_close,
 )
-from bot.domain.export import render_csv
 from bot.domain.tally import PollTally, tally
 from bot.i18n import t
+from bot.services.context import Context
 from bot.slack import blocks
 from bot.slack.gateway import SlackCallFailed
-from bot.services.context import Context
 
 logger = logging.getLogger(__name__)
 
@@ -77,7 +77,9 @@ class PollService:
         idempotency_key: str | None = None,
     ) -> CreatedPoll:
         """Resolve times and audience, store the poll in one transaction and post it."""
-        if idempotency_key and (existing := await self.ctx.repo.poll_by_idempotency_key(idempotency_key)):
+        if idempotency_key and (
+            existing := await self.ctx.repo.poll_by_idempotency_key(idempotency_key)
+        ):
             counts = await self.ctx.repo.counts(existing.id)
             return CreatedPoll(existing, counts.asked, False)
         channel_id = draft.channel_id or channel_id
@@ -117,7 +119,9 @@ class PollService:
         logger.info("poll %s created in %s, %d asked", poll.id, channel_id, len(members))
         return CreatedPoll(poll, len(members), everyone_asked)
 
-    async def check_draft(self, draft: PollDraft, *, organiser_id: str, channel_id: str | None) -> None:
+    async def check_draft(
+        self, draft: PollDraft, *, organiser_id: str, channel_id: str | None
+    ) -> None:
         """The checks a form can show inline before it closes: close time, reminders, channel."""
         organiser = await self.ctx.people.person(organiser_id)
         now = self.ctx.clock.now()
@@ -135,11 +139,15 @@ class PollService:
         """A note for one person without a response_url: ephemeral in the channel, else by DM."""
         if channel_id:
             try:
-                await self.ctx.gateway.post_ephemeral(channel_id, user_id, message.text, message.blocks)
+                await self.ctx.gateway.post_ephemeral(
+                    channel_id, user_id, message.text, message.blocks
+                )
                 return
             except SlackCallFailed as error:
                 logger.info("ephemeral to %s failed (%s); sending a DM", user_id, error.error)
-        await self.ctx.gateway.post_message(await self.dm_channel(user_id), message.text, message.blocks)
+        await self.ctx.gateway.post_message(
+            await self.dm_channel(user_id), message.text, message.blocks
+        )
 
     async def _make_postable(self, channel_id: str) -> None:
         """Join a public channel the bot is not in; a private one needs an invitation."""
@@ -346,7 +354,9 @@ class PollService:
             return planned
         if poll.remind_every is None:
             return None
-        upcoming = next_round(poll.opened_at, poll.closes_at, poll.remind_every, self.ctx.clock.now())
+        upcoming = next_round(
+            poll.opened_at, poll.closes_at, poll.remind_every, self.ctx.clock.now()
+        )
         return None if upcoming is None else upcoming[1]
 
     async def current_tally(self, poll: Poll) -> PollTally:
@@ -362,7 +372,7 @@ class PollService:
         )
 
     async def extend(self, poll_id: int, user_id: str, change: CloseSpec) -> Poll:
-        """Move the close: a duration later than planned, or to a date (earlier is fine if future)."""
+        """Move the close: a duration later than planned, or to a date (earlier if future)."""
         poll = await self.require_organiser(poll_id, user_id)
         if not poll.is_open:
             raise PollClosed(poll.id)
@@ -417,4 +427,3 @@ def _check_answers(poll: Poll, answers: tuple[QuestionAnswer | None, ...]) -> No
             raise InvalidAnswer("error.invalid_answer")
         if answer.rating is not None and not 1 <= answer.rating <= 5:
             raise InvalidAnswer("error.invalid_answer")
-

@@ -1,4 +1,4 @@
-"""The Web API calls Wishbot makes, with Slack's rate limits, retries and pagination handled once."""
+"""The Web API calls Wishbot makes, with rate limits, retries and pagination handled once."""
 
 from __future__ import annotations
 
@@ -104,8 +104,11 @@ class SlackGateway:
             return response
 
     async def _wait_if_paused(self, method: str) -> None:
-        while (delay := self._paused_until.get(method, 0.0) - time.monotonic()) > 0:
+        delay = self._paused_until.get(method, 0.0) - time.monotonic()
+        while delay > 0:
             await asyncio.sleep(delay)
+            # Another 429 may have pushed the pause further while this call slept.
+            delay = self._paused_until.get(method, 0.0) - time.monotonic()
 
     def _pause(self, method: str, seconds: float) -> None:
         until = time.monotonic() + seconds
@@ -151,7 +154,8 @@ class SlackGateway:
         response = await self.call(
             "usergroups.users.list", http_verb="GET", params={"usergroup": usergroup_id}
         )
-        return [str(u) for u in response.get("users", [])]
+        users: list[object] = response.get("users", [])
+        return [str(u) for u in users]
 
     async def channel_info(self, channel_id: str) -> ChannelInfo:
         response = await self.call(
@@ -312,11 +316,12 @@ def _retry_after(headers: Mapping[str, Any]) -> float:
         if name.lower() == "retry-after":
             raw = value[0] if isinstance(value, list) else value
             try:
-                return max(float(raw), 0.0)
+                return max(float(str(raw)), 0.0)
             except (TypeError, ValueError):
                 break
     return 1.0
 
 
 def _backoff(attempt: int) -> float:
-    return BACKOFF_BASE_SECONDS * 2 ** (attempt - 1) * (0.5 + random.random())
+    jitter: float = 0.5 + random.random()
+    return float(BACKOFF_BASE_SECONDS * 2 ** (attempt - 1) * jitter)

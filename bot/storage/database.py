@@ -1,4 +1,4 @@
-"""One aiosqlite connection shared by the process, with WAL, foreign keys and serialised transactions."""
+"""One aiosqlite connection for the process: WAL, foreign keys, serialised transactions."""
 
 from __future__ import annotations
 

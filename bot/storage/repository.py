@@ -736,6 +736,8 @@ async def _one(
         return await cursor.fetchone()
 
 
-async def _all(conn: aiosqlite.Connection, sql: str, params: tuple[Any, ...]) -> list[aiosqlite.Row]:
+async def _all(
+    conn: aiosqlite.Connection, sql: str, params: tuple[Any, ...]
+) -> list[aiosqlite.Row]:
     async with conn.execute(sql, params) as cursor:
         return list(await cursor.fetchall())

@@ -1,4 +1,4 @@
-"""End-to-end fixtures: the strict Slack emulator, and the real bot served over HTTP or Socket Mode."""
+"""End-to-end fixtures: the strict Slack emulator and the real bot over HTTP or Socket Mode."""
 
 from __future__ import annotations
 
@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 from aiohttp import web
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
 from bot.app import Wishbot, http_application, start, stop
 from bot.config import Secret, Settings
 from bot.storage.database import Database
 from bot.storage.repository import Repository
-from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from tests.slack_emulator import SlackClientDriver, SlackEmulator
 
 SIGNING_SECRET = "e2e-signing-secret-0123456789"
@@ -40,9 +40,7 @@ async def emu() -> AsyncIterator[SlackEmulator]:
         emulator.add_user(user_id, user_id[2:].lower(), tz="Europe/Helsinki", locale=locale)
     emulator.add_user("U0ROBOT", "robot", is_bot=True)
     emulator.add_user("U0GONE", "gone", deleted=True)
-    emulator.add_channel(
-        CHANNEL, "general", members=(ORGANISER, *PEOPLE, "U0ROBOT", "U0GONE")
-    )
+    emulator.add_channel(CHANNEL, "general", members=(ORGANISER, *PEOPLE, "U0ROBOT", "U0GONE"))
     try:
         yield emulator
     finally:
@@ -139,9 +137,9 @@ async def open_database(path: Path) -> Repository:
     return Repository(await Database.open(path))
 
 
-async def eventually(predicate: Callable[[], Awaitable[bool]], timeout: float = 5.0) -> None:
+async def eventually(predicate: Callable[[], Awaitable[bool]], limit: float = 5.0) -> None:
     """Wait for an async condition (database state) with a timeout, checking often."""
-    deadline = asyncio.get_running_loop().time() + timeout
+    deadline = asyncio.get_running_loop().time() + limit
     while not await predicate():
         if asyncio.get_running_loop().time() > deadline:
             raise AssertionError("condition not reached in time")

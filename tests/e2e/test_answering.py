@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 
 from bot.domain.model import QuestionAnswer
 from bot.slack import ids
@@ -11,7 +12,9 @@ from tests.e2e.helpers import create, create_with_form, last_ephemeral, poll_mes
 from tests.slack_emulator import SlackEmulator
 
 
-async def answers_of(running: RunningBot, poll_id: int, user: str) -> tuple[QuestionAnswer | None, ...]:
+async def answers_of(
+    running: RunningBot, poll_id: int, user: str
+) -> tuple[QuestionAnswer | None, ...]:
     response = await running.repo.response_of(poll_id, user)
     assert response is not None, f"{user} has no stored answer"
     return response.answers
@@ -82,7 +85,9 @@ async def test_multi_choice_answers_in_the_modal_prefilled_with_the_earlier_answ
     await running.driver.click(PEOPLE[2], message, "Answer")
     await emu.wait_for(lambda: emu.views(PEOPLE[2]))
     element = next(
-        b["element"] for b in emu.views(PEOPLE[2])[-1].blocks if b.get("block_id") == ids.answer_block_id(0)
+        b["element"]
+        for b in emu.views(PEOPLE[2])[-1].blocks
+        if b.get("block_id") == ids.answer_block_id(0)
     )
     assert sorted(o["value"] for o in element["initial_options"]) == ["0", "2"]
     await running.driver.submit_view(PEOPLE[2], fill={ids.answer_block_id(0): ["1"]})
@@ -125,7 +130,9 @@ async def test_several_questions_rating_and_text_in_one_modal_prefilled(
     await running.driver.click(PEOPLE[3], message, "Answer")
     await emu.wait_for(lambda: emu.views(PEOPLE[3]))
     elements = {
-        b["block_id"]: b["element"] for b in emu.views(PEOPLE[3])[-1].blocks if b.get("type") == "input"
+        b["block_id"]: b["element"]
+        for b in emu.views(PEOPLE[3])[-1].blocks
+        if b.get("type") == "input"
     }
     assert elements[ids.answer_block_id(0)]["initial_option"]["value"] == "1"
     assert elements[ids.answer_block_id(1)]["initial_option"]["value"] == "4"
@@ -133,7 +140,11 @@ async def test_several_questions_rating_and_text_in_one_modal_prefilled(
     # An empty form is refused inline.
     reply = await running.driver.submit_view(
         PEOPLE[3],
-        fill={ids.answer_block_id(0): None, ids.answer_block_id(1): None, ids.answer_block_id(2): None},
+        fill={
+            ids.answer_block_id(0): None,
+            ids.answer_block_id(1): None,
+            ids.answer_block_id(2): None,
+        },
     )
     assert reply.body is not None and reply.body["response_action"] == "errors"
     assert (await answers_of(running, poll.id, PEOPLE[3]))[1] == QuestionAnswer(rating=4)
@@ -159,7 +170,9 @@ async def test_a_newcomer_to_the_channel_may_answer_channel_wide_polls(
     chosen_poll = await create(running, emu, 'new "Lunch?" "Yes" "No" to:<@U0AINO|aino>')
     emu.add_user("U0NEWBIE", "newbie", tz="Europe/Helsinki")
     emu.add_member(CHANNEL, "U0NEWBIE")
-    await running.driver.event({"type": "member_joined_channel", "user": "U0NEWBIE", "channel": CHANNEL})
+    await running.driver.event(
+        {"type": "member_joined_channel", "user": "U0NEWBIE", "channel": CHANNEL}
+    )
     await running.settle()
     assert await running.repo.is_member(channel_poll.id, "U0NEWBIE")
     assert not await running.repo.is_member(chosen_poll.id, "U0NEWBIE")
@@ -188,18 +201,22 @@ async def test_burst_of_300_answers_is_stored_once_with_few_updates(
     responses = await running.repo.responses(poll)
     assert len(responses) == 300
     assert sorted(r.respondent for r in responses) == sorted(people)
-    assert [sum(1 for r in responses if r.answers[0] == QuestionAnswer(choices=(k,))) for k in range(3)] == [100] * 3
+    assert [
+        sum(1 for r in responses if r.answers[0] == QuestionAnswer(choices=(k,))) for k in range(3)
+    ] == [100] * 3
     final = text_of(poll_message(emu, poll).blocks)
     assert f"300 of {asked} answered" in final
     updates = [
         c for c in emu.calls_to("chat.update") if c.args.get("ts") == poll.message_ts and c.ok
     ]
     assert 1 <= len(updates) <= 30
-    gaps = [b.at - a.at for a, b in zip(updates, updates[1:], strict=False)]
+    gaps = [b.at - a.at for a, b in itertools.pairwise(updates)]
     assert all(gap >= 0.9 for gap in gaps), gaps
 
 
-async def test_answering_a_closed_poll_says_it_closed(running: RunningBot, emu: SlackEmulator) -> None:
+async def test_answering_a_closed_poll_says_it_closed(
+    running: RunningBot, emu: SlackEmulator
+) -> None:
     poll = await create(running, emu, 'new "Which days?" "Mon" "Tue" multi')
     message = poll_message(emu, poll)
     await running.driver.click(PEOPLE[0], message, "Answer")

@@ -31,8 +31,12 @@ async def test_straight_quotes_create_a_stored_and_posted_poll_with_a_confirmati
     assert f"#{poll.id}" in confirmation and "People asked: 6" in confirmation
 
 
-async def test_curly_quotes_and_keywords_in_any_order(running: RunningBot, emu: SlackEmulator) -> None:
-    poll = await create(running, emu, "new “Your favourite snack?” ‘Nuts’ “Fruit” anonymous closes:15m")
+async def test_curly_quotes_and_keywords_in_any_order(
+    running: RunningBot, emu: SlackEmulator
+) -> None:
+    poll = await create(
+        running, emu, "new “Your favourite snack?” ‘Nuts’ “Fruit” anonymous closes:15m"
+    )
     assert poll.questions[0].text == "Your favourite snack?"
     assert poll.questions[0].options == ("Nuts", "Fruit")
     assert poll.anonymous
@@ -173,7 +177,10 @@ async def test_add_question_grows_the_form_and_keeps_typed_values(
     )
     await running.driver.submit_view(
         ORGANISER,
-        fill={ids.question_text_block_id(1): "How hungry are you?", ids.question_kind_block_id(1): "rating"},
+        fill={
+            ids.question_text_block_id(1): "How hungry are you?",
+            ids.question_kind_block_id(1): "rating",
+        },
     )
     await running.settle()
     (poll,) = await running.repo.polls_with_status()
@@ -186,21 +193,27 @@ async def test_add_question_after_a_template_keeps_the_template_questions(
     running: RunningBot, emu: SlackEmulator
 ) -> None:
     await open_form(running, emu)
-    await running.driver.select(ORGANISER, emu.views(ORGANISER)[-1], ids.TEMPLATE_ACTION, "feedback")
+    await running.driver.select(
+        ORGANISER, emu.views(ORGANISER)[-1], ids.TEMPLATE_ACTION, "feedback"
+    )
     await emu.wait_for(lambda: "How satisfied" in text_of(emu.views(ORGANISER)[-1].blocks))
     count = sum(
-        1 for b in emu.views(ORGANISER)[-1].blocks
+        1
+        for b in emu.views(ORGANISER)[-1].blocks
         if str(b.get("block_id", "")).startswith(ids.QUESTION_TEXT_BLOCK_PREFIX)
     )
     await running.driver.click(
         ORGANISER, emu.views(ORGANISER)[-1], action_id=ids.ADD_QUESTION_ACTION
     )
     await emu.wait_for(
-        lambda: sum(
-            1 for b in emu.views(ORGANISER)[-1].blocks
-            if str(b.get("block_id", "")).startswith(ids.QUESTION_TEXT_BLOCK_PREFIX)
+        lambda: (
+            sum(
+                1
+                for b in emu.views(ORGANISER)[-1].blocks
+                if str(b.get("block_id", "")).startswith(ids.QUESTION_TEXT_BLOCK_PREFIX)
+            )
+            == count + 1
         )
-        == count + 1
     )
     await running.driver.submit_view(ORGANISER)
     await running.settle()

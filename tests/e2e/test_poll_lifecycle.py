@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
-
-from tests.e2e.conftest import CHANNEL, FINN, ORGANISER, PEOPLE, RunningBot
+from tests.e2e.conftest import CHANNEL, ORGANISER, PEOPLE, RunningBot
 from tests.slack_emulator import SlackEmulator
 
 
@@ -21,11 +19,13 @@ async def test_quick_poll_with_curly_quotes_is_posted_and_answered_by_one_click(
     running: RunningBot, emu: SlackEmulator
 ) -> None:
     poll_id = await create_quick_poll(
-        running, emu, "new “What kind of event would you like?” “Workshop” “Talk” “Meetup” closes:3d"
+        running,
+        emu,
+        "new “What kind of event would you like?” “Workshop” “Talk” “Meetup” closes:3d",
     )
     poll = await running.repo.get_poll(poll_id)
     assert poll is not None
-    assert [o for o in poll.questions[0].options] == ["Workshop", "Talk", "Meetup"]
+    assert list(poll.questions[0].options) == ["Workshop", "Talk", "Meetup"]
     (message,) = emu.messages(CHANNEL)
     assert f"#{poll_id}" in str(message.blocks)
     counts = await running.repo.counts(poll_id)
@@ -49,7 +49,9 @@ async def test_close_posts_summary_with_exact_counts(
     for person, label in zip(PEOPLE, ["Tue", "Tue", "Mon", "Tue", "Wed"], strict=True):
         await running.driver.click(person, message, label)
     await running.settle()
-    not_organiser = await running.driver.slash_command(PEOPLE[0], CHANNEL, "/wishes", f"close {poll_id}")
+    not_organiser = await running.driver.slash_command(
+        PEOPLE[0], CHANNEL, "/wishes", f"close {poll_id}"
+    )
     await running.settle()
     assert (await running.repo.get_poll(poll_id)).status.value == "open"  # type: ignore[union-attr]
     assert not_organiser.body is None

@@ -15,7 +15,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from tests.e2e.conftest import APP_TOKEN, BOT_TOKEN, CHANNEL, ORGANISER, PEOPLE, SIGNING_SECRET
+from tests.e2e.conftest import BOT_TOKEN, CHANNEL, ORGANISER, PEOPLE, SIGNING_SECRET
 from tests.slack_emulator import SlackEmulator
 
 
@@ -42,8 +42,14 @@ def env(emu: SlackEmulator, tmp_path: Path) -> dict[str, str]:
 
 async def wishbot(env: dict[str, str], *args: str, cwd: Path) -> tuple[int, str, str]:
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", *args, env=env, cwd=cwd,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        sys.executable,
+        "-m",
+        "bot",
+        *args,
+        env=env,
+        cwd=cwd,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
     )
     out, err = await asyncio.wait_for(process.communicate(), 60)
     assert process.returncode is not None
@@ -62,7 +68,9 @@ async def test_check_with_a_revoked_token_fails_in_one_line(
     env: dict[str, str], tmp_path: Path
 ) -> None:
     await wishbot(env, "migrate", cwd=tmp_path)
-    code, out, err = await wishbot({**env, "SLACK_BOT_TOKEN": "xoxb-revoked"}, "check", cwd=tmp_path)
+    code, out, err = await wishbot(
+        {**env, "SLACK_BOT_TOKEN": "xoxb-revoked"}, "check", cwd=tmp_path
+    )
     assert code == 1
     assert "invalid_auth" in out + err
     assert "xoxb-revoked" not in out + err
@@ -103,8 +111,14 @@ class BotProcess:
 
     async def start(self) -> None:
         self.process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", "run", env=self.env, cwd=self.cwd,
-            stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
+            sys.executable,
+            "-m",
+            "bot",
+            "run",
+            env=self.env,
+            cwd=self.cwd,
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.PIPE,
         )
         deadline = asyncio.get_running_loop().time() + 20
         async with aiohttp.ClientSession() as session:
@@ -115,7 +129,10 @@ class BotProcess:
                             return
                 except aiohttp.ClientError:
                     pass
-                if asyncio.get_running_loop().time() > deadline or self.process.returncode is not None:
+                if (
+                    asyncio.get_running_loop().time() > deadline
+                    or self.process.returncode is not None
+                ):
                     raise AssertionError("the bot did not become ready")
                 await asyncio.sleep(0.05)
 
@@ -194,6 +211,8 @@ async def test_killed_in_the_middle_of_a_round_reminds_nobody_twice_and_misses_n
 
 def reminder_calls(emu: SlackEmulator) -> list:  # type: ignore[type-arg]
     return [
-        c for c in emu.calls_to("chat.postMessage")
-        if c.response.get("ok") and "round" in ((c.args.get("metadata") or {}).get("event_payload") or {})
+        c
+        for c in emu.calls_to("chat.postMessage")
+        if c.response.get("ok")
+        and "round" in ((c.args.get("metadata") or {}).get("event_payload") or {})
     ]

@@ -16,7 +16,12 @@ def reminded(emu: SlackEmulator, poll_id: int) -> Counter[str]:
     for call in emu.calls_to("chat.postMessage"):
         metadata = call.args.get("metadata") or {}
         payload = metadata.get("event_payload") or {}
-        if call.status == 200 and call.response.get("ok") and payload.get("poll") == poll_id and "round" in payload:
+        if (
+            call.status == 200
+            and call.response.get("ok")
+            and payload.get("poll") == poll_id
+            and "round" in payload
+        ):
             channel = call.args["channel"]
             counts[next(u for u in [ORGANISER, *PEOPLE] if emu.dm_channel_id(u) == channel)] += 1
     return counts
@@ -43,7 +48,7 @@ async def test_manual_round_reaches_exactly_the_non_respondents(
     await running.settle()
     await running.driver.slash_command(ORGANISER, CHANNEL, "/wishes", f"remind {poll_id}")
     await running.settle()
-    assert reminded(emu, poll_id) == Counter({p: 1 for p in PEOPLE[2:]})
+    assert reminded(emu, poll_id) == Counter(dict.fromkeys(PEOPLE[2:], 1))
     dm = emu.dm_messages(PEOPLE[2])[-1]
     assert "Lunch?" in str(dm.blocks) and ORGANISER in str(dm.blocks)
 
@@ -83,9 +88,7 @@ async def test_answering_from_the_reminder_dm_works(
 async def test_automatic_round_and_close_happen_on_time(
     running: RunningBot, emu: SlackEmulator
 ) -> None:
-    poll_id = await create_quick_poll(
-        running, emu, 'new "Quick?" "Yes" "No" closes:15s remind:10s'
-    )
+    poll_id = await create_quick_poll(running, emu, 'new "Quick?" "Yes" "No" closes:15s remind:10s')
     (message,) = emu.messages(CHANNEL)
     await running.driver.click(PEOPLE[0], message, "Yes")
     await emu.wait_for(lambda: len(reminded(emu, poll_id)) == len(PEOPLE) - 1, timeout=20)
@@ -105,7 +108,7 @@ async def test_rate_limits_and_server_errors_lose_nobody(
     emu.fail("conversations.open", status=500, times=2)
     await running.driver.slash_command(ORGANISER, CHANNEL, "/wishes", f"remind {poll_id}")
     await running.settle()
-    assert reminded(emu, poll_id) == Counter({p: 1 for p in PEOPLE})
+    assert reminded(emu, poll_id) == Counter(dict.fromkeys(PEOPLE, 1))
     assert emu.rate_limited_count >= 1
 
 
@@ -120,7 +123,9 @@ async def test_extend_moves_the_close_and_rejects_the_past(
     after = await running.repo.get_poll(poll_id)
     assert after is not None
     assert (after.closes_at - before.closes_at).total_seconds() == 7200
-    await running.driver.slash_command(ORGANISER, CHANNEL, "/wishes", f"extend {poll_id} 2020-01-01")
+    await running.driver.slash_command(
+        ORGANISER, CHANNEL, "/wishes", f"extend {poll_id} 2020-01-01"
+    )
     await running.settle()
     unchanged = await running.repo.get_poll(poll_id)
     assert unchanged is not None and unchanged.closes_at == after.closes_at
@@ -139,7 +144,9 @@ async def test_round_to_2000_people_completes_while_commands_are_acked(
     emu.set_rate_limit("conversations.open", 300, 1)
     emu.set_rate_limit("chat.postMessage", 300, 1)
     running: RunningBot = await start_bot()  # type: ignore[operator]
-    reply = await running.driver.slash_command(ORGANISER, "C0CROWD", "/wishes", 'new "Big?" "A" "B" remind:off')
+    reply = await running.driver.slash_command(
+        ORGANISER, "C0CROWD", "/wishes", 'new "Big?" "A" "B" remind:off'
+    )
     await running.settle()
     polls = await running.repo.polls_with_status()
     assert len(polls) == 1, emu.ephemerals(ORGANISER)
