@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,7 +30,11 @@ class Migration:
 def migrations_dir() -> Path:
     """The migrations folder: beside the package in a checkout, inside it when installed."""
     package_dir = Path(__file__).resolve().parent.parent
-    for candidate in (package_dir.parent / "migrations", package_dir / "migrations"):
+    candidates = (
+        package_dir.parent / "migrations",
+        Path(sys.prefix) / "share" / "wishbot" / "migrations",
+    )
+    for candidate in candidates:
         if candidate.is_dir():
             return candidate
     raise MigrationError("the migrations folder is missing from this installation")

@@ -157,13 +157,18 @@ def answer_text(index: int) -> str:
     words = []
     while sum(len(w) + 1 for w in words) < 520:
         words.append("".join(rng.choice(string.ascii_lowercase) for _ in range(rng.randint(2, 9))))
-    return (f"Answer {index:03d}: " + " ".join(words))[:500].rstrip() .ljust(500, "x")
+    return (f"Answer {index:03d}: " + " ".join(words))[:500].rstrip().ljust(500, "x")
 
 
 async def test_150_long_free_text_answers_appear_in_full_within_limits(
     running: RunningBot, emu: SlackEmulator
 ) -> None:
     people = emu.populate(150, CHANNEL)
+    # 150 people opening the form in the same second would exceed views.open's 100 a minute,
+    # and ten summary parts take Slack's per-channel posting pace (the bot waits out each 429).
+    # This test is about the summary's content and Block Kit limits, so time runs faster here.
+    emu.remove_rate_limit("views.open")
+    emu.rate_window_scale = 0.1
     poll = await create(running, emu, 'new "What would make your week better?" closes:1d')
     message = poll_message(emu, poll)
     texts = {person: answer_text(i) for i, person in enumerate(people)}
@@ -180,8 +185,8 @@ async def test_150_long_free_text_answers_appear_in_full_within_limits(
     assert len(posts) > 1
     head, *replies = posts
     assert all(r.thread_ts == head.ts for r in replies)
-    assert all(c.ok for c in emu.calls_to("chat.postMessage")), [
-        c.error for c in emu.calls_to("chat.postMessage") if not c.ok
+    assert all(c.ok or c.error == "ratelimited" for c in emu.calls), [
+        (c.method, c.error) for c in emu.calls if not c.ok
     ]
     everything = "\n".join(text_of(p.blocks) for p in posts)
     for person, text in texts.items():
