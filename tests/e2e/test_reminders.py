@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
+import pytest
+
+from bot.domain.model import ReminderStatus
+from bot.domain.schedule import WorkingHours
 from tests.e2e.conftest import CHANNEL, ORGANISER, PEOPLE, RunningBot
 from tests.e2e.test_poll_lifecycle import create_quick_poll
 from tests.slack_emulator import SlackEmulator
@@ -165,3 +171,31 @@ async def test_round_to_2000_people_completes_while_commands_are_acked(
     assert sum(reminded_crowd(emu, poll.id, crowd).values()) == 2000
     assert reply.status == 200
     assert len(crowd) == 2000
+
+
+async def test_quiet_hours_defer_a_reminder_to_the_persons_working_hours(
+    start_bot: object, emu: SlackEmulator
+) -> None:
+    now = datetime.now(UTC)
+    if not 2 <= now.hour <= 21:
+        pytest.skip("the test's working-hours window must not cross midnight UTC")
+    hours = WorkingHours(
+        weekdays=frozenset(range(7)),
+        start=time((now - timedelta(hours=1)).hour),
+        end=time((now + timedelta(hours=2)).hour),
+    )
+    emu.add_user("U0NEARBY", "nearby", tz="UTC")
+    emu.add_user("U0FARAWAY", "faraway", tz="Etc/GMT-8")  # eight hours ahead: outside the window
+    emu.add_member(CHANNEL, "U0NEARBY")
+    emu.add_member(CHANNEL, "U0FARAWAY")
+    running: RunningBot = await start_bot(quiet_hours=hours)  # type: ignore[operator]
+    poll_id = await create_quick_poll(running, emu, 'new "Lunch?" "Pizza" "Soup" remind:off')
+    await running.driver.slash_command(ORGANISER, CHANNEL, "/wishes", f"remind {poll_id}")
+    await running.settle()
+    assert emu.dm_messages("U0NEARBY")
+    assert not emu.dm_messages("U0FARAWAY")
+    planned = await running.repo.reminders_with_status(poll_id, ReminderStatus.DUE)
+    (later,) = [r for r in planned if r.user_id == "U0FARAWAY"]
+    local_start = later.deliver_at.astimezone(ZoneInfo("Etc/GMT-8"))
+    assert later.deliver_at > now
+    assert local_start.time() == hours.start
