@@ -32,7 +32,9 @@ def assert_no_trace(text: str) -> None:
             assert trace.lower() not in lowered, f"{trace} leaked"
 
 
-async def test_anonymous_poll_leaks_no_respondent_anywhere(running: RunningBot, emu: SlackEmulator) -> None:
+async def test_anonymous_poll_leaks_no_respondent_anywhere(
+    running: RunningBot, emu: SlackEmulator
+) -> None:
     poll = await create(running, emu, 'new "Best perk?" "Gym" "Lunch" "Books" anonymous')
     message_text = text_of(poll_message(emu, poll).blocks)
     assert "Anonymous" in message_text and "never who answered what" in message_text
@@ -70,12 +72,16 @@ async def test_anonymous_answer_form_explains_what_the_organiser_sees(
     assert "never who answered what" in form
 
 
-async def test_named_poll_says_the_organiser_sees_who_answered(running: RunningBot, emu: SlackEmulator) -> None:
+async def test_named_poll_says_the_organiser_sees_who_answered(
+    running: RunningBot, emu: SlackEmulator
+) -> None:
     poll = await create(running, emu, 'new "Best perk?" "Gym" "Lunch"')
     assert "can see who answered what" in text_of(poll_message(emu, poll).blocks)
 
 
-async def test_fewer_than_three_answers_show_only_the_count(running: RunningBot, emu: SlackEmulator) -> None:
+async def test_fewer_than_three_answers_show_only_the_count(
+    running: RunningBot, emu: SlackEmulator
+) -> None:
     poll = await create(running, emu, 'new "Best perk?" "Gym" "Lunch" anonymous')
     await running.driver.click(PEOPLE[0], poll_message(emu, poll), "Gym")
     await running.driver.click(PEOPLE[1], poll_message(emu, poll), "Lunch")
@@ -92,7 +98,9 @@ async def test_fewer_than_three_answers_show_only_the_count(running: RunningBot,
     assert "Gym (" not in summary and "Lunch (" not in summary
 
 
-async def test_after_close_no_answer_is_linked_to_a_respondent(running: RunningBot, emu: SlackEmulator) -> None:
+async def test_after_close_no_answer_is_linked_to_a_respondent(
+    running: RunningBot, emu: SlackEmulator
+) -> None:
     poll = await create(running, emu, 'new "Best perk?" "Gym" "Lunch" anonymous')
     for person, label in zip(RESPONDENTS, ["Gym", "Lunch", "Lunch", "Gym"], strict=True):
         await running.driver.click(person, poll_message(emu, poll), label)
@@ -100,7 +108,8 @@ async def test_after_close_no_answer_is_linked_to_a_respondent(running: RunningB
     db = running.repo.db
     async with db.reading() as conn:
         cursor = await conn.execute(
-            "SELECT COUNT(*) FROM responses WHERE poll_id = ? AND respondent_id IS NOT NULL", (poll.id,)
+            "SELECT COUNT(*) FROM responses WHERE poll_id = ? AND respondent_id IS NOT NULL",
+            (poll.id,),
         )
         assert (await cursor.fetchone())[0] == 4  # still known while open: changes and reminders
     await running.driver.slash_command(ORGANISER, CHANNEL, "/wishes", f"close {poll.id}")
@@ -113,5 +122,10 @@ async def test_after_close_no_answer_is_linked_to_a_respondent(running: RunningB
     assert len(rows) == 4
     assert all(row[0] is None and row[1] is None for row in rows)
     responses = await running.repo.responses(poll)
-    assert sorted(r.answers[0].choices for r in responses if r.answers[0]) == [(0,), (0,), (1,), (1,)]
+    assert sorted(r.answers[0].choices for r in responses if r.answers[0]) == [
+        (0,),
+        (0,),
+        (1,),
+        (1,),
+    ]
     assert ids.VOTE_ACTION not in text_of(poll_message(emu, poll).blocks)

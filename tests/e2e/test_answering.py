@@ -1,4 +1,4 @@
-"""Answering end to end: one click, changes, the answer modal, who may answer, bursts, duplicates."""
+"""Answering end to end: one click, changes, the modal, who may answer, bursts, duplicates."""
 
 from __future__ import annotations
 

@@ -256,3 +256,28 @@ async def test_field_errors_come_back_inline_and_keep_the_form(
     await running.settle()
     assert len(await running.repo.polls_with_status()) == 1
     assert len(channel_posts(emu)) == 1
+
+
+async def test_bot_joins_a_public_channel_it_is_not_in(
+    running: RunningBot, emu: SlackEmulator
+) -> None:
+    emu.add_channel("C0RANDOM", "random", members=(ORGANISER, *PEOPLE), bot_member=False)
+    poll = await create(running, emu, 'new "Best day?" "Mon" "Tue"', channel="C0RANDOM")
+    assert emu.calls_to("conversations.join")
+    assert len(channel_posts(emu, "C0RANDOM")) == 1
+    assert (await running.repo.counts(poll.id)).asked == 6
+
+
+async def test_private_channel_without_the_bot_tells_how_to_invite_it(
+    running: RunningBot, emu: SlackEmulator
+) -> None:
+    emu.add_channel(
+        "G0SECRET", "secret", members=(ORGANISER, *PEOPLE), private=True, bot_member=False
+    )
+    await running.driver.slash_command(
+        ORGANISER, "G0SECRET", "/wishes", 'new "Best day?" "Mon" "Tue"'
+    )
+    await running.settle()
+    assert "Add me to it first" in last_ephemeral(emu, ORGANISER)
+    assert await running.repo.polls_with_status() == []
+    assert emu.calls_to("chat.postMessage") == []

@@ -70,7 +70,9 @@ async def test_close_by_command_is_for_the_organiser_only(
     assert len(channel_posts(emu)) == 2
 
 
-async def test_close_button_is_for_the_organiser_only(running: RunningBot, emu: SlackEmulator) -> None:
+async def test_close_button_is_for_the_organiser_only(
+    running: RunningBot, emu: SlackEmulator
+) -> None:
     poll = await create(running, emu, 'new "Best day?" "Mon" "Tue"')
     await running.driver.click(PEOPLE[1], poll_message(emu, poll), "Close poll")
     await running.settle()
@@ -120,7 +122,11 @@ async def test_multi_and_rating_summary_numbers_and_method_line(
     ]
     for person, snacks, rating in plan:
         await answer_in_modal(
-            running, emu, person, message, {ids.answer_block_id(0): snacks, ids.answer_block_id(1): rating}
+            running,
+            emu,
+            person,
+            message,
+            {ids.answer_block_id(0): snacks, ids.answer_block_id(1): rating},
         )
     await running.settle()
     assert (await running.repo.counts(poll.id)).answered == 4
@@ -175,7 +181,9 @@ async def test_150_long_free_text_answers_appear_in_full_within_limits(
     assert all(len(t) == 500 for t in texts.values())
 
     async def answer(person: str) -> None:
-        await answer_in_modal(running, emu, person, message, {ids.answer_block_id(0): texts[person]})
+        await answer_in_modal(
+            running, emu, person, message, {ids.answer_block_id(0): texts[person]}
+        )
 
     await asyncio.gather(*(answer(p) for p in people))
     await running.settle()
