@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import time
 
 from bot.services.refresher import PollMessageRefresher
@@ -22,7 +23,7 @@ async def test_burst_of_marks_becomes_few_spaced_updates_and_a_final_one() -> No
         await asyncio.sleep(0.001)
     await refresher.drain()
     assert 2 <= len(runs) < 20
-    gaps = [b[1] - a[1] for a, b in zip(runs, runs[1:], strict=False)]
+    gaps = [b[1] - a[1] for a, b in itertools.pairwise(runs)]
     assert all(gap >= 0.045 for gap in gaps)
     assert runs[-1][2] == 200  # the last update saw the final count
 
