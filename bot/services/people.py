@@ -63,18 +63,22 @@ class PeopleDirectory:
     async def person(self, user_id: str) -> Person | None:
         return (await self.people([user_id])).get(user_id)
 
+    async def known(self, user_id: str) -> Person | None:
+        """A person from the cache or the database only: never a Slack call."""
+        person = self._cache.get(user_id)
+        if person is None:
+            person = (await self.repo.people([user_id])).get(user_id)
+            if person is not None:
+                self._cache[user_id] = person
+        return person
+
     def cached_language(self, user_id: str) -> str:
         """The reader's language without any wait: the cache, else the configured default."""
         person = self._cache.get(user_id)
         return language_for(person.locale if person else None, self.default_language)
 
     async def language_of(self, user_id: str) -> str:
-        person = self._cache.get(user_id)
-        if person is None:
-            stored = await self.repo.people([user_id])
-            person = stored.get(user_id)
-            if person is not None:
-                self._cache[user_id] = person
+        person = await self.known(user_id)
         return language_for(person.locale if person else None, self.default_language)
 
     async def warm(self, user_id: str) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import random
 from dataclasses import dataclass
@@ -44,8 +43,6 @@ from bot.slack.gateway import SlackCallFailed
 logger = logging.getLogger(__name__)
 
 UTC_ZONE = ZoneInfo("UTC")
-# Slack allows about one chat.update per message per second.
-MESSAGE_UPDATE_INTERVAL = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,8 +59,6 @@ class PollService:
 
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
-        # When each poll message was last updated (monotonic): at most one update a second.
-        self._last_update: dict[int, float] = {}
 
     # --- creating ----------------------------------------------------------------------------
 
@@ -122,8 +117,11 @@ class PollService:
     async def check_draft(
         self, draft: PollDraft, *, organiser_id: str, channel_id: str | None
     ) -> None:
-        """The checks a form can show inline before it closes: close time, reminders, channel."""
-        organiser = await self.ctx.people.person(organiser_id)
+        """The checks a form can show inline before it closes: close time, reminders, channel.
+
+        Runs before the ack, so it reads the organiser's time zone from what is already known
+        and never waits for a directory refresh; create() resolves the close exactly later."""
+        organiser = await self.ctx.people.known(organiser_id)
         now = self.ctx.clock.now()
         closes_at = resolve_close(draft.close, now, self.ctx.people.zone_of(organiser) or UTC_ZONE)
         if draft.remind_explicit:
@@ -282,19 +280,10 @@ class PollService:
         poll = await self.ctx.repo.get_poll(poll_id)
         if poll is None or not poll.is_open or poll.message_ts is None:
             return
-        # Measured right at the call: time spent reading the database under load must not
-        # bring two updates of the same message closer than Slack's one a second.
-        loop = asyncio.get_running_loop()
-        wait = self._last_update.get(poll_id, -MESSAGE_UPDATE_INTERVAL) + MESSAGE_UPDATE_INTERVAL
-        if (delay := wait - loop.time()) > 0:
-            await asyncio.sleep(delay)
         counts = await self.ctx.repo.counts(poll_id)
         message = blocks.render_poll_message(
             poll, answered=counts.answered, asked=counts.asked, lang=poll.language
         )
-        if (delay := wait - loop.time()) > 0:
-            await asyncio.sleep(delay)
-        self._last_update[poll_id] = loop.time()
         await self.ctx.gateway.update_message(
             poll.channel_id, poll.message_ts, message.text, message.blocks
         )

@@ -40,11 +40,13 @@ class PollMessageRefresher:
                 if wait > 0:
                     await asyncio.sleep(wait)
                 self._dirty.discard(poll_id)
-                self._last_run[poll_id] = time.monotonic()
                 try:
                     await self._update(poll_id)
                 except Exception:
                     logger.exception("updating the message of poll %s failed", poll_id)
+                # Timed from the end: however long reading and rendering took, two calls to
+                # Slack for the same message are always at least the interval apart.
+                self._last_run[poll_id] = time.monotonic()
         finally:
             self._tasks.pop(poll_id, None)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.slack import ids
-from tests.e2e.conftest import CHANNEL, FINN, ORGANISER, PEOPLE, RunningBot
+from tests.e2e.conftest import CHANNEL, FINN, ORGANISER, PEOPLE, BotFactory, RunningBot
 from tests.e2e.helpers import channel_posts, create, last_ephemeral, poll_message, text_of
 from tests.slack_emulator import SlackEmulator
 
@@ -87,3 +87,19 @@ async def test_modals_help_and_errors_follow_the_readers_locale(
     await running.driver.slash_command(ORGANISER, CHANNEL, "/wishes", "close 999")
     await running.settle()
     assert "I can't find poll #999" in last_ephemeral(emu, ORGANISER)
+
+
+async def test_configured_language_applies_only_while_the_readers_locale_is_unknown(
+    start_bot: BotFactory, emu: SlackEmulator
+) -> None:
+    running = await start_bot(language="fi")
+    await running.settle()  # the directory loaded at start is complete
+    emu.add_user("U0NEWCOMER", "newcomer", locale="en-US")
+    emu.add_member(CHANNEL, "U0NEWCOMER")
+    first = await running.driver.slash_command("U0NEWCOMER", CHANNEL, "/wishes", "help")
+    assert "Näin käytät Wishbotia" in str(first.body)  # not known yet: WISHBOT_LANGUAGE
+    await running.driver.slash_command("U0NEWCOMER", CHANNEL, "/wishes", "list")
+    await running.settle()  # the command after the ack looked the person up
+    second = await running.driver.slash_command("U0NEWCOMER", CHANNEL, "/wishes", "help")
+    assert "How to use Wishbot" in str(second.body)
+    assert len(emu.calls_to("users.list")) + len(emu.calls_to("users.info")) <= 3

@@ -29,9 +29,6 @@ def register(app: AsyncApp, services: Services) -> None:
     ) -> None:
         services.ctx.track_current_task()
         await ack()
-        services.ctx.spawn(vote(body, action, respond), "vote")
-
-    async def vote(body: dict[str, Any], action: dict[str, Any], respond: AsyncRespond) -> None:
         user_id = body["user"]["id"]
         try:
             poll_id, option = parse_vote_value(action["value"])
@@ -48,11 +45,6 @@ def register(app: AsyncApp, services: Services) -> None:
     ) -> None:
         services.ctx.track_current_task()
         await ack()
-        services.ctx.spawn(open_answer_form(body, action, respond), "answer-form")
-
-    async def open_answer_form(
-        body: dict[str, Any], action: dict[str, Any], respond: AsyncRespond
-    ) -> None:
         user_id = body["user"]["id"]
         lang = await people.language_of(user_id)
         try:
@@ -71,9 +63,6 @@ def register(app: AsyncApp, services: Services) -> None:
     ) -> None:
         services.ctx.track_current_task()
         await ack()
-        services.ctx.spawn(close(body, action, respond), "close-button")
-
-    async def close(body: dict[str, Any], action: dict[str, Any], respond: AsyncRespond) -> None:
         user_id = body["user"]["id"]
         lang = await people.language_of(user_id)
         try:
@@ -93,9 +82,6 @@ def register(app: AsyncApp, services: Services) -> None:
     ) -> None:
         services.ctx.track_current_task()
         await ack()
-        services.ctx.spawn(opt_out(body, action, respond), "opt-out")
-
-    async def opt_out(body: dict[str, Any], action: dict[str, Any], respond: AsyncRespond) -> None:
         user_id = body["user"]["id"]
         lang = await people.language_of(user_id)
         try:
@@ -113,9 +99,6 @@ def register(app: AsyncApp, services: Services) -> None:
     ) -> None:
         services.ctx.track_current_task()
         await ack()
-        services.ctx.spawn(delete(body, action, respond), "delete")
-
-    async def delete(body: dict[str, Any], action: dict[str, Any], respond: AsyncRespond) -> None:
         user_id = body["user"]["id"]
         lang = await people.language_of(user_id)
         try:
@@ -138,20 +121,19 @@ def register(app: AsyncApp, services: Services) -> None:
     async def handle_delete_cancel_button(ack: AsyncAck, respond: AsyncRespond) -> None:
         services.ctx.track_current_task()
         await ack()
-        services.ctx.spawn(respond(delete_original=True), "delete-cancel")
+        await respond(delete_original=True)
 
     async def handle_template_select(
         ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]
     ) -> None:
         services.ctx.track_current_task()
         await ack()
-        template = action["selected_option"]["value"]
-        services.ctx.spawn(_rerender_form(services, body, template=template), "form-template")
+        await _rerender_form(services, body, template=action["selected_option"]["value"])
 
     async def handle_add_question_button(ack: AsyncAck, body: dict[str, Any]) -> None:
         services.ctx.track_current_task()
         await ack()
-        services.ctx.spawn(_rerender_form(services, body, add_question=True), "form-add-question")
+        await _rerender_form(services, body, add_question=True)
 
     app.action(ids.VOTE_ACTION_PATTERN)(handle_vote_button)
     app.action(ids.OPEN_ANSWER_ACTION)(handle_answer_button)

@@ -44,10 +44,7 @@ def register(app: AsyncApp, services: Services, command: str) -> None:
             await ack(**ephemeral(help_text))
             return
         await ack()
-        # The slow part runs as tracked background work: shutdown (and tests) can wait for it.
-        services.ctx.spawn(
-            _run_and_report(services, parsed, body, respond), f"command:{type(parsed).__name__}"
-        )
+        await _run_and_report(services, parsed, body, respond)
 
     app.command(command)(handle_wishes_command)
 

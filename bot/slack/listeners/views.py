@@ -8,7 +8,6 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
 from bot.domain.errors import InvalidAnswer, PollError
-from bot.domain.model import PollDraft
 from bot.services.registry import Services
 from bot.slack import blocks, ids
 from bot.slack.gateway import SlackCallFailed
@@ -38,16 +37,6 @@ def register(app: AsyncApp, services: Services) -> None:
             await ack(response_action="errors", errors=blocks.form_errors_for(error, lang=lang))
             return
         await ack()
-        services.ctx.spawn(create(body, view, draft, channel_id, lang), "create-form")
-
-    async def create(
-        body: dict[str, Any],
-        view: dict[str, Any],
-        draft: PollDraft,
-        channel_id: str | None,
-        lang: str,
-    ) -> None:
-        user_id = body["user"]["id"]
         try:
             created = await services.polls.create(
                 draft,
