@@ -24,6 +24,7 @@ from bot.domain.model import (
 CLOSE_FIELD = "close"
 REMIND_FIELD = "remind"
 AUDIENCE_FIELD = "audience"
+GROUPS_FIELD = "audience_groups"
 SAMPLE_SIZE_FIELD = "sample_size"
 
 _CHOICE_KINDS = frozenset({QuestionKind.SINGLE, QuestionKind.MULTI})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -35,6 +35,7 @@ from bot.domain.schedule import (
     resolve_close,
 )
 from bot.domain.tally import PollTally, tally
+from bot.domain.validation import GROUPS_FIELD
 from bot.i18n import t
 from bot.services.context import Context
 from bot.slack import blocks
@@ -88,6 +89,7 @@ class PollService:
         else:
             remind_every = default_remind_every(now, closes_at)
         await self._make_postable(channel_id)
+        draft = await self._resolve_group_handles(draft)
         candidates = await self._audience(draft, channel_id, organiser_id)
         members, everyone_asked = self._draw(draft, candidates, organiser_id)
         if not [m for m in members if m != organiser_id]:
@@ -126,6 +128,7 @@ class PollService:
         closes_at = resolve_close(draft.close, now, self.ctx.people.zone_of(organiser) or UTC_ZONE)
         if draft.remind_explicit:
             check_reminders(draft.remind_every, now, closes_at)
+        await self._resolve_group_handles(draft)
         if not channel_id:
             raise InvalidPollInput("error.no_channel", field="channel")
         try:
@@ -163,6 +166,23 @@ class PollService:
             if info.is_private:
                 raise PollError("error.private_channel", channel=channel_id)
             await self.ctx.gateway.join_channel(channel_id)
+
+    async def _resolve_group_handles(self, draft: PollDraft) -> PollDraft:
+        """Typed @handles (from the form) become user group ids; an unknown one is an error."""
+        groups = draft.audience.usergroup_ids
+        if not any(g.startswith("@") for g in groups):
+            return draft
+        known = await self.ctx.gateway.usergroup_ids_by_handle()
+        resolved = []
+        for group in groups:
+            if not group.startswith("@"):
+                resolved.append(group)
+            elif (group_id := known.get(group[1:].lower())) is not None:
+                resolved.append(group_id)
+            else:
+                raise InvalidPollInput("error.unknown_usergroup", field=GROUPS_FIELD, group=group)
+        audience = replace(draft.audience, usergroup_ids=tuple(dict.fromkeys(resolved)))
+        return replace(draft, audience=audience)
 
     async def _audience(self, draft: PollDraft, channel_id: str, organiser_id: str) -> list[str]:
         """Everyone who may be asked: people only, no bots, no deactivated accounts."""

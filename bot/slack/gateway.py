@@ -157,6 +157,12 @@ class SlackGateway:
         users: list[object] = response.get("users", [])
         return [str(u) for u in users]
 
+    async def usergroup_ids_by_handle(self) -> dict[str, str]:
+        """Every enabled user group of the workspace: handle (without @, lower case) → id."""
+        response = await self.call("usergroups.list", http_verb="GET", params={})
+        groups: list[dict[str, Any]] = response.get("usergroups", [])
+        return {str(g["handle"]).lower(): str(g["id"]) for g in groups if g.get("handle")}
+
     async def channel_info(self, channel_id: str) -> ChannelInfo:
         response = await self.call(
             "conversations.info", http_verb="GET", params={"channel": channel_id}

@@ -78,6 +78,9 @@ _TIME: Final = re.compile(r"(\d{1,2}):(\d{2})")
 _GROUP_MENTION: Final = re.compile(r"<!subteam\^(S[A-Z0-9]+)(?:\|[^>]*)?>")
 _USER_MENTION: Final = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 _GROUP_ID: Final = re.compile(r"S[A-Z0-9]{2,}")
+# A typed handle such as @design: plain text inputs do not turn it into a mention, so the
+# services look it up (Audience keeps it as "@design" until then).
+_GROUP_HANDLE: Final = re.compile(r"@?([a-z0-9][a-z0-9._-]*)", re.IGNORECASE)
 _SEPARATORS: Final = re.compile(r"[\s,;]+")
 _WHOLE_NUMBER: Final = re.compile(r"\d{1,9}")
 _POLL_ID: Final = re.compile(r"\d{1,18}")
@@ -300,17 +303,19 @@ def _read_audience(values: FormValues, fail: _Fail) -> Audience:
 
 
 def _read_groups(text: str, user_ids: list[str], fail: _Fail) -> list[str]:
-    """User group ids from pasted mentions or bare ids; pasted user mentions join user_ids."""
+    """User groups from pasted mentions, ids or @handles; pasted user mentions join user_ids."""
     group_ids = [match[1] for match in _GROUP_MENTION.finditer(text)]
     user_ids.extend(match[1] for match in _USER_MENTION.finditer(text))
     rest = _USER_MENTION.sub(" ", _GROUP_MENTION.sub(" ", text))
     for word in _SEPARATORS.split(rest.strip()):
         if not word:
             continue
-        if not _GROUP_ID.fullmatch(word):
+        if _GROUP_ID.fullmatch(word):
+            group_ids.append(word)
+        elif handle := _GROUP_HANDLE.fullmatch(word):
+            group_ids.append("@" + handle[1].lower())
+        else:
             fail(ids.AUDIENCE_GROUPS_BLOCK, InvalidPollInput("error.form_bad_group", value=word))
-            continue
-        group_ids.append(word)
     return list(dict.fromkeys(group_ids))
 
 

@@ -1,4 +1,4 @@
-"""Web API handlers for conversations.*, users.* and usergroups.users.list."""
+"""Web API handlers for conversations.*, users.* and usergroups.*."""
 
 from __future__ import annotations
 
@@ -242,6 +242,29 @@ def usergroup_users(emu: SlackEmulator, args: Args) -> JsonDict:
     return {"ok": True, "users": list(group.users)}
 
 
+def usergroups_list(emu: SlackEmulator, args: Args) -> JsonDict:
+    """usergroups.list: the workspace's groups (disabled ones only with include_disabled)."""
+    with_disabled = as_bool(args.get("include_disabled"))
+    with_users = as_bool(args.get("include_users"))
+    groups = []
+    for group in emu.workspace.usergroups.values():
+        if group.disabled and not with_disabled:
+            continue
+        entry: JsonDict = {
+            "id": group.id,
+            "team_id": emu.team_id,
+            "handle": group.handle,
+            "name": group.handle,
+            "is_usergroup": True,
+            "date_delete": 1 if group.disabled else 0,
+            "user_count": len(group.users),
+        }
+        if with_users:
+            entry["users"] = list(group.users)
+        groups.append(entry)
+    return {"ok": True, "usergroups": groups}
+
+
 HANDLERS: dict[str, Any] = {
     "conversations.members": members,
     "conversations.info": info,
@@ -252,4 +275,5 @@ HANDLERS: dict[str, Any] = {
     "users.info": users_info,
     "users.list": users_list,
     "usergroups.users.list": usergroup_users,
+    "usergroups.list": usergroups_list,
 }

@@ -33,6 +33,7 @@ DEFAULT_TIERS: dict[str, int] = {
     "users.info": TIER_4,
     "users.list": TIER_2,
     "usergroups.users.list": TIER_2,
+    "usergroups.list": TIER_2,
     "files.getUploadURLExternal": TIER_4,
     "files.completeUploadExternal": TIER_4,
 }

@@ -41,6 +41,7 @@ FIXED: dict[str, str] = {
     "users.info": "users:read",
     "users.list": "users:read",
     "usergroups.users.list": "usergroups:read",
+    "usergroups.list": "usergroups:read",
     "files.getUploadURLExternal": "files:write",
     "files.completeUploadExternal": "files:write",
 }

@@ -200,7 +200,7 @@ def test_every_wrong_field_is_reported_at_once_under_its_block() -> None:
             q_options(3): "x\ny",
             ids.CLOSE_TIME_BLOCK: "16:00",
             ids.AUDIENCE_KIND_BLOCK: "sample",
-            ids.AUDIENCE_GROUPS_BLOCK: "@designers",
+            ids.AUDIENCE_GROUPS_BLOCK: "@design!",
             ids.CHANNEL_BLOCK: "",
         }
     )
@@ -211,8 +211,8 @@ def test_every_wrong_field_is_reported_at_once_under_its_block() -> None:
         q_options(3): "Question 4 is a rating from 1 to 5, so it takes no options. Remove them, "
         "or make it a choice question.",
         ids.CLOSE_DATE_BLOCK: "Choose a closing date for this time too, or clear the time.",
-        ids.AUDIENCE_GROUPS_BLOCK: "I couldn't read “@designers” as a user group. Paste a group "
-        "mention, or a group ID like S0123ABCD.",
+        ids.AUDIENCE_GROUPS_BLOCK: "I couldn't read “@design!” as a user group. Type its handle, "
+        "like @design.",
         ids.SAMPLE_SIZE_BLOCK: "Write how many people to pick at random, for example 10.",
         ids.CHANNEL_BLOCK: "Choose the channel to post the poll in.",
     }
@@ -348,3 +348,14 @@ def test_button_values() -> None:
     for garbage in ("", "#12", "12a", "-1", "1" * 30):
         with pytest.raises(PollNotFound):
             parse_poll_id_value(garbage)
+
+
+def test_typed_group_handles_are_kept_for_lookup_beside_ids_and_mentions() -> None:
+    typed = {
+        q_text(0): "Snacks?",
+        q_options(0): "Fruit\nCookies",
+        ids.AUDIENCE_KIND_BLOCK: "people",
+        ids.AUDIENCE_GROUPS_BLOCK: "@Design support <!subteam^S0OPS|@ops> S0SALES",
+    }
+    draft = read_create_form(submit(form(), typed), lang="en")
+    assert draft.audience.usergroup_ids == ("S0OPS", "@design", "@support", "S0SALES")

@@ -9,7 +9,13 @@ from typing import Final
 
 from bot.domain.errors import InvalidPollInput, PollError
 from bot.domain.model import MAX_QUESTIONS
-from bot.domain.validation import AUDIENCE_FIELD, CLOSE_FIELD, REMIND_FIELD, SAMPLE_SIZE_FIELD
+from bot.domain.validation import (
+    AUDIENCE_FIELD,
+    CLOSE_FIELD,
+    GROUPS_FIELD,
+    REMIND_FIELD,
+    SAMPLE_SIZE_FIELD,
+)
 from bot.slack import ids
 from bot.slack.blocks.notices import error_text
 from bot.slack.blocks.templates import BLANK_TEMPLATE, TEMPLATES
@@ -25,6 +31,7 @@ _FIELD_BLOCKS: Final = {
     CLOSE_FIELD: ids.CLOSE_DATE_BLOCK,
     REMIND_FIELD: ids.REMIND_BLOCK,
     AUDIENCE_FIELD: ids.AUDIENCE_PEOPLE_BLOCK,
+    GROUPS_FIELD: ids.AUDIENCE_GROUPS_BLOCK,
     SAMPLE_SIZE_FIELD: ids.SAMPLE_SIZE_BLOCK,
     CHANNEL_FIELD: ids.CHANNEL_BLOCK,
 }
