@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.e2e.conftest import CHANNEL, ORGANISER, PEOPLE, RunningBot
+from tests.e2e.conftest import CHANNEL, ORGANISER, PEOPLE, BotFactory, RunningBot
 from tests.slack_emulator import SlackEmulator
 
 
@@ -73,3 +73,24 @@ async def test_close_posts_summary_with_exact_counts(
     ]
     assert not [a for a in action_ids if a.startswith(("poll.vote", "poll.answer"))]
     assert "Closed" in str(closed_message)
+
+
+async def test_the_whole_path_works_in_socket_mode(
+    start_bot: BotFactory, emu: SlackEmulator
+) -> None:
+    running = await start_bot(mode="socket")
+    poll_id = await create_quick_poll(
+        running, emu, 'new "Snacks?" "Fruit" "Cookies" multi closes:1h'
+    )
+    (message,) = emu.messages(CHANNEL)
+    await running.driver.click(PEOPLE[0], message, "Answer")
+    await emu.wait_for(lambda: emu.views(PEOPLE[0]), message="no answer form")
+    reply = await running.driver.submit_view(PEOPLE[0], fill={"Snacks?": ["Fruit", "Cookies"]})
+    assert reply.response_action == "update"  # the form turns into a confirmation
+    await running.settle()
+    assert (await running.repo.counts(poll_id)).answered == 1
+    await running.driver.slash_command(ORGANISER, CHANNEL, "/wishes", f"close {poll_id}")
+    await running.settle()
+    summary = emu.messages(CHANNEL)[1]
+    assert "1 of 6" in str(summary.blocks)
+    assert "Fruit" in str(summary.blocks) and "Cookies" in str(summary.blocks)
