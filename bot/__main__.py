@@ -1,4 +1,4 @@
-"""The wishbot command line: run (the default), migrate, check."""
+"""The wishbot command line: run (the default), migrate, check, backup, restore, purge."""
 
 from __future__ import annotations
 
@@ -6,9 +6,11 @@ import argparse
 import asyncio
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Coroutine, Sequence
+from pathlib import Path
+from typing import Any
 
-from bot import __version__
+from bot import __version__, cli
 from bot.config import ConfigError, Settings, load_settings, read_environment
 from bot.logs import configure_logging
 from bot.slack.gateway import SlackCallFailed, SlackGateway
@@ -28,14 +30,30 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("run", help="run the bot (the default)")
     commands.add_parser("migrate", help="bring the database schema up to date")
     commands.add_parser("check", help="check configuration, database and the Slack token")
+    backup = commands.add_parser(
+        "backup", help="write a consistent copy of the database to FILE, also while the bot runs"
+    )
+    backup.add_argument("file", type=Path, help="the backup file (its folder must exist)")
+    restore = commands.add_parser(
+        "restore", help="replace the database with a checked backup (stop the bot first)"
+    )
+    restore.add_argument("file", type=Path, help="a file written by 'wishbot backup'")
+    purge = commands.add_parser(
+        "purge", help="delete polls closed more than WISHBOT_RETENTION_DAYS ago"
+    )
+    purge.add_argument("--dry-run", action="store_true", help="only list what would be deleted")
     return parser
+
+
+# Commands that touch only the database: no Slack token needed.
+DATABASE_COMMANDS = ("migrate", "backup", "restore", "purge")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     command = args.command or "run"
     try:
-        settings = load_settings(read_environment(), require_slack=command != "migrate")
+        settings = load_settings(read_environment(), require_slack=command not in DATABASE_COMMANDS)
     except ConfigError as error:
         print(f"wishbot: {error}", file=sys.stderr)
         return EXIT_USAGE
@@ -45,9 +63,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         [settings.bot_token.reveal(), settings.signing_secret.reveal()]
         + ([settings.app_token.reveal()] if settings.app_token else []),
     )
-    runners = {"run": run, "migrate": run_migrate, "check": run_check}
+    runners: dict[str, Callable[[], Coroutine[Any, Any, int]]] = {
+        "run": lambda: run(settings),
+        "migrate": lambda: run_migrate(settings),
+        "check": lambda: run_check(settings),
+        "backup": lambda: cli.run_backup(settings, args.file),
+        "restore": lambda: cli.run_restore(settings, args.file),
+        "purge": lambda: cli.run_purge(settings, dry_run=args.dry_run),
+    }
     try:
-        return asyncio.run(runners[command](settings))
+        return asyncio.run(runners[command]())
     except (MigrationError, OSError) as error:
         print(f"wishbot: {error}", file=sys.stderr)
         return EXIT_FAILURE

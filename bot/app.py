@@ -16,6 +16,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.config import Settings
 from bot.domain.schedule import Clock, SystemClock
 from bot.scheduler.jobs import PollScheduler
+from bot.scheduler.retention import RetentionJob
 from bot.services.context import Context
 from bot.services.people import PeopleDirectory
 from bot.services.refresher import PollMessageRefresher
@@ -23,8 +24,10 @@ from bot.services.registry import Services
 from bot.slack import listeners
 from bot.slack.gateway import BotIdentity, SlackCallFailed, SlackGateway
 from bot.storage.database import Database
+from bot.storage.lock import DatabaseInUse, DatabaseLock
 from bot.storage.migrations import migrate
 from bot.storage.repository import Repository
+from bot.storage.retention import RetentionStore
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +49,8 @@ class Wishbot:
     services: Services
     scheduler: PollScheduler
     app: AsyncApp
+    lock: DatabaseLock
+    retention: RetentionJob | None
 
     @property
     def repo(self) -> Repository:
@@ -61,8 +66,16 @@ def build_client(settings: Settings) -> AsyncWebClient:
 
 
 async def start(settings: Settings, *, clock: Clock | None = None) -> Wishbot:
-    """Open and migrate the database, check the token, start the scheduler; ready to serve."""
-    db = await Database.open(settings.db_path)
+    """Lock, open and migrate the database, check the token, start the scheduler; ready."""
+    try:
+        lock = DatabaseLock.acquire(settings.db_path)
+    except DatabaseInUse as error:
+        raise StartupError(f"{error}: one bot per database") from None
+    try:
+        db = await Database.open(settings.db_path)
+    except BaseException:
+        lock.release()
+        raise
     try:
         await migrate(db)
         client = build_client(settings)
@@ -97,11 +110,16 @@ async def start(settings: Settings, *, clock: Clock | None = None) -> Wishbot:
         listeners.register(app, services, settings.command)
         _register_error_handler(app)
         await scheduler.start()
+        retention = None
+        if settings.retention_days is not None:
+            retention = RetentionJob(RetentionStore(db), clock, settings.retention_days)
+            retention.install(scheduler.scheduler)
         ctx.spawn(_warm_directory(people), "people-directory")
     except BaseException:
         await db.close()
+        lock.release()
         raise
-    return Wishbot(settings, db, identity, services, scheduler, app)
+    return Wishbot(settings, db, identity, services, scheduler, app, lock, retention)
 
 
 async def _warm_directory(people: PeopleDirectory) -> None:
@@ -128,6 +146,7 @@ async def stop(bot: Wishbot) -> None:
     except TimeoutError:
         logger.warning("background work did not finish within %d s", SHUTDOWN_GRACE_SECONDS)
     await bot.db.close()
+    bot.lock.release()
     logger.info("stopped")
 
 

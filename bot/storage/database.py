@@ -34,11 +34,25 @@ class Database:
         await connection.execute("PRAGMA journal_mode = WAL")
         await connection.execute("PRAGMA foreign_keys = ON")
         await connection.execute("PRAGMA synchronous = NORMAL")
+        # Deleted rows are overwritten, not left in free pages: purged answers and the cut link of
+        # anonymous polls cannot be read back from the file.
+        await connection.execute("PRAGMA secure_delete = ON")
         return cls(connection, path)
 
     async def close(self) -> None:
         async with self._lock:
             await self.connection.close()
+
+    async def checkpoint(self) -> None:
+        """Copy the WAL into the file and empty it, so that the old images of deleted rows leave
+        the WAL as well. Best effort and never waiting: while another process reads (a backup),
+        the WAL stays as it is until a later checkpoint."""
+        async with self._lock:
+            await self.connection.execute("PRAGMA busy_timeout = 0")
+            try:
+                await self.connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            finally:
+                await self.connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:

@@ -164,9 +164,14 @@ class Repository:
             if cursor.rowcount != 1:
                 return None
             row = await _one(conn, "SELECT anonymous FROM polls WHERE id = ?", (poll_id,))
-            if row is not None and row["anonymous"]:
+            anonymous = row is not None and bool(row["anonymous"])
+            if anonymous:
                 await _unlink_responses(conn, poll_id)
-            return await self._poll(conn, poll_id)
+            poll = await self._poll(conn, poll_id)
+        if anonymous:
+            # The deleted, still linked rows must not live on in the WAL either.
+            await self.db.checkpoint()
+        return poll
 
     async def mark_summary_started(self, poll_id: int) -> None:
         async with self.db.transaction() as conn:

@@ -1,0 +1,112 @@
+"""Retention in the database: polls closed before a cutoff, counted, and deleted whole."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import aiosqlite
+
+from bot.domain.model import PollStatus
+from bot.storage.database import Database
+from bot.storage.repository import from_ms, to_ms
+
+# A poll is past retention once it is CLOSED (its summary is in Slack) and closed before the
+# cutoff; a poll still CLOSING keeps its data until the summary is out.
+EXPIRED = "p.status = ? AND p.closed_at < ?"
+
+# Cached profiles (time zone, locale, DM channel) of people in no poll that stays. They are
+# fetched from Slack again if such a person is asked in a later poll.
+UNREFERENCED_PEOPLE = (
+    "NOT EXISTS (SELECT 1 FROM poll_members m JOIN polls p ON p.id = m.poll_id"
+    f"  WHERE m.user_id = u.user_id AND NOT ({EXPIRED}))"
+    " AND NOT EXISTS (SELECT 1 FROM polls p WHERE p.organiser_id = u.user_id"
+    f"  AND NOT ({EXPIRED}))"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ExpiredPoll:
+    """A poll past retention and how much of it a purge removes."""
+
+    poll_id: int
+    closed_at: datetime
+    anonymous: bool
+    asked: int
+    responses: int
+    answers: int
+    reminders: int
+    opt_outs: int
+
+
+@dataclass(frozen=True, slots=True)
+class PurgeReport:
+    """What a purge removed (or, for a dry run, would remove)."""
+
+    polls: list[ExpiredPoll]
+    people: int
+
+
+class RetentionStore:
+    """Deletes a poll past retention whole: questions, people asked, answers, reminders, opt-outs
+    and message references go with it by ON DELETE CASCADE. Its id is never reused."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def preview(self, cutoff: datetime) -> PurgeReport:
+        """What purge(cutoff) would remove now, changing nothing."""
+        async with self.db.reading() as conn:
+            return await _report(conn, cutoff)
+
+    async def purge(self, cutoff: datetime) -> PurgeReport:
+        """Delete every poll past retention and the profiles only they referred to, in one
+        transaction; then fold the WAL in so that the deleted rows leave it too."""
+        async with self.db.transaction() as conn:
+            report = await _report(conn, cutoff)
+            await conn.executemany(
+                "DELETE FROM polls WHERE id = ?", [(p.poll_id,) for p in report.polls]
+            )
+            params = (PollStatus.CLOSED.value, to_ms(cutoff)) * 2
+            await conn.execute(
+                "DELETE FROM slack_users WHERE user_id IN"
+                f" (SELECT u.user_id FROM slack_users u WHERE {UNREFERENCED_PEOPLE})",
+                params,
+            )
+        if report.polls or report.people:
+            await self.db.checkpoint()
+        return report
+
+
+async def _report(conn: aiosqlite.Connection, cutoff: datetime) -> PurgeReport:
+    expired_params = (PollStatus.CLOSED.value, to_ms(cutoff))
+    async with conn.execute(
+        "SELECT p.id, p.closed_at, p.anonymous,"
+        " (SELECT COUNT(*) FROM poll_members m WHERE m.poll_id = p.id) AS asked,"
+        " (SELECT COUNT(*) FROM responses r WHERE r.poll_id = p.id) AS responses,"
+        " (SELECT COUNT(*) FROM answers a JOIN responses r ON r.id = a.response_id"
+        "  WHERE r.poll_id = p.id) AS answers,"
+        " (SELECT COUNT(*) FROM reminders x WHERE x.poll_id = p.id) AS reminders,"
+        " (SELECT COUNT(*) FROM reminder_opt_outs o WHERE o.poll_id = p.id) AS opt_outs"
+        f" FROM polls p WHERE {EXPIRED} ORDER BY p.id",
+        expired_params,
+    ) as cursor:
+        rows = list(await cursor.fetchall())
+    async with conn.execute(
+        f"SELECT COUNT(*) FROM slack_users u WHERE {UNREFERENCED_PEOPLE}", expired_params * 2
+    ) as cursor:
+        people_row = await cursor.fetchone()
+    polls = [
+        ExpiredPoll(
+            poll_id=int(row["id"]),
+            closed_at=from_ms(int(row["closed_at"])),
+            anonymous=bool(row["anonymous"]),
+            asked=int(row["asked"]),
+            responses=int(row["responses"]),
+            answers=int(row["answers"]),
+            reminders=int(row["reminders"]),
+            opt_outs=int(row["opt_outs"]),
+        )
+        for row in rows
+    ]
+    return PurgeReport(polls=polls, people=0 if people_row is None else int(people_row[0]))
