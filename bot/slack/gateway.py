@@ -195,13 +195,29 @@ class SlackGateway:
     ) -> str:
         """Post and return the message ts; metadata tags it so that a retry after a crash can
         find out whether it was already posted."""
+        _channel, ts = await self.post_message_to(
+            channel, text, blocks, thread_ts=thread_ts, metadata=metadata
+        )
+        return ts
+
+    async def post_message_to(
+        self,
+        channel: str,
+        text: str,
+        blocks: Sequence[Mapping[str, Any]],
+        *,
+        thread_ts: str | None = None,
+        metadata: Mapping[str, Any] | None = None,
+    ) -> tuple[str, str]:
+        """Post and return (channel id, ts). Given a user id as the channel, Slack posts in the
+        app's DM with that person and names the DM's id: no conversations.open needed."""
         body: dict[str, Any] = {"channel": channel, "text": text, "blocks": list(blocks)}
         if thread_ts is not None:
             body["thread_ts"] = thread_ts
         if metadata is not None:
             body["metadata"] = {"event_type": METADATA_EVENT, "event_payload": dict(metadata)}
         response = await self.call("chat.postMessage", _json=body)
-        return str(response["ts"])
+        return str(response.get("channel") or channel), str(response["ts"])
 
     async def update_message(
         self, channel: str, ts: str, text: str, blocks: Sequence[Mapping[str, Any]]

@@ -203,7 +203,7 @@ async def test_killed_in_the_middle_of_a_round_reminds_nobody_twice_and_misses_n
     await bot_process.start()
     await emu.wait_for(lambda: len(reminder_calls(emu)) >= len(crowd), timeout=60)
     by_channel = {emu.dm_channel_id(u): u for u in crowd}
-    counts = Counter(by_channel[c.args["channel"]] for c in reminder_calls(emu))
+    counts = Counter(by_channel[c.response["channel"]] for c in reminder_calls(emu))
     assert set(counts) == set(crowd)
     assert max(counts.values()) == 1
     await driver.close()

@@ -28,7 +28,7 @@ def reminded(emu: SlackEmulator, poll_id: int) -> Counter[str]:
             and payload.get("poll") == poll_id
             and "round" in payload
         ):
-            channel = call.args["channel"]
+            channel = call.response["channel"]  # the DM it landed in (posted by user id)
             counts[next(u for u in [ORGANISER, *PEOPLE] if emu.dm_channel_id(u) == channel)] += 1
     return counts
 
@@ -39,7 +39,7 @@ def reminded_crowd(emu: SlackEmulator, poll_id: int, crowd: list[str]) -> Counte
     for call in emu.calls_to("chat.postMessage"):
         payload = (call.args.get("metadata") or {}).get("event_payload") or {}
         if call.response.get("ok") and payload.get("poll") == poll_id:
-            counts[by_channel[call.args["channel"]]] += 1
+            counts[by_channel[call.response["channel"]]] += 1
     assert all(n == 1 for n in counts.values()), "someone was reminded twice"
     return counts
 
