@@ -1,0 +1,1 @@
+"""Benchmarks: Wishbot against a bare Bolt floor, on the Slack emulator (`make bench`)."""
