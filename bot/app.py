@@ -8,13 +8,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
-from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
-from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import Settings
 from bot.domain.schedule import Clock, SystemClock
+from bot.metrics import Metrics
 from bot.scheduler.jobs import PollScheduler
 from bot.scheduler.retention import RetentionJob
 from bot.services.context import Context
@@ -23,11 +22,13 @@ from bot.services.refresher import PollMessageRefresher
 from bot.services.registry import Services
 from bot.slack import listeners
 from bot.slack.gateway import BotIdentity, SlackCallFailed, SlackGateway
+from bot.slack.socket_mode import InstrumentedSocketModeHandler
 from bot.storage.database import Database
 from bot.storage.lock import DatabaseInUse, DatabaseLock
 from bot.storage.migrations import migrate
 from bot.storage.repository import Repository
 from bot.storage.retention import RetentionStore
+from bot.web import web_application
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +52,7 @@ class Wishbot:
     app: AsyncApp
     lock: DatabaseLock
     retention: RetentionJob | None
+    metrics: Metrics
 
     @property
     def repo(self) -> Repository:
@@ -79,7 +81,8 @@ async def start(settings: Settings, *, clock: Clock | None = None) -> Wishbot:
     try:
         await migrate(db)
         client = build_client(settings)
-        gateway = SlackGateway(client)
+        metrics = Metrics()
+        gateway = SlackGateway(client, observe=metrics.observe_slack_call)
         try:
             identity = await gateway.auth_test()
         except SlackCallFailed as error:
@@ -97,11 +100,13 @@ async def start(settings: Settings, *, clock: Clock | None = None) -> Wishbot:
             bot_user_id=identity.user_id,
             default_language=settings.language,
             quiet_hours=settings.quiet_hours,
+            on_reminder_sent=metrics.reminder_sent,
         )
         services = Services.build(ctx)
         ctx.refresher = PollMessageRefresher(services.polls.refresh_message)
         scheduler = PollScheduler(ctx, services.polls, services.closing, services.reminders)
         ctx.scheduling = scheduler
+        metrics.watch_scheduler(lambda: scheduler.pending_jobs)
         app = AsyncApp(
             client=client,
             signing_secret=settings.signing_secret.reveal() or None,
@@ -119,7 +124,7 @@ async def start(settings: Settings, *, clock: Clock | None = None) -> Wishbot:
         await db.close()
         lock.release()
         raise
-    return Wishbot(settings, db, identity, services, scheduler, app, lock, retention)
+    return Wishbot(settings, db, identity, services, scheduler, app, lock, retention, metrics)
 
 
 async def _warm_directory(people: PeopleDirectory) -> None:
@@ -151,39 +156,34 @@ async def stop(bot: Wishbot) -> None:
 
 
 def http_application(bot: Wishbot) -> web.Application:
-    """POST /slack/events for everything Slack sends, GET /healthz for probes."""
-
-    async def slack_events(request: web.Request) -> web.StreamResponse:
-        bolt_response = await bot.app.async_dispatch(await to_bolt_request(request))
-        return await to_aiohttp_response(bolt_response)
-
-    async def healthz(_request: web.Request) -> web.StreamResponse:
-        try:
-            state = await bot.repo.health()
-        except Exception as error:
-            logger.warning("health check failed: %s", error)
-            return web.json_response({"status": "unavailable"}, status=503)
-        return web.json_response({"status": "ok", **state})
-
-    application = web.Application()
-    application.router.add_post("/slack/events", slack_events)
-    application.router.add_get("/healthz", healthz)
-    return application
+    """GET /healthz and GET /metrics; POST /slack/events for everything Slack sends, unless
+    Slack comes in by Socket Mode."""
+    bolt = None if bot.settings.socket_mode else bot.app
+    return web_application(bot.repo, bot.metrics, bolt)
 
 
 async def serve(bot: Wishbot, stop_event: asyncio.Event) -> None:
-    """Serve until stop_event is set: HTTP on PORT, or Socket Mode when an app token is set."""
-    if bot.settings.app_token is not None:
-        handler = AsyncSocketModeHandler(bot.app, bot.settings.app_token.reveal())
-        await handler.connect_async()  # type: ignore[no-untyped-call]
-        logger.info("connected in Socket Mode as %s", bot.identity.user_name)
-        await stop_event.wait()
-        await handler.close_async()  # type: ignore[no-untyped-call]
-        return
+    """Serve until stop_event is set: HTTP on PORT (health and metrics in both modes), and
+    Socket Mode when an app token is set."""
     runner = web.AppRunner(http_application(bot), shutdown_timeout=SHUTDOWN_GRACE_SECONDS)
     await runner.setup()
-    site = web.TCPSite(runner, "0.0.0.0", bot.settings.port)
-    await site.start()
-    logger.info("listening on port %d as %s", bot.settings.port, bot.identity.user_name)
-    await stop_event.wait()
-    await runner.cleanup()
+    await web.TCPSite(runner, "0.0.0.0", bot.settings.port).start()
+    handler = None
+    try:
+        if bot.settings.app_token is not None:
+            handler = InstrumentedSocketModeHandler(
+                bot.app, bot.settings.app_token.reveal(), bot.metrics
+            )
+            await handler.connect_async()  # type: ignore[no-untyped-call]
+            logger.info(
+                "connected in Socket Mode as %s; health and metrics on port %d",
+                bot.identity.user_name,
+                bot.settings.port,
+            )
+        else:
+            logger.info("listening on port %d as %s", bot.settings.port, bot.identity.user_name)
+        await stop_event.wait()
+    finally:
+        if handler is not None:
+            await handler.close_async()  # type: ignore[no-untyped-call]
+        await runner.cleanup()

@@ -1,4 +1,5 @@
-"""Logging: one line per event, text or JSON, with any secret the bot knows scrubbed out."""
+"""Logging: one line per event, text or JSON, with any secret the bot knows scrubbed out and the
+poll id and Slack request id attached where there is one."""
 
 from __future__ import annotations
 
@@ -6,11 +7,38 @@ import json
 import logging
 import re
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 
 TOKEN_PATTERN = re.compile(r"\bx(?:ox[abposr]|app)-[A-Za-z0-9-]+")
 REDACTED = "[redacted]"
+CONTEXT_FIELDS = ("poll_id", "request_id")
+
+# The Slack request being handled. Set where a request comes in; asyncio copies it into every
+# task started from there, so work done after the ack still logs the request it belongs to.
+REQUEST_ID: ContextVar[str | None] = ContextVar("wishbot_request_id", default=None)
+
+
+@contextmanager
+def request_scope(request_id: str) -> Iterator[None]:
+    """Log records made inside (and in tasks started inside) carry this request id."""
+    token = REQUEST_ID.set(request_id)
+    try:
+        yield
+    finally:
+        REQUEST_ID.reset(token)
+
+
+class ContextFilter(logging.Filter):
+    """Adds the current request id to records that do not name one themselves."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        request_id = REQUEST_ID.get()
+        if request_id is not None and not hasattr(record, "request_id"):
+            record.request_id = request_id
+        return True
 
 
 class SecretFilter(logging.Filter):
@@ -47,7 +75,7 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
         }
-        for key in ("poll_id", "request_id"):
+        for key in CONTEXT_FIELDS:
             if hasattr(record, key):
                 entry[key] = getattr(record, key)
         if record.exc_text:
@@ -55,17 +83,30 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False)
 
 
+class TextFormatter(logging.Formatter):
+    """A human-readable line; the poll and request it concerns, if any, at its end."""
+
+    def __init__(self) -> None:
+        super().__init__("%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        line = super().formatMessage(record)
+        context = [
+            f"{key[:-3]}={getattr(record, key)}" for key in CONTEXT_FIELDS if hasattr(record, key)
+        ]
+        return f"{line} [{' '.join(context)}]" if context else line
+
+
 def configure_logging(level: str, log_format: str, secrets: Iterable[str]) -> None:
-    """Send every log record through the secret filter to stderr."""
+    """Send every log record through the secret and context filters to stderr."""
     handler = logging.StreamHandler(sys.stderr)
     handler.addFilter(SecretFilter(secrets))
-    if log_format == "json":
-        handler.setFormatter(JsonFormatter())
-    else:
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(ContextFilter())
+    handler.setFormatter(JsonFormatter() if log_format == "json" else TextFormatter())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    # The SDK logs whole request bodies at DEBUG; keep it quieter than the bot itself.
-    for noisy in ("slack_sdk", "slack_bolt", "aiohttp.access", "apscheduler"):
+    # At DEBUG the SDK logs whole request bodies and aiosqlite every statement with its
+    # parameters (answer texts among them): keep them quieter than the bot itself.
+    for noisy in ("slack_sdk", "slack_bolt", "aiohttp.access", "apscheduler", "aiosqlite"):
         logging.getLogger(noisy).setLevel(max(logging.getLevelName(level), logging.INFO))

@@ -123,7 +123,11 @@ class PollScheduler:
         try:
             await self.closing.close(poll_id)
         except Exception:
-            logger.exception("closing poll %s failed; retried at the next start", poll_id)
+            logger.exception(
+                "closing poll %s failed; retried at the next start",
+                poll_id,
+                extra={"poll_id": poll_id},
+            )
 
     async def _round(self, poll_id: int) -> None:
         poll = await self.ctx.repo.get_poll(poll_id)

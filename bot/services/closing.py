@@ -60,7 +60,13 @@ class ClosingService:
                 )
             await self._post_summary(poll)
             await self.ctx.repo.finish_close(poll.id)
-            logger.info("poll %s closed: %d of %d answered", poll.id, counts.answered, counts.asked)
+            logger.info(
+                "poll %s closed: %d of %d answered",
+                poll.id,
+                counts.answered,
+                counts.asked,
+                extra={"poll_id": poll.id},
+            )
 
     async def _post_summary(self, poll: Poll) -> None:
         parts = blocks.render_summary(
@@ -92,5 +98,7 @@ class ClosingService:
     async def complete_interrupted(self) -> None:
         """At start: finish every close a crash left half-done."""
         for poll in await self.ctx.repo.polls_with_status(PollStatus.CLOSING):
-            logger.info("completing the interrupted close of poll %s", poll.id)
+            logger.info(
+                "completing the interrupted close of poll %s", poll.id, extra={"poll_id": poll.id}
+            )
             await self.complete(poll.id)

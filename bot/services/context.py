@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -28,6 +28,10 @@ class NoScheduling:
         return None
 
 
+def _nothing() -> None:
+    return None
+
+
 @dataclass
 class Context:
     """Storage, Slack, clock and settings shared by the services."""
@@ -41,6 +45,8 @@ class Context:
     quiet_hours: WorkingHours | None
     refresher: PollMessageRefresher | None = None
     scheduling: PollScheduling = field(default_factory=NoScheduling)
+    # Told of each reminder delivered (the metrics count them); set by bot.app.
+    on_reminder_sent: Callable[[], None] = _nothing
     _background: set[asyncio.Task[Any]] = field(default_factory=set)
 
     def spawn(self, work: Coroutine[Any, Any, Any], name: str) -> None:

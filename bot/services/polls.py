@@ -113,7 +113,13 @@ class PollService:
         await self.ctx.scheduling.poll_changed(poll.id)
         if draft.audience.sample_size is not None:
             self.ctx.spawn(self.invite_sample(poll.id), f"invite:{poll.id}")
-        logger.info("poll %s created in %s, %d asked", poll.id, channel_id, len(members))
+        logger.info(
+            "poll %s created in %s, %d asked",
+            poll.id,
+            channel_id,
+            len(members),
+            extra={"poll_id": poll.id},
+        )
         return CreatedPoll(poll, len(members), everyone_asked)
 
     async def check_draft(
@@ -239,7 +245,13 @@ class PollService:
                 channel = await self.dm_channel(user_id)
                 await self.ctx.gateway.post_message(channel, message.text, message.blocks)
             except SlackCallFailed as error:
-                logger.warning("inviting %s to poll %s failed: %s", user_id, poll_id, error.error)
+                logger.warning(
+                    "inviting %s to poll %s failed: %s",
+                    user_id,
+                    poll_id,
+                    error.error,
+                    extra={"poll_id": poll_id},
+                )
                 continue
             await self.ctx.repo.mark_invited(poll_id, user_id)
 
@@ -420,7 +432,7 @@ class PollService:
             await self.ctx.gateway.delete_message(poll.channel_id, poll.message_ts)
         await self.ctx.repo.delete_poll(poll.id)
         await self.ctx.scheduling.poll_changed(poll.id)
-        logger.info("poll %s deleted", poll.id)
+        logger.info("poll %s deleted", poll.id, extra={"poll_id": poll.id})
         return poll
 
 

@@ -43,7 +43,11 @@ class PollMessageRefresher:
                 try:
                     await self._update(poll_id)
                 except Exception:
-                    logger.exception("updating the message of poll %s failed", poll_id)
+                    logger.exception(
+                        "updating the message of poll %s failed",
+                        poll_id,
+                        extra={"poll_id": poll_id},
+                    )
                 # Timed from the end: however long reading and rendering took, two calls to
                 # Slack for the same message are always at least the interval apart.
                 self._last_run[poll_id] = time.monotonic()

@@ -59,6 +59,7 @@ class ReminderService:
             auto_index if auto_index is not None else "manual",
             len(deliveries) - later,
             later,
+            extra={"poll_id": poll.id},
         )
         return RoundPlan(now=len(deliveries) - later, later=later)
 
@@ -99,7 +100,12 @@ class ReminderService:
             try:
                 sent += await self._deliver(poll, reminder)
             except Exception:
-                logger.exception("reminder to %s for poll %s failed", reminder.user_id, poll.id)
+                logger.exception(
+                    "reminder to %s for poll %s failed",
+                    reminder.user_id,
+                    poll.id,
+                    extra={"poll_id": poll.id},
+                )
         return sent
 
     async def _deliver(self, poll: Poll, reminder: Reminder) -> int:
@@ -142,6 +148,7 @@ class ReminderService:
         )
         if dm_channel != channel:
             await self.ctx.repo.save_dm_channel(reminder.user_id, dm_channel, now)
+        self.ctx.on_reminder_sent()
         return 1
 
     async def _reminder_number(self, poll_id: int, user_id: str) -> int:
@@ -156,6 +163,7 @@ class ReminderService:
             reminder.user_id,
             reminder.poll_id,
             error.error,
+            extra={"poll_id": reminder.poll_id},
         )
         await self.ctx.repo.set_reminder_status(
             reminder, ReminderStatus.FAILED, expected=expected, error=error.error[:200]

@@ -287,7 +287,9 @@ class SlackGateway:
     async def upload_file(
         self, channel: str, filename: str, content: bytes, *, title: str, comment: str
     ) -> None:
-        """files.getUploadURLExternal + upload + files.completeUploadExternal, via slack-sdk."""
+        """files.getUploadURLExternal + upload + files.completeUploadExternal, via slack-sdk
+        (observed as one files.completeUploadExternal: the SDK makes the calls)."""
+        method = "files.completeUploadExternal"
         try:
             await self.client.files_upload_v2(
                 channel=channel,
@@ -297,9 +299,10 @@ class SlackGateway:
                 initial_comment=comment,
             )
         except SlackApiError as error:
-            raise SlackCallFailed(
-                "files.completeUploadExternal", str(error.response.get("error"))
-            ) from None
+            code = str(error.response.get("error"))
+            self._observe(method, code)
+            raise SlackCallFailed(method, code) from None
+        self._observe(method, "ok")
 
     async def _pages(
         self, method: str, key: str, *, page_size: int = PAGE_SIZE, **params: Any

@@ -1,0 +1,87 @@
+"""The HTTP side: POST /slack/events (HTTP mode only), GET /healthz and GET /metrics."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from aiohttp import web
+from aiohttp.typedefs import Handler, Middleware
+from prometheus_client import CONTENT_TYPE_LATEST
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.async_app import AsyncApp
+
+from bot.logs import request_scope
+from bot.metrics import Metrics
+from bot.slack.requests import request_id, request_kind
+from bot.storage.repository import Repository
+
+logger = logging.getLogger(__name__)
+
+SLACK_EVENTS_PATH = "/slack/events"
+# What the endpoint learnt about a request, for the middleware that times it.
+REQUEST_KIND = web.RequestKey("wishbot_request_kind", str)
+
+
+def web_application(repo: Repository, metrics: Metrics, bolt: AsyncApp | None) -> web.Application:
+    """Health and metrics always; Slack's endpoint only when a Bolt app serves HTTP (in Socket
+    Mode it must not exist: requests are not signature-checked there)."""
+
+    async def healthz(_request: web.Request) -> web.StreamResponse:
+        try:
+            state = await repo.health()
+        except Exception as error:
+            logger.warning("health check failed: %s", error)
+            return web.json_response({"status": "unavailable"}, status=503)
+        return web.json_response({"status": "ok", **state})
+
+    async def open_polls() -> int:
+        return (await repo.health())["open_polls"]
+
+    async def metrics_text(_request: web.Request) -> web.StreamResponse:
+        body = await metrics.render(open_polls)
+        return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})
+
+    application = web.Application(middlewares=[_timing(metrics)])
+    application.router.add_get("/healthz", healthz)
+    application.router.add_get("/metrics", metrics_text)
+    if bolt is not None:
+        application.router.add_post(SLACK_EVENTS_PATH, _slack_events(bolt))
+    return application
+
+
+def _slack_events(bolt: AsyncApp) -> Handler:
+    async def slack_events(request: web.Request) -> web.StreamResponse:
+        bolt_request = await to_bolt_request(request)
+        body = bolt_request.body
+        request[REQUEST_KIND] = request_kind(body)
+        # Bolt answers at the ack; the listener's work after it runs in a task that inherits
+        # the request id, so its log lines carry it too.
+        with request_scope(request_id(body)):
+            bolt_response = await bolt.async_dispatch(bolt_request)
+        return await to_aiohttp_response(bolt_response)
+
+    return slack_events
+
+
+def _timing(metrics: Metrics) -> Middleware:
+    """Counts each Slack request by kind and outcome and times it from arrival to the response."""
+
+    @web.middleware
+    async def timing(request: web.Request, handler: Handler) -> web.StreamResponse:
+        if request.path != SLACK_EVENTS_PATH or request.method != "POST":
+            return await handler(request)
+        started = time.perf_counter()
+        status = 500
+        try:
+            response = await handler(request)
+            status = response.status
+            return response
+        except web.HTTPException as error:
+            status = error.status
+            raise
+        finally:
+            kind = request.get(REQUEST_KIND, "other")
+            metrics.observe_request(kind, status, time.perf_counter() - started)
+
+    return timing
