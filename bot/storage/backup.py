@@ -110,26 +110,44 @@ def check_wishbot_database(
 
 
 def _replace_database(source: sqlite3.Connection, db_path: Path) -> None:
+    last_poll_id = _retire(db_path)
     temporary = _create_temporary(db_path.parent, db_path.name)
     try:
         with closing(sqlite3.connect(temporary)) as copy:
             source.backup(copy)
+            if last_poll_id is not None:
+                # Polls created after the backup still have their messages, with buttons that
+                # name their ids, in Slack: the restored database must not hand those ids out.
+                raised = copy.execute(
+                    "UPDATE sqlite_sequence SET seq = MAX(seq, ?) WHERE name = 'polls'",
+                    (last_poll_id,),
+                ).rowcount
+                if not raised:  # no poll was ever created before the backup
+                    copy.execute(
+                        "INSERT INTO sqlite_sequence (name, seq) VALUES ('polls', ?)",
+                        (last_poll_id,),
+                    )
+                copy.commit()
             copy.execute("PRAGMA journal_mode = DELETE")
-        _retire_companions(db_path)
+        for suffix in COMPANION_SUFFIXES:
+            db_path.with_name(db_path.name + suffix).unlink(missing_ok=True)
         _durable_replace(temporary, db_path)
     finally:
         with suppress(OSError):
             temporary.unlink(missing_ok=True)
 
 
-def _retire_companions(db_path: Path) -> None:
-    """Fold the old database's WAL in (closing the last connection does), then remove whatever
-    companion files remain: SQLite would replay a stale one into the restored file."""
-    if db_path.is_file():
-        with suppress(sqlite3.Error), closing(_connect(db_path, "rw")) as old:
-            old.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    for suffix in COMPANION_SUFFIXES:
-        db_path.with_name(db_path.name + suffix).unlink(missing_ok=True)
+def _retire(db_path: Path) -> int | None:
+    """Fold the old database's WAL in, so that no companion file of it is needed any more
+    (SQLite would replay a stale -wal into the restored file), and read the last poll id it
+    handed out. None when there is no old database or it cannot be read."""
+    if not db_path.is_file():
+        return None
+    with suppress(sqlite3.Error), closing(_connect(db_path, "rw")) as old:
+        old.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        row = old.execute("SELECT seq FROM sqlite_sequence WHERE name = 'polls'").fetchone()
+        return None if row is None else int(row[0])
+    return None
 
 
 def _connect(path: Path, mode: str) -> sqlite3.Connection:

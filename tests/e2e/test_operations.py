@@ -137,6 +137,9 @@ async def test_restore_round_trips_and_refuses_while_the_bot_runs(
     assert code == 0, err
     await driver.click(PEOPLE[2], message, "No")  # after the backup: the restore undoes it
     await emu.wait_for(lambda: "3 of 6" in str(emu.messages(CHANNEL)[0].blocks), timeout=10)
+    await driver.slash_command(ORGANISER, CHANNEL, "/wishes", 'new "Lost?" "Yes" "No"')
+    await emu.wait_for(lambda: len(emu.messages(CHANNEL)) == 2, timeout=10)
+    assert poll_ids(db_path) == [1, 2]
 
     code, out, err = await wishbot(env, "restore", str(backup_file), cwd=tmp_path)
     assert code == 1
@@ -151,10 +154,21 @@ async def test_restore_round_trips_and_refuses_while_the_bot_runs(
     assert sorted(answers_by_respondent(db_path)) == sorted(PEOPLE[:2])
     assert integrity(db_path) == "ok"
 
+    assert poll_ids(db_path) == [1]
+
     await bot_process.start()  # the restored database serves again: the poll is still open
     await driver.click(PEOPLE[3], message, "No")
     await emu.wait_for(lambda: "3 of 6" in str(emu.messages(CHANNEL)[0].blocks), timeout=10)
+    # Poll 2's message is still in Slack, so its number is not handed out again.
+    await driver.slash_command(ORGANISER, CHANNEL, "/wishes", 'new "New?" "Yes" "No"')
+    await emu.wait_for(lambda: len(emu.messages(CHANNEL)) == 3, timeout=10)
+    assert poll_ids(db_path) == [1, 3]
     await driver.close()
+
+
+def poll_ids(db_path: Path) -> list[int]:
+    with contextlib.closing(sqlite3.connect(db_path)) as conn:
+        return [row[0] for row in conn.execute("SELECT id FROM polls ORDER BY id")]
 
 
 def _garbage(path: Path, good: Path) -> None:
