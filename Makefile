@@ -18,7 +18,7 @@ lint: $(STAMP)
 	$(BIN)/mypy --strict bot/
 
 bench: $(STAMP)
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 migrate: $(STAMP)
 	$(BIN)/wishbot migrate
