@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import random
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from bot.domain.errors import (
@@ -44,15 +46,18 @@ from bot.slack.gateway import SlackCallFailed
 logger = logging.getLogger(__name__)
 
 UTC_ZONE = ZoneInfo("UTC")
+CONCURRENT_CREATIONS = 2
 
 
 @dataclass(frozen=True, slots=True)
 class CreatedPoll:
-    """The stored and posted poll; everyone_asked when a sample covered the whole audience."""
+    """The stored and posted poll; everyone_asked when a sample covered the whole audience;
+    duplicate when a redelivered request found the poll it had already created."""
 
     poll: Poll
     asked: int
     everyone_asked: bool
+    duplicate: bool = False
 
 
 class PollService:
@@ -60,6 +65,12 @@ class PollService:
 
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
+        # Creating a poll is the heaviest work after an ack; letting a burst of commands all run
+        # it at once fills the event loop's queue ahead of the next request's ack.
+        self._creating = asyncio.Semaphore(CONCURRENT_CREATIONS)
+        # A retried form submission that arrives while the first is still being created must
+        # wait for it and then find it, not create a second poll.
+        self._keys_in_flight: dict[str, asyncio.Lock] = {}
 
     # --- creating ----------------------------------------------------------------------------
 
@@ -73,11 +84,40 @@ class PollService:
         idempotency_key: str | None = None,
     ) -> CreatedPoll:
         """Resolve times and audience, store the poll in one transaction and post it."""
+        create = partial(
+            self._create,
+            draft,
+            team_id=team_id,
+            channel_id=channel_id,
+            organiser_id=organiser_id,
+            idempotency_key=idempotency_key,
+        )
+        if idempotency_key is None:
+            async with self._creating:
+                return await create()
+        key_lock = self._keys_in_flight.setdefault(idempotency_key, asyncio.Lock())
+        try:
+            async with key_lock, self._creating:
+                return await create()
+        finally:
+            # Once the first is stored a later duplicate finds it in the database.
+            if not key_lock.locked():
+                self._keys_in_flight.pop(idempotency_key, None)
+
+    async def _create(
+        self,
+        draft: PollDraft,
+        *,
+        team_id: str,
+        channel_id: str,
+        organiser_id: str,
+        idempotency_key: str | None,
+    ) -> CreatedPoll:
         if idempotency_key and (
             existing := await self.ctx.repo.poll_by_idempotency_key(idempotency_key)
         ):
             counts = await self.ctx.repo.counts(existing.id)
-            return CreatedPoll(existing, counts.asked, False)
+            return CreatedPoll(existing, counts.asked, everyone_asked=False, duplicate=True)
         channel_id = draft.channel_id or channel_id
         organiser = await self.ctx.people.person(organiser_id)
         now = self.ctx.clock.now()

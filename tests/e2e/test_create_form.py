@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+
+import pytest
+
 from bot.domain.model import AudienceKind, QuestionKind
 from bot.slack import ids
 from tests.e2e.conftest import CHANNEL, ORGANISER, PEOPLE, RunningBot
@@ -281,3 +285,20 @@ async def test_private_channel_without_the_bot_tells_how_to_invite_it(
     assert "Add me to it first" in last_ephemeral(emu, ORGANISER)
     assert await running.repo.polls_with_status() == []
     assert emu.calls_to("chat.postMessage") == []
+
+
+async def test_retries_arriving_while_the_first_submission_is_created_post_one_poll(
+    running: RunningBot, emu: SlackEmulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    emu.delay("conversations.members", 0.3)  # the first is still resolving who to ask
+    await open_form(running, emu)
+    await running.driver.select(ORGANISER, emu.views(ORGANISER)[-1], ids.TEMPLATE_ACTION, "event")
+    await emu.wait_for(lambda: "What kind of event" in text_of(emu.views(ORGANISER)[-1].blocks))
+    reply = await running.driver.submit_view(ORGANISER)
+    await asyncio.gather(running.driver.retry(reply), running.driver.retry(reply))
+    await running.settle()
+    (poll,) = await running.repo.polls_with_status()
+    assert len(channel_posts(emu)) == 1
+    confirmations = [e for e in emu.ephemerals(ORGANISER) if f"#{poll.id}" in e.text]
+    assert len(confirmations) == 1
+    assert [r.message for r in caplog.records if r.levelname == "ERROR"] == []

@@ -55,6 +55,8 @@ def register(app: AsyncApp, services: Services) -> None:
                 else blocks.render_notice("error.slack_failed", lang=lang),
             )
             return
+        if created.duplicate:
+            return  # Slack redelivered the submission; the first one was confirmed
         note = blocks.render_created(
             created.poll, asked=created.asked, everyone_asked=created.everyone_asked, lang=lang
         )
