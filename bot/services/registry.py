@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.services.answers import AnswerService
 from bot.services.closing import ClosingService
 from bot.services.context import Context
 from bot.services.polls import PollService
@@ -14,6 +15,7 @@ from bot.services.reminders import ReminderService
 class Services:
     ctx: Context
     polls: PollService
+    answers: AnswerService
     closing: ClosingService
     reminders: ReminderService
 
@@ -23,6 +25,7 @@ class Services:
         return cls(
             ctx=ctx,
             polls=polls,
+            answers=AnswerService(ctx, polls),
             closing=ClosingService(ctx, polls),
             reminders=ReminderService(ctx, polls),
         )

@@ -32,7 +32,7 @@ def register(app: AsyncApp, services: Services) -> None:
         user_id = body["user"]["id"]
         try:
             poll_id, option = parse_vote_value(action["value"])
-            poll = await services.polls.vote(poll_id, user_id, option, float(action["action_ts"]))
+            poll = await services.answers.vote(poll_id, user_id, option, float(action["action_ts"]))
         except PollError as error:
             await respond(**error_reply(error, await people.language_of(user_id)))
             return
@@ -48,13 +48,13 @@ def register(app: AsyncApp, services: Services) -> None:
         user_id = body["user"]["id"]
         lang = await people.language_of(user_id)
         try:
-            poll = await services.polls.poll_for_answer(
+            poll = await services.answers.poll_for_answer(
                 parse_poll_id_value(action["value"]), user_id
             )
         except PollError as error:
             await respond(**error_reply(error, lang), replace_original=False)
             return
-        previous = await services.polls.previous_response(poll.id, user_id)
+        previous = await services.answers.previous_response(poll.id, user_id)
         view = blocks.render_answer_modal(poll, previous=previous, lang=lang)
         await services.ctx.gateway.open_view(body["trigger_id"], view)
 
@@ -85,7 +85,7 @@ def register(app: AsyncApp, services: Services) -> None:
         user_id = body["user"]["id"]
         lang = await people.language_of(user_id)
         try:
-            poll = await services.polls.opt_out(parse_poll_id_value(action["value"]), user_id)
+            poll = await services.answers.opt_out(parse_poll_id_value(action["value"]), user_id)
         except PollError as error:
             await respond(**error_reply(error, lang), replace_original=False)
             return

@@ -13,6 +13,6 @@ def register(app: AsyncApp, services: Services) -> None:
     async def handle_member_joined_channel_event(event: dict[str, Any]) -> None:
         services.ctx.track_current_task()
         # Idempotent: a retried delivery finds the person already asked and adds nothing.
-        await services.polls.member_joined(event["channel"], event["user"])
+        await services.answers.member_joined(event["channel"], event["user"])
 
     app.event("member_joined_channel")(handle_member_joined_channel_event)

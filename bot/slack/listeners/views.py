@@ -68,9 +68,9 @@ def register(app: AsyncApp, services: Services) -> None:
         lang = await people.language_of(user_id)
         try:
             poll_id = int(view["private_metadata"])
-            poll = await services.polls.poll_for_answer(poll_id, user_id)
+            poll = await services.answers.poll_for_answer(poll_id, user_id)
             answers = read_answer_form(poll, view["state"]["values"])
-            poll = await services.polls.answer(poll_id, user_id, answers)
+            poll = await services.answers.answer(poll_id, user_id, answers)
         except InvalidAnswer as error:
             await ack(
                 response_action="errors",

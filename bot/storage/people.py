@@ -1,0 +1,55 @@
+"""The workspace's people as Slack last described them, and the bot's DM with each."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from bot.domain.model import Person
+from bot.storage.rows import Store, fetch_all, fetch_one, person_from_row, to_ms
+
+
+class PeopleStore(Store):
+    """Time zones, locales and DM channels, cached for reminders and languages."""
+
+    async def save_people(self, people: Iterable[Person], now: datetime) -> None:
+        async with self.db.transaction() as conn:
+            await conn.executemany(
+                "INSERT INTO slack_users (user_id, tz, locale, is_bot, deleted, fetched_at)"
+                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET tz = excluded.tz,"
+                " locale = COALESCE(excluded.locale, slack_users.locale),"
+                " is_bot = excluded.is_bot, deleted = excluded.deleted,"
+                " fetched_at = excluded.fetched_at",
+                [(p.user_id, p.tz, p.locale, p.is_bot, p.deleted, to_ms(now)) for p in people],
+            )
+
+    async def people(self, user_ids: Iterable[str]) -> dict[str, Person]:
+        ids = list(dict.fromkeys(user_ids))
+        found: dict[str, Person] = {}
+        async with self.db.reading() as conn:
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                marks = ", ".join("?" for _ in chunk)
+                rows = await fetch_all(
+                    conn,
+                    "SELECT user_id, tz, locale, is_bot, deleted FROM slack_users"
+                    f" WHERE user_id IN ({marks})",
+                    tuple(chunk),
+                )
+                found.update({str(r["user_id"]): person_from_row(r) for r in rows})
+        return found
+
+    async def dm_channel(self, user_id: str) -> str | None:
+        async with self.db.reading() as conn:
+            row = await fetch_one(
+                conn, "SELECT dm_channel_id FROM slack_users WHERE user_id = ?", (user_id,)
+            )
+        return None if row is None or row["dm_channel_id"] is None else str(row["dm_channel_id"])
+
+    async def save_dm_channel(self, user_id: str, channel_id: str, now: datetime) -> None:
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO slack_users (user_id, dm_channel_id, fetched_at) VALUES (?, ?, ?)"
+                " ON CONFLICT (user_id) DO UPDATE SET dm_channel_id = excluded.dm_channel_id",
+                (user_id, channel_id, to_ms(now)),
+            )

@@ -1,0 +1,170 @@
+"""Rows and values: epoch milliseconds, domain records from rows, and small query helpers."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import aiosqlite
+
+from bot.domain.model import (
+    Audience,
+    AudienceKind,
+    Person,
+    Poll,
+    PollStatus,
+    Question,
+    QuestionAnswer,
+    Reminder,
+    ReminderStatus,
+    Response,
+)
+from bot.storage.database import Database
+
+
+def to_ms(moment: datetime) -> int:
+    return int(moment.timestamp() * 1000)
+
+
+def from_ms(value: int) -> datetime:
+    return datetime.fromtimestamp(value / 1000, tz=UTC)
+
+
+class Store:
+    """What every part of the repository shares: the database."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+
+def poll_from_row(row: aiosqlite.Row, questions: tuple[Question, ...]) -> Poll:
+    remind_ms = row["remind_every_ms"]
+    return Poll(
+        id=int(row["id"]),
+        team_id=str(row["team_id"]),
+        channel_id=str(row["channel_id"]),
+        organiser_id=str(row["organiser_id"]),
+        language=str(row["language"]),
+        questions=questions,
+        anonymous=bool(row["anonymous"]),
+        audience=Audience(
+            kind=AudienceKind(row["audience_kind"]),
+            user_ids=tuple(str(row["audience_users"]).split()),
+            usergroup_ids=tuple(str(row["audience_groups"]).split()),
+            sample_size=None if row["sample_size"] is None else int(row["sample_size"]),
+        ),
+        opened_at=from_ms(int(row["opened_at"])),
+        closes_at=from_ms(int(row["closes_at"])),
+        remind_every=None if remind_ms is None else timedelta(milliseconds=int(remind_ms)),
+        status=PollStatus(row["status"]),
+        message_ts=None if row["message_ts"] is None else str(row["message_ts"]),
+        closed_at=None if row["closed_at"] is None else from_ms(int(row["closed_at"])),
+    )
+
+
+def answer_rows(
+    response_id: int | None, answers: Sequence[QuestionAnswer | None]
+) -> Iterable[tuple[int | None, int, int | None, int | None, str | None]]:
+    for position, answer in enumerate(answers):
+        if answer is None or answer.is_empty:
+            continue
+        for choice in answer.choices:
+            yield (response_id, position, choice, None, None)
+        if answer.rating is not None:
+            yield (response_id, position, None, answer.rating, None)
+        if answer.text:
+            yield (response_id, position, None, None, answer.text)
+
+
+async def read_responses(
+    conn: aiosqlite.Connection, poll: Poll, where: str, params: tuple[Any, ...]
+) -> list[Response]:
+    rows = await fetch_all(
+        conn,
+        "SELECT r.id, r.respondent_id, a.question_position, a.option_position, a.rating, a.text"
+        f" FROM responses r LEFT JOIN answers a ON a.response_id = r.id WHERE {where}"
+        " ORDER BY r.id, a.question_position, a.option_position",
+        params,
+    )
+    size = len(poll.questions)
+    grouped: dict[int, tuple[str | None, list[dict[str, Any]]]] = {}
+    for row in rows:
+        respondent = None if row["respondent_id"] is None else str(row["respondent_id"])
+        parts = grouped.setdefault(int(row["id"]), (respondent, [{} for _ in range(size)]))[1]
+        if row["question_position"] is None or int(row["question_position"]) >= size:
+            continue
+        part = parts[int(row["question_position"])]
+        if row["option_position"] is not None:
+            part.setdefault("choices", []).append(int(row["option_position"]))
+        if row["rating"] is not None:
+            part["rating"] = int(row["rating"])
+        if row["text"] is not None:
+            part["text"] = str(row["text"])
+    return [
+        Response(
+            respondent=respondent,
+            answers=tuple(
+                QuestionAnswer(
+                    choices=tuple(p.get("choices", ())), rating=p.get("rating"), text=p.get("text")
+                )
+                if p
+                else None
+                for p in parts
+            ),
+        )
+        for respondent, parts in grouped.values()
+    ]
+
+
+async def unlink_responses(conn: aiosqlite.Connection, poll_id: int) -> None:
+    """Copy every response to a new row, in random order, without respondent or time."""
+    rows = await fetch_all(conn, "SELECT id FROM responses WHERE poll_id = ?", (poll_id,))
+    old_ids = [int(r["id"]) for r in rows]
+    random.SystemRandom().shuffle(old_ids)
+    for old_id in old_ids:
+        cursor = await conn.execute(
+            "INSERT INTO responses (poll_id, respondent_id, answered_at) VALUES (?, NULL, NULL)",
+            (poll_id,),
+        )
+        await conn.execute(
+            "UPDATE answers SET response_id = ? WHERE response_id = ?", (cursor.lastrowid, old_id)
+        )
+    await conn.executemany("DELETE FROM responses WHERE id = ?", [(i,) for i in old_ids])
+
+
+def reminder_from_row(row: aiosqlite.Row) -> Reminder:
+    return Reminder(
+        round_id=int(row["round_id"]),
+        poll_id=int(row["poll_id"]),
+        user_id=str(row["user_id"]),
+        deliver_at=from_ms(int(row["deliver_at"])),
+        status=ReminderStatus(row["status"]),
+        attempts=int(row["attempts"]),
+        dm_channel_id=None if row["dm_channel_id"] is None else str(row["dm_channel_id"]),
+    )
+
+
+def person_from_row(row: aiosqlite.Row) -> Person:
+    return Person(
+        user_id=str(row["user_id"]),
+        tz=None if row["tz"] is None else str(row["tz"]),
+        locale=None if row["locale"] is None else str(row["locale"]),
+        is_bot=bool(row["is_bot"]),
+        deleted=bool(row["deleted"]),
+    )
+
+
+async def fetch_one(
+    conn: aiosqlite.Connection, sql: str, params: tuple[Any, ...]
+) -> aiosqlite.Row | None:
+    async with conn.execute(sql, params) as cursor:
+        return await cursor.fetchone()
+
+
+async def fetch_all(
+    conn: aiosqlite.Connection, sql: str, params: tuple[Any, ...]
+) -> list[aiosqlite.Row]:
+    async with conn.execute(sql, params) as cursor:
+        return list(await cursor.fetchall())
