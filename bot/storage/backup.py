@@ -128,6 +128,10 @@ def _replace_database(source: sqlite3.Connection, db_path: Path) -> None:
                         (last_poll_id,),
                     )
                 copy.commit()
+            # A poll still open in the backup may have been closed, and summarised, since: its
+            # next close must look in Slack's history first instead of posting a second summary.
+            copy.execute("UPDATE polls SET summary_started = TRUE WHERE status <> 'closed'")
+            copy.commit()
             copy.execute("PRAGMA journal_mode = DELETE")
         for suffix in COMPANION_SUFFIXES:
             db_path.with_name(db_path.name + suffix).unlink(missing_ok=True)

@@ -276,3 +276,33 @@ async def test_a_second_bot_on_the_same_database_is_refused(
     assert code == 1
     assert "running on" in err and err.count("\n") == 1
     assert (await running.repo.health())["schema_version"] >= 1  # the first bot is unaffected
+
+
+async def test_a_poll_closed_after_the_backup_is_not_summarised_twice_after_restore(
+    emu: SlackEmulator, env: dict[str, str], bot_process: BotProcess, tmp_path: Path
+) -> None:
+    backup_file = tmp_path / "before-close.sqlite3"
+    await bot_process.start()
+    driver = emu.driver("http", request_url=f"{bot_process.url}/slack/events")
+    await driver.slash_command(ORGANISER, CHANNEL, "/wishes", 'new "Twice?" "Yes" "No"')
+    message = (await emu.wait_for(lambda: emu.messages(CHANNEL), timeout=10))[0]
+    await driver.click(PEOPLE[0], message, "Yes")
+    await emu.wait_for(lambda: "1 of 6" in str(emu.messages(CHANNEL)[0].blocks), timeout=10)
+    assert (await wishbot(env, "backup", str(backup_file), cwd=tmp_path))[0] == 0
+    await driver.slash_command(ORGANISER, CHANNEL, "/wishes", "close 1")
+    await emu.wait_for(lambda: len(emu.messages(CHANNEL)) == 2, timeout=10)
+    assert (await bot_process.terminate())[0] == 0
+    assert (await wishbot(env, "restore", str(backup_file), cwd=tmp_path))[0] == 0
+    await bot_process.start()  # the restored poll is open again
+    await driver.slash_command(ORGANISER, CHANNEL, "/wishes", "close 1")
+    await emu.wait_for(lambda: poll_status(Path(env["WISHBOT_DB"])) == "closed", timeout=10)
+    summaries = [
+        m for m in emu.messages(CHANNEL) if m.ts != message.ts and m.thread_ts in (None, m.ts)
+    ]
+    assert len(summaries) == 1
+    await driver.close()
+
+
+def poll_status(db_path: Path) -> str:
+    with contextlib.closing(sqlite3.connect(db_path)) as conn:
+        return str(conn.execute("SELECT status FROM polls WHERE id = 1").fetchone()[0])
