@@ -157,6 +157,7 @@ class Person:
     locale: str | None = None
     is_bot: bool = False
     deleted: bool = False
+    name: str | None = None
 
     @property
     def can_be_asked(self) -> bool:

@@ -359,10 +359,21 @@ class PollService:
 
     async def export_csv(self, poll: Poll, lang: str) -> bytes:
         responses = await self.ctx.repo.responses(poll)
+        names: dict[str, str] = {}
+        if not poll.anonymous:
+            respondents = [r.respondent for r in responses if r.respondent]
+            people = await self.ctx.people.people(respondents)
+            # The id keeps two people of the same name apart.
+            names = {
+                user_id: f"{person.name} ({user_id})"
+                for user_id, person in people.items()
+                if person.name
+            }
         return render_csv(
             poll,
             responses,
             respondent_header=t(lang, "export.respondent"),
+            respondent_names=names,
         )
 
     async def extend(self, poll_id: int, user_id: str, change: CloseSpec) -> Poll:

@@ -327,7 +327,22 @@ def _person(member: Mapping[str, Any]) -> Person:
         locale=member.get("locale"),
         is_bot=bool(member.get("is_bot")) or member.get("id") == "USLACKBOT",
         deleted=bool(member.get("deleted")),
+        name=_display_name(member),
     )
+
+
+def _display_name(member: Mapping[str, Any]) -> str | None:
+    """The name Slack shows: the display name, else the real name, else the handle."""
+    profile = member.get("profile") or {}
+    for candidate in (
+        profile.get("display_name"),
+        member.get("real_name"),
+        profile.get("real_name"),
+        member.get("name"),
+    ):
+        if candidate:
+            return str(candidate)
+    return None
 
 
 def _same(payload: object, tag: Mapping[str, Any]) -> bool:

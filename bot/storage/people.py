@@ -15,12 +15,16 @@ class PeopleStore(Store):
     async def save_people(self, people: Iterable[Person], now: datetime) -> None:
         async with self.db.transaction() as conn:
             await conn.executemany(
-                "INSERT INTO slack_users (user_id, tz, locale, is_bot, deleted, fetched_at)"
-                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET tz = excluded.tz,"
-                " locale = COALESCE(excluded.locale, slack_users.locale),"
+                "INSERT INTO slack_users (user_id, tz, locale, is_bot, deleted, name, fetched_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET"
+                " tz = excluded.tz, locale = COALESCE(excluded.locale, slack_users.locale),"
                 " is_bot = excluded.is_bot, deleted = excluded.deleted,"
+                " name = COALESCE(excluded.name, slack_users.name),"
                 " fetched_at = excluded.fetched_at",
-                [(p.user_id, p.tz, p.locale, p.is_bot, p.deleted, to_ms(now)) for p in people],
+                [
+                    (p.user_id, p.tz, p.locale, p.is_bot, p.deleted, p.name, to_ms(now))
+                    for p in people
+                ],
             )
 
     async def people(self, user_ids: Iterable[str]) -> dict[str, Person]:
@@ -32,7 +36,7 @@ class PeopleStore(Store):
                 marks = ", ".join("?" for _ in chunk)
                 rows = await fetch_all(
                     conn,
-                    "SELECT user_id, tz, locale, is_bot, deleted FROM slack_users"
+                    "SELECT user_id, tz, locale, is_bot, deleted, name FROM slack_users"
                     f" WHERE user_id IN ({marks})",
                     tuple(chunk),
                 )

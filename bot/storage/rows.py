@@ -153,6 +153,7 @@ def person_from_row(row: aiosqlite.Row) -> Person:
         locale=None if row["locale"] is None else str(row["locale"]),
         is_bot=bool(row["is_bot"]),
         deleted=bool(row["deleted"]),
+        name=None if row["name"] is None else str(row["name"]),
     )
 
 

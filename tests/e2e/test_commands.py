@@ -95,7 +95,9 @@ async def test_export_sends_a_safe_csv_to_the_organisers_dm(
     assert b"\r\n" in file.content
     rows = list(csv.reader(io.StringIO(file.content.decode("utf-8-sig"), newline="")))
     assert rows[0] == ["Respondent", "Which snacks?", "Comments?"]
-    body = {row[0]: row[1:] for row in rows[1:]}
+    # The respondent as Slack shows them, with the id to tell namesakes apart.
+    body = {row[0].rsplit(" (", 1)[1].rstrip(")"): row[1:] for row in rows[1:]}
+    assert sorted(row[0] for row in rows[1:]) == sorted(f"{p[2:].lower()} ({p})" for p in plan)
     assert len(rows) == 4 and set(body) == set(plan)
     assert body[PEOPLE[0]] == ["Apples; Cheese", '\'=HYPERLINK("http://evil")']
     assert body[PEOPLE[1]] == ["Biscuits", 'Tasty, "really" good\nsecond line']

@@ -92,7 +92,7 @@ async def test_migrations_are_idempotent_and_a_newer_database_is_refused(
     first = await wishbot(env, "migrate", cwd=tmp_path)
     second = await wishbot(env, "migrate", cwd=tmp_path)
     assert first[0] == second[0] == 0
-    assert "1 migration" in first[1] and "0 migration" in second[1]
+    assert "2 migration" in first[1] and "0 migration" in second[1]
     with sqlite3.connect(env["WISHBOT_DB"]) as conn:
         conn.execute("INSERT INTO schema_migrations VALUES (9999, 'future', 0)")
     code, _out, err = await wishbot(env, "migrate", cwd=tmp_path)
