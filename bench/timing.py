@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import statistics
 import time
 from collections.abc import Awaitable, Callable, Sequence
@@ -11,8 +10,13 @@ from typing import Any
 
 import aiohttp
 
-from tests.slack_emulator import AckReply, AckTimeoutError, Delivery, SlackClientDriver
-from tests.slack_emulator.common import JsonDict
+from tests.slack_emulator import (
+    AckReply,
+    AckTimeoutError,
+    Delivery,
+    SlackClientDriver,
+    parse_ack_body,
+)
 
 
 class TimedDriver(SlackClientDriver):
@@ -53,14 +57,7 @@ class TimedDriver(SlackClientDriver):
         if status != 200:
             self.failures += 1
         self.samples.append(elapsed)
-        parsed: JsonDict | None = None
-        if raw.strip():
-            if ctype == "application/json":
-                loaded = json.loads(raw)
-                parsed = loaded if isinstance(loaded, dict) else {"value": loaded}
-            else:
-                parsed = {"text": raw.decode("utf-8", errors="replace")}
-        return AckReply(status, parsed, delivery, headers=resp_headers)
+        return AckReply(status, parse_ack_body(raw, ctype), delivery, headers=resp_headers)
 
 
 def percentiles(samples: Sequence[float]) -> dict[str, float]:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
 from typing import Any
 
 from bot.domain.model import Poll
 from tests.e2e.conftest import CHANNEL, ORGANISER, RunningBot
-from tests.slack_emulator import Ephemeral, Message, SlackEmulator
+from tests.slack_emulator import Ephemeral, Message, RecordedCall, SlackEmulator
 
 
 def text_of(blocks: Any) -> str:
@@ -96,3 +98,19 @@ async def create_with_form(
     polls = await running.repo.polls_with_status()
     assert polls, "no poll stored from the form"
     return polls[-1]
+
+
+def reminders_sent(emu: SlackEmulator, poll_id: int | None = None) -> list[RecordedCall]:
+    """Reminder DMs Slack accepted (tagged with a round in their metadata), for one poll or all."""
+    sent = []
+    for call in emu.calls_to("chat.postMessage"):
+        tag = (call.args.get("metadata") or {}).get("event_payload") or {}
+        if call.response.get("ok") and "round" in tag and poll_id in (None, tag.get("poll")):
+            sent.append(call)
+    return sent
+
+
+def reminded(emu: SlackEmulator, poll_id: int, people: Iterable[str]) -> Counter[str]:
+    """How many reminders for the poll each of these people got (by the DM each landed in)."""
+    by_dm = {emu.dm_channel_id(person): person for person in people}
+    return Counter(by_dm[call.response["channel"]] for call in reminders_sent(emu, poll_id))

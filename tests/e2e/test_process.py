@@ -8,7 +8,6 @@ import signal
 import socket
 import sqlite3
 import sys
-from collections import Counter
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -16,6 +15,7 @@ import aiohttp
 import pytest
 
 from tests.e2e.conftest import BOT_TOKEN, CHANNEL, ORGANISER, PEOPLE, SIGNING_SECRET
+from tests.e2e.helpers import reminded, reminders_sent
 from tests.slack_emulator import SlackEmulator
 
 
@@ -196,23 +196,13 @@ async def test_killed_in_the_middle_of_a_round_reminds_nobody_twice_and_misses_n
     await emu.wait_for(lambda: emu.messages("C0CROWD"), timeout=20)
     poll_id = 1
     await driver.slash_command(ORGANISER, "C0CROWD", "/wishes", f"remind {poll_id}")
-    await emu.wait_for(lambda: len(reminder_calls(emu)) >= 60, timeout=30)
+    await emu.wait_for(lambda: len(reminders_sent(emu)) >= 60, timeout=30)
     await bot_process.kill()
-    sent_before_kill = len(reminder_calls(emu))
+    sent_before_kill = len(reminders_sent(emu))
     assert sent_before_kill < len(crowd), "the round finished before the kill; nothing tested"
     await bot_process.start()
-    await emu.wait_for(lambda: len(reminder_calls(emu)) >= len(crowd), timeout=60)
-    by_channel = {emu.dm_channel_id(u): u for u in crowd}
-    counts = Counter(by_channel[c.response["channel"]] for c in reminder_calls(emu))
+    await emu.wait_for(lambda: len(reminders_sent(emu)) >= len(crowd), timeout=60)
+    counts = reminded(emu, 1, crowd)
     assert set(counts) == set(crowd)
     assert max(counts.values()) == 1
     await driver.close()
-
-
-def reminder_calls(emu: SlackEmulator) -> list:  # type: ignore[type-arg]
-    return [
-        c
-        for c in emu.calls_to("chat.postMessage")
-        if c.response.get("ok")
-        and "round" in ((c.args.get("metadata") or {}).get("event_payload") or {})
-    ]

@@ -1,6 +1,6 @@
 """A strict local Slack for end-to-end tests: Web API, response_url, Socket Mode and a driver."""
 
-from .acks import AckProblem, AckReply, AckTimeoutError, Delivery
+from .acks import AckProblem, AckReply, AckTimeoutError, Delivery, parse_ack_body
 from .blockkit import validate_blocks, validate_view
 from .driver import SlackClientDriver
 from .models import (
@@ -31,6 +31,7 @@ __all__ = [
     "SlackEmulator",
     "User",
     "View",
+    "parse_ack_body",
     "sign",
     "signed_headers",
     "validate_blocks",

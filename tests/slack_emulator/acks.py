@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -74,6 +75,16 @@ class AckTimeoutError(AssertionError):
 
 class AckProblem(AssertionError):
     """The app's ack would be rejected or misbehave in a real Slack client."""
+
+
+def parse_ack_body(raw: bytes, content_type: str) -> JsonDict | None:
+    """An ack's HTTP body as the driver reports it: JSON, {"text": …} for plain text, or None."""
+    if not raw.strip():
+        return None
+    if content_type == "application/json":
+        loaded = json.loads(raw)
+        return loaded if isinstance(loaded, dict) else {"value": loaded}
+    return {"text": raw.decode("utf-8", errors="replace")}
 
 
 def apply_message_ack(emu: SlackEmulator, reply: AckReply, channel_id: str, user_id: str) -> None:

@@ -17,6 +17,7 @@ from .acks import (
     Delivery,
     apply_message_ack,
     apply_view_ack,
+    parse_ack_body,
 )
 from .common import JsonDict
 from .interaction import action_payload, find_clickable, find_input, state_entry
@@ -112,14 +113,7 @@ class SlackClientDriver:
                 resp_headers = dict(resp.headers)
         except TimeoutError:
             raise AckTimeoutError(delivery, self.ack_timeout) from None
-        parsed: JsonDict | None = None
-        if raw.strip():
-            if ctype == "application/json":
-                loaded = json.loads(raw)
-                parsed = loaded if isinstance(loaded, dict) else {"value": loaded}
-            else:
-                parsed = {"text": raw.decode("utf-8", errors="replace")}
-        return AckReply(status, parsed, delivery, headers=resp_headers)
+        return AckReply(status, parse_ack_body(raw, ctype), delivery, headers=resp_headers)
 
     async def _via_socket(self, delivery: Delivery) -> AckReply:
         await self.emu.wait_socket_connected(self.connect_timeout)
