@@ -5,11 +5,19 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
+from datetime import UTC, datetime
 
-from bot.domain.model import PollStatus
+from bot.domain.model import PollStatus, QuestionAnswer
 from bot.slack import ids
 from tests.e2e.conftest import CHANNEL, ORGANISER, PEOPLE, RunningBot
-from tests.e2e.helpers import channel_posts, create, create_with_form, last_ephemeral, poll_message
+from tests.e2e.helpers import (
+    channel_posts,
+    create,
+    create_with_form,
+    last_ephemeral,
+    poll_message,
+    text_of,
+)
 from tests.slack_emulator import SlackEmulator
 
 
@@ -195,3 +203,22 @@ async def test_help_lists_the_commands(running: RunningBot, emu: SlackEmulator) 
     text = str(reply.body)
     for verb in ("list", "results 12", "export 12", "close 12", "delete 12"):
         assert f"/wishes {verb}" in text
+
+
+async def test_long_interim_results_arrive_whole_beyond_the_response_url_limit(
+    running: RunningBot, emu: SlackEmulator
+) -> None:
+    people = emu.populate(40, CHANNEL)
+    poll = await create(running, emu, 'new "Tell us more?"')
+    for index, person in enumerate(people):
+        text = f"Wish {index:02d} " + "word " * 500
+        await running.repo.record_response(
+            poll.id, person, (QuestionAnswer(text=text),), datetime.now(UTC)
+        )
+    shown_before = len(emu.ephemerals(ORGANISER))
+    await command(running, ORGANISER, f"results {poll.id}")
+    parts = emu.ephemerals(ORGANISER)[shown_before:]
+    assert len(parts) > 5  # more than one response_url can carry
+    shown = "\n".join(text_of(part.blocks) for part in parts)
+    for index in range(len(people)):
+        assert f"Wish {index:02d} " in shown

@@ -24,6 +24,8 @@ from bot.slack.listeners.replies import ephemeral, error_reply
 
 logger = logging.getLogger(__name__)
 
+RESPONSE_URL_USES = 5
+
 
 def register(app: AsyncApp, services: Services, command: str) -> None:
     async def handle_wishes_command(
@@ -110,13 +112,19 @@ async def _run(
             )
         )
     elif isinstance(parsed, PollCommand):
-        await _run_poll_command(services, parsed, user_id, lang, respond)
+        await _run_poll_command(services, parsed, body, lang, respond)
 
 
 async def _run_poll_command(
-    services: Services, parsed: PollCommand, user_id: str, lang: str, respond: AsyncRespond
+    services: Services,
+    parsed: PollCommand,
+    body: dict[str, Any],
+    lang: str,
+    respond: AsyncRespond,
 ) -> None:
     poll_id = parsed.poll_id
+    user_id = body["user_id"]
+    channel_id = body["channel_id"]
     if parsed.verb == "close":
         poll = await services.closing.close(poll_id, by_user=user_id)
         await respond(
@@ -131,8 +139,11 @@ async def _run_poll_command(
             next_reminder=await services.polls.next_reminder(poll),
             closes_at=poll.closes_at,
         )
-        for part in parts:
+        # A response_url takes 5 messages; long interim results go on as ephemerals.
+        for part in parts[:RESPONSE_URL_USES]:
             await respond(**ephemeral(part))
+        for part in parts[RESPONSE_URL_USES:]:
+            await services.polls.tell(user_id, channel_id, part)
     elif parsed.verb == "export":
         poll = await services.polls.require_organiser(poll_id, user_id)
         await services.polls.send_export(poll, user_id, lang)
