@@ -228,3 +228,23 @@ async def test_answering_a_closed_poll_says_it_closed(
     assert reply.body is not None
     assert "already closed" in text_of(emu.views(PEOPLE[0])[-1].blocks)
     assert await running.repo.response_of(poll.id, PEOPLE[0]) is None
+
+
+async def test_clicks_cost_no_slack_lookup_of_people_or_members(
+    running: RunningBot, emu: SlackEmulator
+) -> None:
+    poll = await create(running, emu, 'new "Lunch?" "Pizza" "Soup"')
+    message = poll_message(emu, poll)
+    await running.driver.click(PEOPLE[0], message, "Pizza")  # the first one warms nothing new
+    await running.settle()
+    emu.clear_calls()
+    outsider = "U0OUTSIDER"
+    emu.add_user(outsider, "outsider")
+    emu.add_member(CHANNEL, outsider)  # joined without an event: not asked
+    for person in (*PEOPLE[1:], outsider):
+        await running.driver.click(person, message, "Soup")
+    await running.settle()
+    lookups = {"users.info", "users.list", "conversations.members", "conversations.info"}
+    assert [c.method for c in emu.calls if c.method in lookups] == []
+    assert (await running.repo.counts(poll.id)).answered == len(PEOPLE)
+    assert "wasn't sent to you" in last_ephemeral(emu, outsider)
