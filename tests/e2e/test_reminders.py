@@ -12,7 +12,7 @@ import pytest
 from bot.domain.model import ReminderStatus
 from bot.domain.schedule import WorkingHours
 from tests.e2e.conftest import CHANNEL, ORGANISER, PEOPLE, RunningBot
-from tests.e2e.helpers import reminded
+from tests.e2e.helpers import last_ephemeral, reminded, reminders_sent
 from tests.e2e.test_poll_lifecycle import create_quick_poll
 from tests.slack_emulator import SlackEmulator
 
@@ -179,3 +179,42 @@ async def test_quiet_hours_defer_a_reminder_to_the_persons_working_hours(
     local_start = later.deliver_at.astimezone(ZoneInfo("Etc/GMT-8"))
     assert later.deliver_at > now
     assert local_start.time() == hours.start
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('new "Lunch?" "Pizza" "Soup" remind:5s', "would be too much"),
+        ('new "Lunch?" "Pizza" "Soup" closes:1d remind:1w', "would not go out before"),
+        ('new "Lunch?" "Pizza" "Soup" closes:2m remind:2m', "would not go out before"),
+    ],
+)
+async def test_reminder_intervals_that_cannot_work_are_refused(
+    running: RunningBot, emu: SlackEmulator, text: str, expected: str
+) -> None:
+    await running.driver.slash_command(ORGANISER, CHANNEL, "/wishes", text)
+    await running.settle()
+    assert expected in last_ephemeral(emu, ORGANISER)
+    assert await running.repo.polls_with_status() == []
+    assert emu.messages(CHANNEL) == []
+
+
+async def test_remind_and_extend_refuse_closed_and_other_peoples_polls(
+    running: RunningBot, emu: SlackEmulator
+) -> None:
+    poll_id = await create_quick_poll(running, emu, 'new "Lunch?" "Pizza" "Soup" remind:off')
+    for verb in (f"remind {poll_id}", f"extend {poll_id} 1d"):
+        await running.driver.slash_command(PEOPLE[0], CHANNEL, "/wishes", verb)
+        await running.settle()
+        assert "Only the person who created" in last_ephemeral(emu, PEOPLE[0])
+    await running.driver.slash_command(ORGANISER, CHANNEL, "/wishes", f"close {poll_id}")
+    await running.settle()
+    closed = await running.repo.get_poll(poll_id)
+    assert closed is not None
+    for verb in (f"remind {poll_id}", f"extend {poll_id} 1d"):
+        await running.driver.slash_command(ORGANISER, CHANNEL, "/wishes", verb)
+        await running.settle()
+        assert "already closed" in last_ephemeral(emu, ORGANISER)
+    assert reminders_sent(emu, poll_id) == []
+    after = await running.repo.get_poll(poll_id)
+    assert after is not None and after.closes_at == closed.closes_at
