@@ -12,7 +12,7 @@ from typing import Any
 
 from bench.processes import Served, launch
 from bench.timing import TimedDriver
-from tests.slack_emulator import SlackEmulator
+from slack_emulator import SlackEmulator
 
 SIGNING_SECRET = "bench-signing-secret-0123456789"
 BOT_TOKEN = "xoxb-bench-bot-token"

@@ -19,7 +19,7 @@ from bot.domain.tally import tally
 from bot.slack.blocks import render_summary
 from bot.storage.database import Database
 from bot.storage.repository import Repository, to_ms
-from tests.slack_emulator import Message, validate_blocks
+from slack_emulator import Message, validate_blocks
 
 NEW_POLL = 'new "Which event would you like next?" "Workshop" "Talk" "Meetup"'
 SETTLE_TIMEOUT = 300.0

@@ -10,7 +10,7 @@ from typing import Any
 
 import aiohttp
 
-from tests.slack_emulator import (
+from slack_emulator import (
     AckReply,
     AckTimeoutError,
     Delivery,

@@ -16,7 +16,7 @@ from bot.app import Wishbot, http_application, start, stop
 from bot.config import Secret, Settings
 from bot.storage.database import Database
 from bot.storage.repository import Repository
-from tests.slack_emulator import SlackClientDriver, SlackEmulator
+from slack_emulator import SlackClientDriver, SlackEmulator
 
 SIGNING_SECRET = "e2e-signing-secret-0123456789"
 BOT_TOKEN = "xoxb-e2e-bot-token"

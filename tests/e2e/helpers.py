@@ -7,8 +7,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from bot.domain.model import Poll
+from slack_emulator import Ephemeral, Message, RecordedCall, SlackEmulator
 from tests.e2e.conftest import CHANNEL, ORGANISER, RunningBot
-from tests.slack_emulator import Ephemeral, Message, RecordedCall, SlackEmulator
 
 
 def text_of(blocks: Any) -> str:

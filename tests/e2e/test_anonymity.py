@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from bot.slack import ids
+from slack_emulator import SlackEmulator
 from tests.e2e.conftest import CHANNEL, ORGANISER, PEOPLE, RunningBot
 from tests.e2e.helpers import channel_posts, create, last_ephemeral, poll_message, shown, text_of
-from tests.slack_emulator import SlackEmulator
 
 # Ids and user names (the emulator names them after their ids) of the people who answer.
 RESPONDENTS = PEOPLE[:4]

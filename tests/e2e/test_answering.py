@@ -7,9 +7,9 @@ import itertools
 
 from bot.domain.model import QuestionAnswer
 from bot.slack import ids
+from slack_emulator import SlackEmulator
 from tests.e2e.conftest import CHANNEL, ORGANISER, PEOPLE, RunningBot
 from tests.e2e.helpers import create, create_with_form, last_ephemeral, poll_message, text_of
-from tests.slack_emulator import SlackEmulator
 
 
 async def answers_of(

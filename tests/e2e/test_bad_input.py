@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from slack_emulator import SlackEmulator
 from tests.e2e.conftest import CHANNEL, ORGANISER, PEOPLE, RunningBot
 from tests.e2e.helpers import create, last_ephemeral, text_of
-from tests.slack_emulator import SlackEmulator
 
 TWENTY_SIX = " ".join(f'"Option {n}"' for n in range(26))
 

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 from bot.domain.model import PollStatus, QuestionAnswer
 from bot.slack import ids
+from slack_emulator import SlackEmulator
 from tests.e2e.conftest import CHANNEL, ORGANISER, PEOPLE, RunningBot
 from tests.e2e.helpers import (
     channel_posts,
@@ -18,7 +19,6 @@ from tests.e2e.helpers import (
     poll_message,
     text_of,
 )
-from tests.slack_emulator import SlackEmulator
 
 
 async def command(running: RunningBot, user: str, text: str) -> None:

@@ -8,9 +8,9 @@ import pytest
 
 from bot.domain.model import AudienceKind, QuestionKind
 from bot.slack import ids
+from slack_emulator import SlackEmulator
 from tests.e2e.conftest import CHANNEL, ORGANISER, PEOPLE, RunningBot
 from tests.e2e.helpers import channel_posts, create, last_ephemeral, poll_message, text_of
-from tests.slack_emulator import SlackEmulator
 
 # --- quick syntax ----------------------------------------------------------------------------
 

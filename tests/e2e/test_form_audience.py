@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from slack_emulator import SlackEmulator
 from tests.e2e.conftest import CHANNEL, ORGANISER, PEOPLE, RunningBot
 from tests.e2e.helpers import text_of
-from tests.slack_emulator import SlackEmulator
 
 
 async def open_form(running: RunningBot, emu: SlackEmulator) -> None:

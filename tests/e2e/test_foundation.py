@@ -8,8 +8,8 @@ from urllib.parse import urlencode
 import aiohttp
 import pytest
 
+from slack_emulator import SlackEmulator
 from tests.e2e.conftest import CHANNEL, ORGANISER, BotFactory, RunningBot
-from tests.slack_emulator import SlackEmulator
 
 
 @pytest.mark.parametrize("mode", ["http", "socket"])

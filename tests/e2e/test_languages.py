@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from bot.slack import ids
+from slack_emulator import SlackEmulator
 from tests.e2e.conftest import CHANNEL, FINN, ORGANISER, PEOPLE, BotFactory, RunningBot
 from tests.e2e.helpers import channel_posts, create, last_ephemeral, poll_message, text_of
-from tests.slack_emulator import SlackEmulator
 
 ENGLISH = PEOPLE[0]
 

@@ -20,6 +20,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from bot.app import serve, start, stop
 from bot.logs import configure_logging
 from bot.slack import ids
+from slack_emulator import SlackEmulator
 from tests.e2e.conftest import (
     APP_TOKEN,
     BOT_TOKEN,
@@ -32,7 +33,6 @@ from tests.e2e.conftest import (
 )
 from tests.e2e.helpers import create, create_with_form, poll_message
 from tests.e2e.test_process import free_port
-from tests.slack_emulator import SlackEmulator
 
 Samples = dict[tuple[str, tuple[tuple[str, str], ...]], float]
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from slack_emulator import SlackEmulator
 from tests.e2e.conftest import (
     BOT_TOKEN,
     CHANNEL,
@@ -23,7 +24,6 @@ from tests.e2e.conftest import (
 )
 from tests.e2e.helpers import create, poll_message
 from tests.e2e.test_process import BotProcess, free_port, wishbot
-from tests.slack_emulator import SlackEmulator
 
 
 def database_env(db_path: Path, **extra: str) -> dict[str, str]:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from slack_emulator import SlackEmulator
 from tests.e2e.conftest import CHANNEL, ORGANISER, PEOPLE, BotFactory, RunningBot
-from tests.slack_emulator import SlackEmulator
 
 
 async def create_quick_poll(running: RunningBot, emu: SlackEmulator, text: str) -> int:

@@ -14,9 +14,9 @@ from pathlib import Path
 import aiohttp
 import pytest
 
+from slack_emulator import SlackEmulator
 from tests.e2e.conftest import BOT_TOKEN, CHANNEL, ORGANISER, PEOPLE, SIGNING_SECRET
 from tests.e2e.helpers import reminded, reminders_sent
-from tests.slack_emulator import SlackEmulator
 
 
 def free_port() -> int:

@@ -11,10 +11,10 @@ import pytest
 
 from bot.domain.model import ReminderStatus
 from bot.domain.schedule import WorkingHours
+from slack_emulator import SlackEmulator
 from tests.e2e.conftest import CHANNEL, ORGANISER, PEOPLE, RunningBot
 from tests.e2e.helpers import last_ephemeral, reminded, reminders_sent
 from tests.e2e.test_poll_lifecycle import create_quick_poll
-from tests.slack_emulator import SlackEmulator
 
 
 def reminded_here(emu: SlackEmulator, poll_id: int) -> Counter[str]:

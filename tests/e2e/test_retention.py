@@ -12,11 +12,11 @@ import pytest
 from bot.scheduler.retention import RETENTION_JOB_ID
 from bot.slack import ids
 from bot.storage.repository import to_ms
+from slack_emulator import SlackEmulator
 from tests.e2e.conftest import CHANNEL, ORGANISER, PEOPLE, BotFactory, RunningBot
 from tests.e2e.helpers import create, poll_message
 from tests.e2e.test_operations import database_env, fingerprint
 from tests.e2e.test_process import wishbot
-from tests.slack_emulator import SlackEmulator
 
 OLD_CHANNEL = "C0OLDTEAM"
 OLD_TEAM = ("U0OLDA", "U0OLDB", "U0OLDC")  # asked only in the polls that expire

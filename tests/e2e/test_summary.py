@@ -8,6 +8,7 @@ import string
 
 from bot.domain.model import PollStatus
 from bot.slack import ids
+from slack_emulator import Message, SlackEmulator
 from tests.e2e.conftest import CHANNEL, ORGANISER, PEOPLE, RunningBot
 from tests.e2e.helpers import (
     channel_posts,
@@ -17,7 +18,6 @@ from tests.e2e.helpers import (
     poll_message,
     text_of,
 )
-from tests.slack_emulator import Message, SlackEmulator
 
 
 async def close(running: RunningBot, poll_id: int, user: str = ORGANISER) -> None:

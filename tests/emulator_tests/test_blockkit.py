@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from tests.slack_emulator import validate_blocks, validate_view
-from tests.slack_emulator.blockkit import markdown_chars
+from slack_emulator import validate_blocks, validate_view
+from slack_emulator.blockkit import markdown_chars
 
 
 def section(text: str = "hi", **extra: Any) -> dict[str, Any]:

@@ -11,7 +11,7 @@ import pytest
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltRequest, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from tests.slack_emulator import AckProblem, SlackClientDriver, SlackEmulator
+from slack_emulator import AckProblem, SlackClientDriver, SlackEmulator
 
 from .conftest import BOT_TOKEN, SIGNING_SECRET, serve_bolt
 

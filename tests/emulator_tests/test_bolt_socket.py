@@ -10,7 +10,7 @@ from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from tests.slack_emulator import AckTimeoutError, SlackEmulator
+from slack_emulator import AckTimeoutError, SlackEmulator
 
 from .conftest import APP_TOKEN, BOT_TOKEN
 

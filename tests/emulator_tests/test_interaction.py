@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from tests.slack_emulator.interaction import find_clickable, find_input, state_entry
-from tests.slack_emulator.payloads import client_problems, current_entries, fill_entries
+from slack_emulator.interaction import find_clickable, find_input, state_entry
+from slack_emulator.payloads import client_problems, current_entries, fill_entries
 
 OPTS = [
     {"text": {"type": "plain_text", "text": "Red"}, "value": "r"},

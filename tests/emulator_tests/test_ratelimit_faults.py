@@ -9,7 +9,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
-from tests.slack_emulator import SlackEmulator
+from slack_emulator import SlackEmulator
 
 
 async def test_tier_limit_gives_429_with_retry_after(

@@ -6,7 +6,7 @@ from typing import Any
 
 import aiohttp
 
-from tests.slack_emulator import SlackEmulator
+from slack_emulator import SlackEmulator
 
 
 async def post(url: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:

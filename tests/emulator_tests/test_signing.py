@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_sdk.signature import SignatureVerifier
 
-from tests.slack_emulator import sign, signed_headers
+from slack_emulator import sign, signed_headers
 
 GOLDEN_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 GOLDEN_TS = 1531420618

@@ -9,7 +9,7 @@ import pytest
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from tests.slack_emulator import SlackEmulator
+from slack_emulator import SlackEmulator
 
 
 def modal(title: str = "Poll", **extra: Any) -> dict[str, Any]:

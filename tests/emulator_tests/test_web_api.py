@@ -10,7 +10,7 @@ import pytest
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from tests.slack_emulator import SlackEmulator
+from slack_emulator import SlackEmulator
 
 from .conftest import APP_TOKEN
 
