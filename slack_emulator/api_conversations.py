@@ -215,6 +215,7 @@ def users_info(emu: SlackEmulator, args: Args) -> JsonDict:
         raise SlackFailure("user_not_found")
     body = user.to_api(
         include_locale=as_bool(args.get("include_locale")),
+        now=emu.workspace.now_datetime(),
         include_email="users:read.email" in emu.scopes,
     )
     return {"ok": True, "user": body}
@@ -226,10 +227,13 @@ def users_list(emu: SlackEmulator, args: Args) -> JsonDict:
     page, next_cursor = paginate(users, [u.id for u in users], args, kind="user", default_limit=0)
     with_locale = as_bool(args.get("include_locale"))
     with_email = "users:read.email" in emu.scopes
+    now = emu.workspace.now_datetime()
     return {
         "ok": True,
-        "members": [u.to_api(include_locale=with_locale, include_email=with_email) for u in page],
-        "cache_ts": int(emu.workspace.clock.now()),
+        "members": [
+            u.to_api(include_locale=with_locale, now=now, include_email=with_email) for u in page
+        ],
+        "cache_ts": emu.workspace.unix_time(),
         "response_metadata": {"next_cursor": next_cursor},
     }
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import mimetypes
-import time
 import uuid
 from typing import TYPE_CHECKING, Any
 
@@ -59,7 +58,7 @@ def _file_object(emu: SlackEmulator, record: FileRecord) -> JsonDict:
     mimetype = mimetypes.guess_type(record.filename)[0] or "application/octet-stream"
     body: JsonDict = {
         "id": record.id,
-        "created": int(time.time()),
+        "created": emu.workspace.unix_time(),
         "name": record.filename,
         "title": record.title or record.filename,
         "mimetype": mimetype,

@@ -294,7 +294,7 @@ class SlackClientDriver:
         self._check_user(user_id)
         current = self._current(user_id, target)
         found = find_clickable(current.blocks or [], label, action_id=action_id, value=value)
-        action = action_payload(found, payloads.action_ts())
+        action = action_payload(found, payloads.action_ts(self.emu))
         return await self._block_action(user_id, current, action)
 
     async def select(self, user_id: str, target: Target, key: str, value: Any) -> AckReply | None:
@@ -311,7 +311,7 @@ class SlackClientDriver:
         if found.block.get("type") == "input" and not found.block.get("dispatch_action"):
             await self.emu.notify()
             return None
-        action = action_payload(found, payloads.action_ts(), value)
+        action = action_payload(found, payloads.action_ts(self.emu), value)
         return await self._block_action(user_id, current, action)
 
     def _top_view(self, user_id: str, view_id: str | None) -> View:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -27,11 +27,15 @@ class User:
     bot_id: str | None = None
     email: str | None = None
 
-    def to_api(self, *, include_locale: bool, include_email: bool = True) -> JsonDict:
-        """The `user` object of users.info / users.list (email needs users:read.email)."""
-        zone = ZoneInfo(self.tz)
-        now = datetime.now(UTC).astimezone(zone)
-        offset = now.utcoffset()
+    def to_api(
+        self, *, include_locale: bool, now: datetime, include_email: bool = True
+    ) -> JsonDict:
+        """The `user` object of users.info / users.list (email needs users:read.email).
+
+        `tz_offset` and `tz_label` are those in force at `now` (the emulator clock), so they
+        follow the clock across daylight saving changes."""
+        local = now.astimezone(ZoneInfo(self.tz))
+        offset = local.utcoffset()
         profile: JsonDict = {
             "real_name": self.real_name,
             "display_name": self.display_name,
@@ -50,7 +54,7 @@ class User:
             "deleted": self.deleted,
             "real_name": self.real_name,
             "tz": self.tz,
-            "tz_label": now.tzname() or self.tz,
+            "tz_label": local.tzname() or self.tz,
             "tz_offset": int(offset.total_seconds()) if offset is not None else 0,
             "is_admin": False,
             "is_owner": False,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import secrets
-import time
 from typing import TYPE_CHECKING, Any
 
 from .common import JsonDict
@@ -17,9 +16,9 @@ if TYPE_CHECKING:
 VERIFICATION_TOKEN = "emulator-verification-token"
 
 
-def action_ts() -> str:
-    """An action_ts like "1700000000.123456"."""
-    return f"{time.time():.6f}"
+def action_ts(emu: SlackEmulator) -> str:
+    """An action_ts like "1700000000.123456", from the emulator clock."""
+    return emu.workspace.next_ts()
 
 
 def user_obj(emu: SlackEmulator, user_id: str) -> JsonDict:
@@ -137,7 +136,7 @@ def view_closed(emu: SlackEmulator, user_id: str, view: JsonDict, *, is_cleared:
 def event_callback(emu: SlackEmulator, event: JsonDict, *, event_id: str | None = None) -> JsonDict:
     """The Events API `event_callback` wrapper around an event."""
     inner = copy.deepcopy(event)
-    inner.setdefault("event_ts", f"{time.time():.6f}")
+    inner.setdefault("event_ts", emu.workspace.next_ts())
     return {
         "token": VERIFICATION_TOKEN,
         "team_id": emu.team_id,
@@ -147,7 +146,7 @@ def event_callback(emu: SlackEmulator, event: JsonDict, *, event_id: str | None 
         "event": inner,
         "type": "event_callback",
         "event_id": event_id or f"Ev{secrets.token_hex(5).upper()}",
-        "event_time": int(time.time()),
+        "event_time": emu.workspace.unix_time(),
         "authorizations": [
             {
                 "enterprise_id": None,

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from datetime import timedelta
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from aiohttp import web
 
 from .blockkit import MAX_MESSAGE_MARKDOWN_CHARS
+from .clock import OffsetClock, WorldClock
 from .common import JsonDict, string_leaves
 from .controls import TrafficControls
 from .http_api import handle_api, handle_upload, route
@@ -43,13 +45,16 @@ class SlackEmulator(TrafficControls, WorkspaceAccess):
         app_id: str = "A0WISHBOT",
         bot_name: str = "wishbot",
         host: str = "127.0.0.1",
+        clock: WorldClock | None = None,
+        scopes: Iterable[str] | None = None,
     ) -> None:
         self.signing_secret = signing_secret
         self.bot_token = bot_token
         self.app_token = app_token
         self.host = host
         self.workspace = Workspace(
-            Identity(team_id, team_domain, bot_user_id, bot_id, app_id, bot_name)
+            Identity(team_id, team_domain, bot_user_id, bot_id, app_id, bot_name),
+            clock=clock if clock is not None else OffsetClock(),
         )
         bot = self.workspace.add_user(bot_user_id, bot_name, is_bot=True, tz="UTC")
         bot.bot_id = bot_id
@@ -60,11 +65,13 @@ class SlackEmulator(TrafficControls, WorkspaceAccess):
         self.response_url_ttl = 1800.0
         self.response_url_max_uses = 5
         self.max_message_markdown_chars = MAX_MESSAGE_MARKDOWN_CHARS
-        self.scopes: set[str] = set(ALL_SCOPES)
+        self.scopes: set[str] = set(ALL_SCOPES if scopes is None else scopes)
         self.calls: list[RecordedCall] = []
         self.response_url_posts: list[ResponseUrlPost] = []
         self.ack_bodies: list[JsonDict] = []
-        self.socket = SocketHub(app_id=app_id, notify=self.notify)
+        self.socket = SocketHub(
+            app_id=app_id, notify=self.notify, clock=self.workspace.now_datetime
+        )
         self._cond = asyncio.Condition()
         self._runner: web.AppRunner | None = None
         self._drivers: list[SlackClientDriver] = []
@@ -141,13 +148,18 @@ class SlackEmulator(TrafficControls, WorkspaceAccess):
         return web.json_response({"ok": True})
 
     # ---- time, triggers, response urls ---------------------------------------------------
+    @property
+    def clock(self) -> WorldClock:
+        """The clock behind every time the emulator shows or uses (shared with the app)."""
+        return self.workspace.clock
+
     def now(self) -> float:
-        """The emulator clock (monotonic seconds, movable with advance_time)."""
-        return self.workspace.clock.now()
+        """The emulator clock in Unix epoch seconds."""
+        return self.workspace.now()
 
     def advance_time(self, seconds: float) -> None:
-        """Move the emulator clock: expires triggers, response_urls and rate windows."""
-        self.workspace.clock.advance(seconds)
+        """Move the clock forward (`clock.advance`): ts values, expiries and rate windows follow."""
+        self.workspace.clock.advance(timedelta(seconds=seconds))
 
     def issue_trigger(self, user_id: str) -> str:
         """A fresh trigger_id for `user_id` (valid `trigger_ttl` seconds, once)."""

@@ -19,6 +19,8 @@ def signed_headers(
     signing_secret: str, body: bytes | str, *, timestamp: int | None = None
 ) -> dict[str, str]:
     """X-Slack-Request-Timestamp and X-Slack-Signature headers for a body."""
+    # Real time on purpose, not the emulator clock: Bolt checks the timestamp against the real
+    # clock (more than 5 minutes off is refused), so a test clock moved by days must not leak here.
     ts = int(time.time()) if timestamp is None else timestamp
     return {
         "X-Slack-Request-Timestamp": str(ts),

@@ -41,6 +41,7 @@ class SocketHub:
 
     app_id: str
     notify: Callable[[], Awaitable[None]]
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     tickets: set[str] = field(default_factory=set)
     connections: list[Connection] = field(default_factory=list)
     pending: dict[str, asyncio.Future[JsonDict]] = field(default_factory=dict)
@@ -60,7 +61,7 @@ class SocketHub:
             "num_connections": len(self.live()),
             "debug_info": {
                 "host": "applink-emulator",
-                "started": datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f"),
+                "started": self.clock().strftime("%Y-%m-%d %H:%M:%S.%f"),
                 "build_number": 1,
                 "approximate_connection_time": 18060,
             },

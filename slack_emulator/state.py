@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import secrets
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 
+from .clock import OffsetClock, WorldClock, aware_now, epoch_micros
 from .common import SlackFailure, new_id, new_trigger_id
 from .models import (
     Channel,
@@ -36,26 +37,11 @@ class Identity:
 
 
 @dataclass
-class Clock:
-    """Monotonic clock that tests can move forward (`advance`)."""
-
-    offset: float = 0.0
-
-    def now(self) -> float:
-        """Current time in seconds (monotonic + offset)."""
-        return time.monotonic() + self.offset
-
-    def advance(self, seconds: float) -> None:
-        """Move the clock forward."""
-        self.offset += seconds
-
-
-@dataclass
 class Workspace:
     """All state of the emulated workspace."""
 
     ident: Identity
-    clock: Clock = field(default_factory=Clock)
+    clock: WorldClock = field(default_factory=OffsetClock)
     users: dict[str, User] = field(default_factory=dict)
     channels: dict[str, Channel] = field(default_factory=dict)
     usergroups: dict[str, Usergroup] = field(default_factory=dict)
@@ -69,9 +55,24 @@ class Workspace:
     _last_ts_us: int = 0
 
     # ---- ids and time ---------------------------------------------------------------
+    def now_datetime(self) -> datetime:
+        """The clock's time (aware, UTC)."""
+        return aware_now(self.clock)
+
+    def now(self) -> float:
+        """The clock's time in Unix epoch seconds (expiries and rate windows count in these)."""
+        return epoch_micros(self.now_datetime()) / 1_000_000
+
+    def unix_time(self) -> int:
+        """The clock's time in whole Unix seconds (event_time, created, cache_ts)."""
+        return epoch_micros(self.now_datetime()) // 1_000_000
+
     def next_ts(self) -> str:
-        """A message ts like "1700000000.000100", strictly increasing."""
-        now_us = int(time.time() * 1_000_000)
+        """A ts like "1700000000.000100" from the clock, unique and strictly increasing.
+
+        Several calls within one microsecond (or while a test clock stands still) take the
+        next free microsecond; after the clock jumps forward the ts follows it."""
+        now_us = epoch_micros(self.now_datetime())
         self._last_ts_us = max(now_us, self._last_ts_us + 1)
         seconds, micros = divmod(self._last_ts_us, 1_000_000)
         return f"{seconds}.{micros:06d}"
@@ -126,7 +127,7 @@ class Workspace:
             is_private=private,
             archived=archived,
             members=member_list,
-            created=int(time.time()) - 86_400,
+            created=self.unix_time() - 86_400,
         )
         self.channels[channel_id] = channel
         return channel
@@ -163,7 +164,7 @@ class Workspace:
             is_im=True,
             members=[self.ident.bot_user_id, user_id],
             im_user=user_id,
-            created=int(time.time()),
+            created=self.unix_time(),
         )
         self.channels[channel_id] = channel
         self.dm_by_user[user_id] = channel_id
@@ -206,7 +207,7 @@ class Workspace:
     # ---- triggers -------------------------------------------------------------------
     def issue_trigger(self, user_id: str) -> str:
         """A fresh trigger_id for a user's interaction."""
-        trigger = Trigger(id=new_trigger_id(), user_id=user_id, issued_at=self.clock.now())
+        trigger = Trigger(id=new_trigger_id(), user_id=user_id, issued_at=self.now())
         self.triggers[trigger.id] = trigger
         return trigger.id
 
@@ -217,7 +218,7 @@ class Workspace:
             raise SlackFailure("invalid_trigger_id")
         if trigger.used:
             raise SlackFailure("exchanged_trigger_id")
-        if self.clock.now() - trigger.issued_at > ttl:
+        if self.now() - trigger.issued_at > ttl:
             raise SlackFailure("expired_trigger_id")
         trigger.used = True
         return trigger
@@ -225,7 +226,7 @@ class Workspace:
     # ---- views ----------------------------------------------------------------------
     def new_view_hash(self) -> str:
         """A view hash such as "1700000000.AbCd1234"."""
-        return f"{int(time.time())}.{secrets.token_urlsafe(6)[:8]}"
+        return f"{self.unix_time()}.{secrets.token_urlsafe(6)[:8]}"
 
     def find_view(self, view_id: str | None = None, external_id: str | None = None) -> View | None:
         """Find an open modal or a Home view by id or external_id."""
@@ -261,7 +262,7 @@ class Workspace:
             url=f"{base_url}response/{url_id}",
             channel_id=channel_id,
             user_id=user_id,
-            issued_at=self.clock.now(),
+            issued_at=self.now(),
             message_ts=message_ts,
             is_ephemeral=is_ephemeral,
         )
