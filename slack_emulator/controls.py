@@ -64,6 +64,23 @@ class TrafficControls:
             method, Fault(times=times, status=status, error=error, retry_after=retry_after)
         )
 
+    def drop_response(self, method: str, times: int = 1) -> None:
+        """Carry out the next `times` calls of `method` in full, then lose their responses.
+
+        Each call changes the state and is recorded in `calls` with the reply Slack would have
+        sent (`RecordedCall.dropped` is True), but the server aborts the connection instead of
+        answering, so the client sees a transport error (aiohttp ServerDisconnectedError) at
+        once: a response lost after Slack accepted the call. A client that retries on
+        connection errors (slack_sdk's default handler does) repeats the call."""
+        if times < 1:
+            raise ValueError("times must be at least 1")
+        self.faults.drops[method] = self.faults.drops.get(method, 0) + times
+
+    @property
+    def dropped_responses(self) -> int:
+        """How many responses were dropped (calls carried out whose client got no answer)."""
+        return self.faults.dropped
+
     def delay(self, method: str, seconds: float) -> None:
         """Answer `method` only after `seconds` (0 removes the delay)."""
         if seconds <= 0:
@@ -72,5 +89,5 @@ class TrafficControls:
             self.faults.delays[method] = seconds
 
     def clear_faults(self) -> None:
-        """Remove every injected fault and delay."""
+        """Remove every injected fault, delay and planned response drop."""
         self.faults.clear()

@@ -145,8 +145,12 @@ async def handle_api(emu: SlackEmulator, request: web.Request) -> web.Response:
     except SlackFailure as failure:
         status, body, headers = failure.status, failure.body(), {}
     args.pop("token", None)
-    emu.calls.append(RecordedCall(method, normalized(args), status, body, emu.now()))
+    dropped = emu.faults.take_drop(method)
+    emu.calls.append(RecordedCall(method, normalized(args), status, body, emu.now(), dropped))
     await emu.notify()
+    if dropped and request.transport is not None:
+        # The work is done; now lose the answer: no status line, no body, the connection closes.
+        request.transport.abort()
     return web.json_response(body, status=status, headers=headers)
 
 

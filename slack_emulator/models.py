@@ -315,6 +315,7 @@ class RecordedCall:
     status: int
     response: JsonDict
     at: float
+    dropped: bool = False  # carried out, but the response never reached the client
 
     @property
     def ok(self) -> bool:

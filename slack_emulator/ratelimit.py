@@ -125,10 +125,15 @@ class RateLimiter:
 
 @dataclass
 class FaultPlan:
-    """Injected failures and delays per method; faults win over normal handling."""
+    """Injected failures, delays and lost responses per method.
+
+    Failures win over normal handling (the call is not carried out); a dropped response is the
+    opposite: the call is carried out in full and only its answer is lost."""
 
     faults: dict[str, list[Fault]] = field(default_factory=dict)
     delays: dict[str, float] = field(default_factory=dict)
+    drops: dict[str, int] = field(default_factory=dict)
+    dropped: int = 0
 
     def add(self, method: str, fault: Fault) -> None:
         """Queue a fault after those already queued for the method."""
@@ -145,7 +150,20 @@ class FaultPlan:
             queue.pop(0)
         return fault
 
+    def take_drop(self, method: str) -> bool:
+        """Whether this call's response is to be lost (consuming one planned drop)."""
+        left = self.drops.get(method, 0)
+        if left <= 0:
+            return False
+        if left == 1:
+            del self.drops[method]
+        else:
+            self.drops[method] = left - 1
+        self.dropped += 1
+        return True
+
     def clear(self) -> None:
-        """Remove every fault and delay."""
+        """Remove every fault, delay and planned drop (the count of past drops stays)."""
         self.faults.clear()
         self.delays.clear()
+        self.drops.clear()
