@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from .blockkit import validate_blocks
+from .api_chat import check_message_blocks
 from .common import JsonDict, SlackFailure, as_bool
 from .models import Ephemeral, Message, ResponseUrl, ResponseUrlPost
 
@@ -37,7 +37,7 @@ async def _read_body(request: web.Request) -> JsonDict:
     return body
 
 
-def _content(body: JsonDict) -> tuple[str, list[JsonDict] | None]:
+def _content(emu: SlackEmulator, body: JsonDict) -> tuple[str, list[JsonDict] | None]:
     text = body.get("text")
     blocks = body.get("blocks")
     if isinstance(blocks, str):
@@ -49,10 +49,10 @@ def _content(body: JsonDict) -> tuple[str, list[JsonDict] | None]:
         raise _Reject(400, "invalid_blocks_format")
     if not text and not blocks and not body.get("attachments"):
         raise _Reject(400, "no_text")
-    if blocks is not None:
-        errors = validate_blocks(blocks, surface="message")
-        if errors:
-            raise _Reject(400, "invalid_blocks", errors=errors)
+    # The same checks as chat.postMessage: Block Kit rules (at most 50 blocks) and the
+    # markdown budget (msg_blocks_too_long), with the same error body. Slack documents no
+    # HTTP status for a refused response_url post; we answer 400 (see handle_response_url).
+    check_message_blocks(emu, blocks)
     return str(text or ""), blocks
 
 
@@ -98,7 +98,7 @@ def _apply(emu: SlackEmulator, record: ResponseUrl, body: JsonDict) -> None:
     if as_bool(body.get("delete_original")):
         _delete(emu, record)
         return
-    text, blocks = _content(body)
+    text, blocks = _content(emu, body)
     if as_bool(body.get("replace_original")) and _replace(emu, record, text, blocks):
         return
     thread_ts = body.get("thread_ts")

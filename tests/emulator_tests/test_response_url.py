@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import aiohttp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
 
 from slack_emulator import SlackEmulator
 
@@ -42,8 +44,6 @@ async def test_expires_after_thirty_minutes(emu: SlackEmulator) -> None:
 
 
 async def test_replace_and_delete_original_channel_message(emu: SlackEmulator) -> None:
-    from slack_sdk.web.async_client import AsyncWebClient
-
     client = AsyncWebClient(token=emu.bot_token, base_url=emu.api_url)
     posted = await client.chat_postMessage(channel="C100", text="vote here")
     url = emu.issue_response_url("C100", "U1", posted["ts"])
@@ -66,3 +66,28 @@ async def test_blocks_are_validated(emu: SlackEmulator) -> None:
     assert status == 400 and body["error"] == "invalid_blocks"
     status, body = await post(url, {})
     assert status == 400 and body["error"] == "no_text"
+
+
+async def test_more_than_fifty_blocks_refused_like_post_message(emu: SlackEmulator) -> None:
+    blocks = [{"type": "divider"}] * 51
+    client = AsyncWebClient(token=emu.bot_token, base_url=emu.api_url)
+    try:
+        await client.chat_postMessage(channel="C100", text="x", blocks=blocks)
+    except SlackApiError as error:
+        expected = error.response.data
+    else:
+        raise AssertionError("chat.postMessage took 51 blocks")
+    url = emu.issue_response_url("C100", "U1")
+    assert await post(url, {"text": "x", "blocks": blocks}) == (400, expected)
+    assert emu.ephemerals("U1") == []
+
+
+async def test_markdown_budget_is_chat_post_messages(emu: SlackEmulator) -> None:
+    blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": "y" * 2900}} for _ in range(5)]
+    url = emu.issue_response_url("C100", "U1")
+    assert await post(url, {"text": "t", "blocks": blocks}) == (
+        400,
+        {"ok": False, "error": "msg_blocks_too_long"},
+    )
+    emu.max_message_markdown_chars = 20_000  # the one knob moves both limits
+    assert await post(url, {"text": "t", "blocks": blocks}) == (200, {"ok": True})
