@@ -35,14 +35,24 @@ class TrafficControls:
         return self.rate_limiter.throttled
 
     def set_rate_limit(
-        self, method: str, limit: int, window_seconds: float = 60.0, per_channel: bool = False
+        self,
+        method: str,
+        limit: int,
+        window_seconds: float = 60.0,
+        per_channel: bool = False,
+        per_message: bool = False,
     ) -> None:
-        """Limit a method to `limit` calls per rolling window (optionally per channel)."""
-        self.rate_limiter.set_limit(method, limit, window_seconds, per_channel=per_channel)
+        """Limit a method to `limit` calls per rolling window: workspace-wide, per channel, or
+        per message (`channel` + `ts` arguments, e.g. chat.update's default 1 per second)."""
+        self.rate_limiter.set_limit(
+            method, limit, window_seconds, per_channel=per_channel, per_message=per_message
+        )
 
-    def remove_rate_limit(self, method: str, per_channel: bool | None = None) -> None:
-        """Remove a method's limits."""
-        self.rate_limiter.remove_limit(method, per_channel=per_channel)
+    def remove_rate_limit(
+        self, method: str, per_channel: bool | None = None, per_message: bool = False
+    ) -> None:
+        """Remove a method's limits (all kinds by default; see RateLimiter.remove_limit)."""
+        self.rate_limiter.remove_limit(method, per_channel=per_channel, per_message=per_message)
 
     def reset_rate_limits(self) -> None:
         """Empty every rate window."""

@@ -102,6 +102,11 @@ def _rate_key(method: str, args: Args) -> str | None:
     return str(channel) if channel else None
 
 
+def _message_key(args: Args) -> str | None:
+    ts = args.get("ts")
+    return str(ts) if ts else None
+
+
 def dispatch(
     emu: SlackEmulator, method: str, args: Args, token: str | None, http_method: str
 ) -> tuple[int, JsonDict, dict[str, str]]:
@@ -123,7 +128,9 @@ def dispatch(
         if method in APP_TOKEN_METHODS and http_method != "POST":
             raise SlackFailure("insecure_request")
         check_scope(emu, method, args)
-        wait = emu.rate_limiter.check(method, _rate_key(method, args), emu.now())
+        wait = emu.rate_limiter.check(
+            method, _rate_key(method, args), emu.now(), _message_key(args)
+        )
         if wait is not None:
             return 429, {"ok": False, "error": "ratelimited"}, {"Retry-After": str(wait)}
         return 200, handler(emu, args), {}

@@ -39,6 +39,13 @@ DEFAULT_TIERS: dict[str, int] = {
 }
 #: chat.postMessage per channel: bursts of 5, then about one per second.
 POST_MESSAGE_PER_CHANNEL = (5, 5.0)
+#: chat.update per message (channel + ts): at most 1 in any rolling second, no burst.
+#: Slack publishes no per-message figure. https://docs.slack.dev/apis/web-api/rate-limits says
+#: to design for "a limit of 1 request per second for any given API call", allows bursts over
+#: it only temporarily and does not share burst limits; chat.update itself is Tier 3 (50+ per
+#: minute, workspace-wide). One update per message per second with no burst is the
+#: conservative reading: an app that passes it stays within what Slack promises.
+CHAT_UPDATE_PER_MESSAGE = (1, 1.0)
 
 
 @dataclass(frozen=True)
@@ -61,12 +68,13 @@ class Fault:
 
 @dataclass
 class RateLimiter:
-    """Rolling-window limiter keyed by method, or by (method, channel)."""
+    """Rolling-window limiter keyed by method, by (method, channel) or by (method, message)."""
 
     enabled: bool = True
     window_scale: float = 1.0
     method_limits: dict[str, Limit] = field(default_factory=dict)
     channel_limits: dict[str, Limit] = field(default_factory=dict)
+    message_limits: dict[str, Limit] = field(default_factory=dict)
     hits: dict[tuple[str, str], deque[float]] = field(default_factory=dict)
     throttled: int = 0
 
@@ -78,26 +86,52 @@ class RateLimiter:
             limiter.method_limits[method] = Limit(per_minute, MINUTE)
         burst, window = POST_MESSAGE_PER_CHANNEL
         limiter.channel_limits["chat.postMessage"] = Limit(burst, window)
+        per_message, message_window = CHAT_UPDATE_PER_MESSAGE
+        limiter.message_limits["chat.update"] = Limit(per_message, message_window)
         return limiter
 
-    def set_limit(self, method: str, limit: int, window: float, *, per_channel: bool) -> None:
-        """Replace one limit (method-wide or per channel)."""
-        target = self.channel_limits if per_channel else self.method_limits
+    def set_limit(
+        self,
+        method: str,
+        limit: int,
+        window: float,
+        *,
+        per_channel: bool,
+        per_message: bool = False,
+    ) -> None:
+        """Replace one limit (method-wide, per channel or per message)."""
+        if per_channel and per_message:
+            raise ValueError("a limit is per channel or per message, not both")
+        if per_message:
+            target = self.message_limits
+        else:
+            target = self.channel_limits if per_channel else self.method_limits
         target[method] = Limit(limit, window)
         self.hits = {k: v for k, v in self.hits.items() if k[0] != method}
 
-    def remove_limit(self, method: str, *, per_channel: bool | None = None) -> None:
-        """Drop a method's limits (both kinds when per_channel is None)."""
+    def remove_limit(
+        self, method: str, *, per_channel: bool | None = None, per_message: bool = False
+    ) -> None:
+        """Drop a method's limits: every kind when per_channel is None (and not per_message),
+        the method-wide one for per_channel=False, the per-channel one for True, the
+        per-message one alone for per_message=True."""
+        if per_message:
+            self.message_limits.pop(method, None)
+            return
         if per_channel in (None, False):
             self.method_limits.pop(method, None)
         if per_channel in (None, True):
             self.channel_limits.pop(method, None)
+        if per_channel is None:
+            self.message_limits.pop(method, None)
 
     def reset(self) -> None:
         """Forget every recorded hit."""
         self.hits.clear()
 
-    def check(self, method: str, channel: str | None, now: float) -> int | None:
+    def check(
+        self, method: str, channel: str | None, now: float, message_ts: str | None = None
+    ) -> int | None:
         """Admit a call (recording it) or return the Retry-After seconds (≥ 1)."""
         if not self.enabled:
             return None
@@ -106,6 +140,8 @@ class RateLimiter:
             keys.append(((method, ""), self.method_limits[method]))
         if channel and method in self.channel_limits:
             keys.append(((method, channel), self.channel_limits[method]))
+        if channel and message_ts and method in self.message_limits:
+            keys.append(((method, f"{channel} {message_ts}"), self.message_limits[method]))
         wait = 0.0
         for key, rule in keys:
             window = rule.window * self.window_scale

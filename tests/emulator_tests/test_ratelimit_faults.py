@@ -91,3 +91,41 @@ async def test_delay_makes_client_time_out(emu: SlackEmulator) -> None:
         await client.conversations_info(channel="C100")
     emu.delay("conversations.info", 0)
     assert (await client.conversations_info(channel="C100"))["ok"]
+
+
+async def test_one_message_takes_one_update_per_second(
+    emu: SlackEmulator, client: AsyncWebClient
+) -> None:
+    first = await client.chat_postMessage(channel="C100", text="poll")
+    other = await client.chat_postMessage(channel="C100", text="another poll")
+    await client.chat_update(channel="C100", ts=first["ts"], text="1 of 3 answered")
+    with pytest.raises(SlackApiError) as info:
+        await client.chat_update(channel="C100", ts=first["ts"], text="2 of 3 answered")
+    response = info.value.response
+    assert response.status_code == 429
+    assert response.data == {"ok": False, "error": "ratelimited"}
+    assert response.headers["Retry-After"] == "1"
+    assert emu.message("C100", first["ts"]).text == "1 of 3 answered"  # type: ignore[union-attr]
+    # another message of the same channel is not affected
+    await client.chat_update(channel="C100", ts=other["ts"], text="updated at once")
+    emu.advance_time(1)
+    await client.chat_update(channel="C100", ts=first["ts"], text="2 of 3 answered")
+    assert emu.message("C100", first["ts"]).text == "2 of 3 answered"  # type: ignore[union-attr]
+
+
+async def test_per_message_limit_is_configurable(
+    emu: SlackEmulator, client: AsyncWebClient
+) -> None:
+    posted = await client.chat_postMessage(channel="C100", text="v0")
+    emu.set_rate_limit("chat.update", 3, window_seconds=10, per_message=True)
+    for i in range(3):
+        await client.chat_update(channel="C100", ts=posted["ts"], text=f"v{i + 1}")
+    with pytest.raises(SlackApiError) as info:
+        await client.chat_update(channel="C100", ts=posted["ts"], text="v4")
+    assert int(info.value.response.headers["Retry-After"]) == 10
+    emu.remove_rate_limit("chat.update", per_message=True)
+    assert "chat.update" in emu.rate_limiter.method_limits  # the Tier 3 limit stays
+    for i in range(5):
+        await client.chat_update(channel="C100", ts=posted["ts"], text=f"w{i}")
+    with pytest.raises(ValueError, match="not both"):
+        emu.set_rate_limit("chat.update", 1, 1, per_channel=True, per_message=True)
