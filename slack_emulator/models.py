@@ -303,7 +303,6 @@ class ResponseUrl:
     message_ts: str | None = None
     is_ephemeral: bool = False
     uses: int = 0
-    last_ephemeral_ts: str | None = None
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""response_url endpoint: ephemeral / in_channel replies, replace_original, delete_original."""
+"""response_url endpoint: new ephemeral / in_channel replies, replacing or deleting the source."""
 
 from __future__ import annotations
 
@@ -56,51 +56,79 @@ def _content(emu: SlackEmulator, body: JsonDict) -> tuple[str, list[JsonDict] | 
     return str(text or ""), blocks
 
 
-def _delete(emu: SlackEmulator, record: ResponseUrl) -> None:
-    ws = emu.workspace
+# What a response_url post does with the message the interaction came from, as documented at
+# https://docs.slack.dev/interactivity/handling-user-interaction ("Message responses"):
+# - "By default, a message published via response_url will be sent as an ephemeral message";
+#   `response_type: in_channel` posts to the conversation instead.
+# - From an interaction in a message, the reply replaces that message unless it says otherwise:
+#   "be sure to set replace_original to false or you'll overwrite the message you're wanting to
+#   respond to!" (Publishing responses in thread). The legacy pages say the same of button
+#   responses: https://api.slack.com/legacy/interactive-messages ("will replace the current
+#   message in its entirety by default. If you explicitly indicate that you want to create a
+#   new message instead, specify a literal false in the replace_original field"), and their
+#   ephemeral error reply sets `replace_original: false` so as not to replace the original.
+#   So the default is to replace, for public and ephemeral source messages alike; a replaced
+#   message keeps its visibility ("A message's type cannot be changed from ephemeral to
+#   in_channel").
+# - A slash command has no source message the app may touch: "You cannot use replace_original
+#   to modify the user-posted message that invokes a slash command", and delete_original "is
+#   not supported for use with slash commands". Such a response_url (also one from a modal's
+#   response_url_enabled input) always posts a new message; replace_original and
+#   delete_original change nothing.
+# - "If you include a new message payload and delete_original, the source message will be
+#   deleted, and your new message published."
+
+
+def _has_payload(body: JsonDict) -> bool:
+    return any(body.get(key) for key in ("text", "blocks", "attachments"))
+
+
+def _replaces(record: ResponseUrl, body: JsonDict) -> bool:
     if record.message_ts is None:
-        eph = ws.find_ephemeral(record.user_id, record.last_ephemeral_ts or "")
-        if eph is None:
-            raise _Reject(404, "message_not_found")
-        eph.deleted = True
-    elif record.is_ephemeral:
+        return False
+    if "replace_original" not in body:
+        return True
+    return as_bool(body.get("replace_original"))
+
+
+def _delete_source(emu: SlackEmulator, record: ResponseUrl) -> None:
+    ws = emu.workspace
+    assert record.message_ts is not None
+    if record.is_ephemeral:
         eph = ws.find_ephemeral(record.user_id, record.message_ts)
         if eph is None:
             raise _Reject(404, "message_not_found")
         eph.deleted = True
-    else:
-        message = ws.find_message(record.channel_id, record.message_ts)
-        if message is None:
-            raise _Reject(404, "message_not_found")
-        message.deleted = True
+        return
+    message = ws.find_message(record.channel_id, record.message_ts)
+    if message is None:
+        raise _Reject(404, "message_not_found")
+    message.deleted = True
 
 
-def _replace(
+def _replace_source(
     emu: SlackEmulator, record: ResponseUrl, text: str, blocks: list[JsonDict] | None
-) -> bool:
+) -> None:
     ws = emu.workspace
-    if record.message_ts is not None and not record.is_ephemeral:
-        message = ws.find_message(record.channel_id, record.message_ts)
-        if message is None:
-            raise _Reject(404, "message_not_found")
-        message.text, message.blocks = text, blocks
-        return True
-    source_ts = record.message_ts if record.is_ephemeral else record.last_ephemeral_ts
-    eph = ws.find_ephemeral(record.user_id, source_ts or "")
-    if eph is None:
-        return False
-    eph.text, eph.blocks = text, blocks
-    return True
+    assert record.message_ts is not None
+    source: Message | Ephemeral | None
+    if record.is_ephemeral:
+        source = ws.find_ephemeral(record.user_id, record.message_ts)
+    else:
+        source = ws.find_message(record.channel_id, record.message_ts)
+    if source is None:
+        raise _Reject(404, "message_not_found")
+    source.text, source.blocks = text, blocks
 
 
-def _apply(emu: SlackEmulator, record: ResponseUrl, body: JsonDict) -> None:
+def _post_new(
+    emu: SlackEmulator,
+    record: ResponseUrl,
+    body: JsonDict,
+    text: str,
+    blocks: list[JsonDict] | None,
+) -> None:
     ws = emu.workspace
-    if as_bool(body.get("delete_original")):
-        _delete(emu, record)
-        return
-    text, blocks = _content(emu, body)
-    if as_bool(body.get("replace_original")) and _replace(emu, record, text, blocks):
-        return
     thread_ts = body.get("thread_ts")
     if body.get("response_type") == "in_channel":
         if record.channel_id not in ws.channels:
@@ -119,17 +147,32 @@ def _apply(emu: SlackEmulator, record: ResponseUrl, body: JsonDict) -> None:
             )
         )
         return
-    eph = Ephemeral(
-        message_ts=ws.next_ts(),
-        channel=record.channel_id,
-        user=record.user_id,
-        text=text,
-        blocks=blocks,
-        thread_ts=str(thread_ts) if thread_ts else None,
-        via="response_url",
+    ws.ephemerals.append(
+        Ephemeral(
+            message_ts=ws.next_ts(),
+            channel=record.channel_id,
+            user=record.user_id,
+            text=text,
+            blocks=blocks,
+            thread_ts=str(thread_ts) if thread_ts else None,
+            via="response_url",
+        )
     )
-    ws.ephemerals.append(eph)
-    record.last_ephemeral_ts = eph.message_ts
+
+
+def _apply(emu: SlackEmulator, record: ResponseUrl, body: JsonDict) -> None:
+    if as_bool(body.get("delete_original")):
+        content = _content(emu, body) if _has_payload(body) else None
+        if record.message_ts is not None:
+            _delete_source(emu, record)
+        if content is not None:
+            _post_new(emu, record, body, *content)
+        return
+    text, blocks = _content(emu, body)
+    if _replaces(record, body):
+        _replace_source(emu, record, text, blocks)
+    else:
+        _post_new(emu, record, body, text, blocks)
 
 
 async def handle_response_url(emu: SlackEmulator, request: web.Request) -> web.Response:

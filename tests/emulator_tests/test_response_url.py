@@ -1,4 +1,7 @@
-"""response_url: ephemeral and in_channel replies, replace/delete original, 5 uses in 30 minutes."""
+"""response_url: ephemeral and in_channel replies, replace/delete original, 5 uses in 30 minutes.
+
+From a click in a message the reply replaces that message unless replace_original is false;
+from a slash command it is always a new message (see slack_emulator/response_url.py)."""
 
 from __future__ import annotations
 
@@ -43,21 +46,74 @@ async def test_expires_after_thirty_minutes(emu: SlackEmulator) -> None:
     assert (status, body["error"]) == (404, "expired_url")
 
 
-async def test_replace_and_delete_original_channel_message(emu: SlackEmulator) -> None:
+async def posted(emu: SlackEmulator, text: str) -> str:
     client = AsyncWebClient(token=emu.bot_token, base_url=emu.api_url)
-    posted = await client.chat_postMessage(channel="C100", text="vote here")
-    url = emu.issue_response_url("C100", "U1", posted["ts"])
-    await post(url, {"replace_original": True, "text": "voted"})
-    assert [m.text for m in emu.messages("C100")] == ["voted"]
-    await post(url, {"delete_original": True})
-    assert emu.messages("C100") == []
+    return str((await client.chat_postMessage(channel="C100", text=text))["ts"])
 
 
-async def test_replace_original_on_ephemeral_source(emu: SlackEmulator) -> None:
+def texts(emu: SlackEmulator) -> tuple[list[str], list[str]]:
+    """(channel message texts, U1's ephemeral texts)."""
+    return [m.text for m in emu.messages("C100")], [e.text for e in emu.ephemerals("U1")]
+
+
+async def test_click_reply_replaces_the_source_message_by_default(emu: SlackEmulator) -> None:
+    ts = await posted(emu, "vote here")
+    url = emu.issue_response_url("C100", "U1", ts)
+    assert await post(url, {"text": "thanks for voting"}) == (200, {"ok": True})
+    assert texts(emu) == (["thanks for voting"], [])
+    await post(url, {"text": "everyone sees", "response_type": "in_channel"})
+    assert texts(emu) == (["everyone sees"], [])  # still the same one message
+
+
+async def test_click_reply_with_replace_original_false_is_a_new_message(
+    emu: SlackEmulator,
+) -> None:
+    ts = await posted(emu, "vote here")
+    url = emu.issue_response_url("C100", "U1", ts)
+    await post(url, {"text": "only you", "replace_original": False})
+    assert texts(emu) == (["vote here"], ["only you"])
+    await post(
+        url,
+        {
+            "text": "in the thread",
+            "response_type": "in_channel",
+            "replace_original": "false",  # the docs' own example sends a string
+            "thread_ts": ts,
+        },
+    )
+    assert texts(emu) == (["vote here", "in the thread"], ["only you"])
+    assert emu.thread("C100", ts)[-1].text == "in the thread"
+
+
+async def test_click_in_an_ephemeral_replaces_it_by_default(emu: SlackEmulator) -> None:
     url = emu.issue_response_url("C100", "U1")
     await post(url, {"text": "step 1"})
+    source = emu.ephemerals("U1")[0]
+    click_url = emu.issue_response_url("C100", "U1", source.ts, is_ephemeral=True)
+    await post(click_url, {"text": "step 2"})
+    assert texts(emu) == ([], ["step 2"])
+    await post(click_url, {"text": "a new one", "replace_original": False})
+    assert texts(emu) == ([], ["step 2", "a new one"])
+    await post(click_url, {"delete_original": True})
+    assert texts(emu) == ([], ["a new one"])
+
+
+async def test_delete_original_with_a_payload_deletes_then_posts(emu: SlackEmulator) -> None:
+    ts = await posted(emu, "vote here")
+    url = emu.issue_response_url("C100", "U1", ts)
+    await post(url, {"delete_original": True, "text": "poll removed"})
+    assert texts(emu) == ([], ["poll removed"])
+    status, body = await post(url, {"delete_original": True})
+    assert (status, body["error"]) == (404, "message_not_found")
+
+
+async def test_slash_command_reply_cannot_replace_or_delete(emu: SlackEmulator) -> None:
+    url = emu.issue_response_url("C100", "U1")  # a slash command: no source message
+    await post(url, {"text": "step 1"})
     await post(url, {"text": "step 2", "replace_original": True})
-    assert [e.text for e in emu.ephemerals("U1")] == ["step 2"]
+    assert texts(emu) == ([], ["step 1", "step 2"])
+    assert await post(url, {"delete_original": True}) == (200, {"ok": True})
+    assert texts(emu) == ([], ["step 1", "step 2"])
 
 
 async def test_blocks_are_validated(emu: SlackEmulator) -> None:
