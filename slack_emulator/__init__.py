@@ -2,6 +2,7 @@
 
 from .acks import AckProblem, AckReply, AckTimeoutError, Delivery, parse_ack_body
 from .blockkit import validate_blocks, validate_view
+from .clock import OffsetClock, WorldClock
 from .driver import SlackClientDriver
 from .models import (
     Channel,
@@ -13,6 +14,7 @@ from .models import (
     User,
     View,
 )
+from .scopes import scopes_from_manifest
 from .server import SlackEmulator
 from .signing import sign, signed_headers
 
@@ -25,13 +27,16 @@ __all__ = [
     "Ephemeral",
     "FileRecord",
     "Message",
+    "OffsetClock",
     "RecordedCall",
     "ResponseUrlPost",
     "SlackClientDriver",
     "SlackEmulator",
     "User",
     "View",
+    "WorldClock",
     "parse_ack_body",
+    "scopes_from_manifest",
     "sign",
     "signed_headers",
     "validate_blocks",

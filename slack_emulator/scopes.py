@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import os
+from typing import TYPE_CHECKING, Any
 
 from .common import Args, SlackFailure
 
@@ -32,6 +33,10 @@ ALL_SCOPES = frozenset(
         "files:write",
     }
 )
+# The bot scope each served method needs, from each method's "Required scopes" on
+# https://docs.slack.dev/reference/methods/<method> (the scrape in shared/slack/method-docs agrees
+# for the methods it has); conversations.history/replies from the channels:history scope page
+# https://docs.slack.dev/reference/scopes/channels.history (and its groups/im/mpim twins).
 FIXED: dict[str, str] = {
     "chat.postMessage": "chat:write",
     "chat.update": "chat:write",
@@ -44,7 +49,21 @@ FIXED: dict[str, str] = {
     "usergroups.list": "usergroups:read",
     "files.getUploadURLExternal": "files:write",
     "files.completeUploadExternal": "files:write",
+    "files.upload": "files:write",
 }
+#: Methods that need no bot scope: "No scope required" on their docs pages (views.* and
+#: auth.test; apps.connections.open takes an app-level token with connections:write instead).
+#: chat.getPermalink needs none either, but the emulator does not serve it.
+NO_SCOPE = frozenset(
+    {
+        "auth.test",
+        "apps.connections.open",
+        "views.open",
+        "views.push",
+        "views.update",
+        "views.publish",
+    }
+)
 BY_CHANNEL_TYPE: dict[str, str] = {
     "conversations.info": "read",
     "conversations.members": "read",
@@ -58,7 +77,12 @@ def needed_scope(emu: SlackEmulator, method: str, args: Args) -> str | None:
     if method in FIXED:
         return FIXED[method]
     if method == "conversations.open":
+        # docs: channels:manage, groups:write, im:write or mpim:write by what is opened; a bot
+        # opens DMs (im:write) and group DMs (mpim:write).
         users = str(args.get("users") or "")
+        if not users:
+            channel = emu.workspace.channels.get(str(args.get("channel") or ""))
+            return "mpim:write" if channel is not None and channel.is_mpim else "im:write"
         return "mpim:write" if "," in users else "im:write"
     kind = BY_CHANNEL_TYPE.get(method)
     if kind is None:
@@ -82,3 +106,17 @@ def check_scope(emu: SlackEmulator, method: str, args: Args) -> None:
     needed = needed_scope(emu, method, args)
     if needed is not None and needed not in emu.scopes:
         raise SlackFailure("missing_scope", needed=needed, provided=",".join(sorted(emu.scopes)))
+
+
+def scopes_from_manifest(path: str | os.PathLike[str]) -> frozenset[str]:
+    """The bot scopes (`oauth_config.scopes.bot`) of a Slack app manifest in YAML (or JSON)."""
+    import yaml  # a test dependency only, so imported when a manifest is actually read
+
+    with open(path, encoding="utf-8") as handle:
+        manifest: Any = yaml.safe_load(handle)
+    oauth = manifest.get("oauth_config") if isinstance(manifest, dict) else None
+    scopes = oauth.get("scopes") if isinstance(oauth, dict) else None
+    bot = scopes.get("bot") if isinstance(scopes, dict) else None
+    if not isinstance(bot, list) or not all(isinstance(s, str) for s in bot):
+        raise ValueError(f"{os.fspath(path)}: no list of scopes at oauth_config.scopes.bot")
+    return frozenset(bot)
