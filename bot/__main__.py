@@ -11,9 +11,11 @@ from pathlib import Path
 from typing import Any
 
 from bot import __version__, cli
+from bot.clock import SystemClock
 from bot.config import ConfigError, Settings, load_settings, read_environment
 from bot.logs import configure_logging
-from bot.slack.gateway import SlackCallFailed, SlackGateway
+from bot.services.ports import SlackError
+from bot.slack.gateway import SlackGateway, build_client
 from bot.storage.database import Database
 from bot.storage.migrations import MigrationError, migrate, pending_migrations
 
@@ -108,7 +110,7 @@ async def run_migrate(settings: Settings) -> int:
 
 
 async def run_check(settings: Settings) -> int:
-    from bot.app import build_client
+    from bot.app import SLACK_TIMEOUT_SECONDS
 
     db = await Database.open(settings.db_path)
     try:
@@ -119,9 +121,10 @@ async def run_check(settings: Settings) -> int:
         print(f"wishbot: database {settings.db_path} needs migrating: run 'wishbot migrate'")
         return EXIT_FAILURE
     try:
-        identity = await SlackGateway(build_client(settings)).auth_test()
-    except SlackCallFailed as error:
-        print(f"wishbot: Slack refused SLACK_BOT_TOKEN ({error.error}): check the token in .env")
+        client = build_client(settings.bot_token.reveal(), settings.api_url, SLACK_TIMEOUT_SECONDS)
+        identity = await SlackGateway(client, SystemClock()).auth_test()
+    except SlackError as error:
+        print(f"wishbot: Slack refused SLACK_BOT_TOKEN ({error.code}): check the token in .env")
         return EXIT_FAILURE
     mode = "Socket Mode" if settings.socket_mode else f"HTTP on port {settings.port}"
     print(f"configuration ok ({mode}); database {settings.db_path} ok")

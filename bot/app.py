@@ -1,27 +1,41 @@
-"""Wiring: storage, Slack client, services, scheduler and the Bolt app, started and stopped."""
+"""The composition root: every object built once, in dependency order, collaborators passed in;
+started and stopped."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import secrets
+import socket
 from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
 from slack_bolt.async_app import AsyncApp
-from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.clock import SystemClock
 from bot.config import Settings
-from bot.domain.schedule import Clock, SystemClock
 from bot.metrics import Metrics
-from bot.scheduler.jobs import PollScheduler
 from bot.scheduler.retention import RetentionJob
-from bot.services.context import Context
+from bot.scheduler.runner import JobRunner
+from bot.services import jobs
+from bot.services.answering import Answering
+from bot.services.background import BackgroundWork
+from bot.services.closing import Closing
+from bot.services.creating import PollCreation
+from bot.services.jobs import JobQueue, JobWork
+from bot.services.messages import PollMessages
+from bot.services.organising import Organising
 from bot.services.people import PeopleDirectory
+from bot.services.polls import PollLookup
+from bot.services.ports import Clock, SlackError
 from bot.services.refresher import PollMessageRefresher
-from bot.services.registry import Services
+from bot.services.reminders import Reminders
+from bot.services.scheduling import PollSchedule
 from bot.slack import listeners
-from bot.slack.gateway import BotIdentity, SlackCallFailed, SlackGateway
+from bot.slack.gateway import BotIdentity, SlackGateway, build_client
+from bot.slack.presenter import SlackPresenter
 from bot.slack.socket_mode import InstrumentedSocketModeHandler
 from bot.storage.database import Database
 from bot.storage.lock import DatabaseInUse, DatabaseLock
@@ -46,29 +60,35 @@ class Wishbot:
 
     settings: Settings
     db: Database
-    identity: BotIdentity
-    services: Services
-    scheduler: PollScheduler
-    app: AsyncApp
     lock: DatabaseLock
+    identity: BotIdentity
+    clock: Clock
+    repo: Repository
+    work: BackgroundWork
+    runner: JobRunner
     retention: RetentionJob | None
     metrics: Metrics
+    app: AsyncApp
 
-    @property
-    def repo(self) -> Repository:
-        return self.services.ctx.repo
+    async def settle(self) -> None:
+        """Wait until no work is in flight or due now: what the acks started, and every job whose
+        time has come (tests, and a graceful stop)."""
+        while True:
+            await self.work.drain()
+            if await self.runner.idle():
+                await self.work.drain()
+                if await self.runner.idle():
+                    return
+            await asyncio.sleep(0.01)
 
 
-def build_client(settings: Settings) -> AsyncWebClient:
-    return AsyncWebClient(
-        token=settings.bot_token.reveal(),
-        base_url=settings.api_url,
-        timeout=SLACK_TIMEOUT_SECONDS,
-    )
+def runner_name() -> str:
+    """Who claims jobs: unique per process, readable in the database."""
+    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
 
 
 async def start(settings: Settings, *, clock: Clock | None = None) -> Wishbot:
-    """Lock, open and migrate the database, check the token, start the scheduler; ready."""
+    """Lock, open and migrate the database, check the token, build and start; ready."""
     try:
         lock = DatabaseLock.acquire(settings.db_path)
     except DatabaseInUse as error:
@@ -80,58 +100,102 @@ async def start(settings: Settings, *, clock: Clock | None = None) -> Wishbot:
         raise
     try:
         await migrate(db)
-        client = build_client(settings)
-        metrics = Metrics()
-        gateway = SlackGateway(client, observe=metrics.observe_slack_call)
-        try:
-            identity = await gateway.auth_test()
-        except SlackCallFailed as error:
-            raise StartupError(
-                f"Slack refused SLACK_BOT_TOKEN ({error.error}): check the token in .env"
-            ) from None
-        repo = Repository(db)
-        clock = clock or SystemClock()
-        people = PeopleDirectory(repo, gateway, clock, settings.language)
-        ctx = Context(
-            repo=repo,
-            gateway=gateway,
-            people=people,
-            clock=clock,
-            bot_user_id=identity.user_id,
-            default_language=settings.language,
-            quiet_hours=settings.quiet_hours,
-            on_reminder_sent=metrics.reminder_sent,
-        )
-        services = Services.build(ctx)
-        ctx.refresher = PollMessageRefresher(services.polls.refresh_message)
-        scheduler = PollScheduler(ctx, services.polls, services.closing, services.reminders)
-        ctx.scheduling = scheduler
-        metrics.watch_scheduler(lambda: scheduler.pending_jobs)
-        app = AsyncApp(
-            client=client,
-            signing_secret=settings.signing_secret.reveal() or None,
-            request_verification_enabled=not settings.socket_mode,
-        )
-        listeners.register(app, services, settings.command)
-        _register_error_handler(app)
-        await scheduler.start()
-        retention = None
-        if settings.retention_days is not None:
-            retention = RetentionJob(RetentionStore(db), clock, settings.retention_days)
-            retention.install(scheduler.scheduler)
-        ctx.spawn(_warm_directory(people), "people-directory")
+        return await _build(settings, db, lock, clock or SystemClock())
     except BaseException:
         await db.close()
         lock.release()
         raise
-    return Wishbot(settings, db, identity, services, scheduler, app, lock, retention, metrics)
 
 
-async def _warm_directory(people: PeopleDirectory) -> None:
+async def _build(settings: Settings, db: Database, lock: DatabaseLock, clock: Clock) -> Wishbot:
+    metrics = Metrics()
+    client = build_client(settings.bot_token.reveal(), settings.api_url, SLACK_TIMEOUT_SECONDS)
+    gateway = SlackGateway(client, clock, observe=metrics.observe_slack_call)
+    try:
+        identity = await gateway.auth_test()
+    except SlackError as error:
+        raise StartupError(
+            f"Slack refused SLACK_BOT_TOKEN ({error.code}): check the token in .env"
+        ) from None
+    repo = Repository(db)
+    work = BackgroundWork()
+    queue = JobQueue(repo, clock, runner_name())
+    presenter = SlackPresenter()
+    people = PeopleDirectory(repo, gateway, clock, settings.language)
+    lookup = PollLookup(repo, repo, clock)
+    schedule = PollSchedule(repo, repo, queue, clock)
+    messages = PollMessages(repo, gateway, presenter, people)
+    refresher = PollMessageRefresher(messages.refresh, clock, work)
+    answering = Answering(
+        repo, repo, lookup, people, clock, refresher.mark, bot_user_id=identity.user_id
+    )
+    creation = PollCreation(
+        repo, gateway, people, messages, schedule, queue, clock, bot_user_id=identity.user_id
+    )
+    closing = Closing(repo, gateway, presenter, lookup, schedule, queue, clock)
+    reminders = Reminders(
+        repo,
+        repo,
+        gateway,
+        presenter,
+        people,
+        lookup,
+        schedule,
+        clock,
+        quiet_hours=settings.quiet_hours,
+        on_sent=metrics.reminder_sent,
+    )
+    organising = Organising(repo, repo, gateway, people, lookup, messages, schedule, clock)
+    retention = None
+    if settings.retention_days is not None:
+        retention = RetentionJob(RetentionStore(db), queue, clock, settings.retention_days)
+    handlers: dict[str, JobWork] = {
+        jobs.CLOSE: closing.run_close_job,
+        jobs.ROUND: reminders.run_round_job,
+        jobs.DELIVER: reminders.run_delivery_job,
+        jobs.INVITE: messages.run_invitation_job,
+    }
+    if retention is not None:
+        handlers[jobs.RETENTION] = retention.run_job
+    runner = JobRunner(queue, handlers)
+    app = AsyncApp(
+        client=client,
+        signing_secret=settings.signing_secret.reveal() or None,
+        request_verification_enabled=not settings.socket_mode,
+    )
+    uses = listeners.UseCases(
+        creation=creation,
+        organising=organising,
+        answering=answering,
+        closing=closing,
+        reminders=reminders,
+        messages=messages,
+        people=people,
+        lookup=lookup,
+        slack=gateway,
+        work=work,
+        clock=clock,
+    )
+    listeners.register(app, uses, settings.command)
+    _register_error_handler(app)
+    # One bot per SQLite file (the lock): a claim left in it is a crashed run of this bot, to be
+    # taken over now, not after its lease.
+    await repo.forget_claims()
+    await schedule.recover()
+    if retention is not None:
+        await retention.install()
+    runner.start()
+    work.spawn(_warm(people, creation), "warm-up")
+    return Wishbot(settings, db, lock, identity, clock, repo, work, runner, retention, metrics, app)
+
+
+async def _warm(people: PeopleDirectory, creation: PollCreation) -> None:
+    """Learn the workspace's people and user groups, so that requests need not wait for them."""
     try:
         await people.refresh()
-    except SlackCallFailed as error:
-        logger.warning("could not load the people directory: %s", error.error)
+    except SlackError as error:
+        logger.warning("could not load the people directory: %s", error.code)
+    await creation.warm()
 
 
 def _register_error_handler(app: AsyncApp) -> None:
@@ -144,15 +208,19 @@ def _register_error_handler(app: AsyncApp) -> None:
 
 
 async def stop(bot: Wishbot) -> None:
-    """Finish what is in flight, stop the scheduler, close the database."""
-    bot.scheduler.shutdown()
+    """Finish what is in flight (jobs running, work after acks), then close the database."""
     try:
-        await asyncio.wait_for(bot.services.ctx.drain(), SHUTDOWN_GRACE_SECONDS)
+        await asyncio.wait_for(_finish(bot), SHUTDOWN_GRACE_SECONDS)
     except TimeoutError:
-        logger.warning("background work did not finish within %d s", SHUTDOWN_GRACE_SECONDS)
+        logger.warning("work in flight did not finish within %d s", SHUTDOWN_GRACE_SECONDS)
     await bot.db.close()
     bot.lock.release()
     logger.info("stopped")
+
+
+async def _finish(bot: Wishbot) -> None:
+    await bot.runner.stop()
+    await bot.work.drain()
 
 
 def http_application(bot: Wishbot) -> web.Application:

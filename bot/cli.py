@@ -6,10 +6,10 @@ import asyncio
 import sys
 from pathlib import Path
 
+from bot.clock import SystemClock
 from bot.config import Settings
 from bot.domain.model import PollStatus
 from bot.domain.retention import retention_cutoff
-from bot.domain.schedule import SystemClock
 from bot.storage.backup import BackupError, backup, restore
 from bot.storage.database import Database
 from bot.storage.lock import DatabaseInUse

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
@@ -63,7 +63,8 @@ class Metrics:
         )
         self.jobs_pending = Gauge(
             "wishbot_scheduler_jobs_pending",
-            "Jobs waiting in the scheduler (closes, reminder rounds, deliveries, retention)",
+            "Scheduled jobs in the database (closes, reminder rounds, deliveries, invitations,"
+            " retention)",
             registry=self.registry,
         )
 
@@ -78,16 +79,13 @@ class Metrics:
     def reminder_sent(self) -> None:
         self.reminders_sent.inc()
 
-    def watch_scheduler(self, pending_jobs: Callable[[], int]) -> None:
-        """Read the scheduler's job count at each scrape (an in-memory list: never blocks)."""
-        self.jobs_pending.set_function(lambda: float(pending_jobs()))
-
-    async def render(self, count_open_polls: Callable[[], Awaitable[int]]) -> bytes:
-        """The text exposition; the open polls are counted now, without blocking the loop."""
+    async def render(self, read_counts: Callable[[], Awaitable[Mapping[str, int]]]) -> bytes:
+        """The text exposition; open polls and pending jobs are counted in the database now."""
         try:
-            self.polls_open.set(
-                await asyncio.wait_for(count_open_polls(), POLL_COUNT_TIMEOUT_SECONDS)
-            )
-        except Exception as error:  # the last count stays; a scrape must not fail on it
-            logger.warning("counting open polls for /metrics failed: %r", error)
+            counts = await asyncio.wait_for(read_counts(), POLL_COUNT_TIMEOUT_SECONDS)
+        except Exception as error:  # the last counts stay; a scrape must not fail on them
+            logger.warning("counting open polls and jobs for /metrics failed: %r", error)
+        else:
+            self.polls_open.set(counts["open_polls"])
+            self.jobs_pending.set(counts["pending_jobs"])
         return generate_latest(self.registry)

@@ -35,11 +35,8 @@ def web_application(repo: Repository, metrics: Metrics, bolt: AsyncApp | None) -
             return web.json_response({"status": "unavailable"}, status=503)
         return web.json_response({"status": "ok", **state})
 
-    async def open_polls() -> int:
-        return (await repo.health())["open_polls"]
-
     async def metrics_text(_request: web.Request) -> web.StreamResponse:
-        body = await metrics.render(open_polls)
+        body = await metrics.render(repo.health)
         return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})
 
     application = web.Application(middlewares=[_timing(metrics)])

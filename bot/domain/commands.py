@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal, get_args
 
 from bot.domain.errors import InvalidPollInput
 from bot.domain.model import CloseSpec, PollDraft
@@ -13,20 +12,23 @@ from bot.domain.quickpoll import format_quick_poll, parse_close_spec, parse_quic
 from bot.domain.tokenizer import QUOTE_CHARS, TokenKind, tokenize
 
 __all__ = [
+    "CloseCommand",
     "Command",
+    "DeleteCommand",
+    "ExportCommand",
     "ExtendCommand",
     "HelpCommand",
     "ListCommand",
     "NewPollCommand",
+    "OpenFormCommand",
     "PollCommand",
-    "PollVerb",
+    "RemindCommand",
+    "ResultsCommand",
     "format_quick_poll",
     "parse_command",
     "parse_poll_id",
     "parse_quick_poll",
 ]
-
-PollVerb = Literal["close", "results", "export", "delete", "remind"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,34 +39,62 @@ class HelpCommand:
 
 
 @dataclass(frozen=True, slots=True)
-class NewPollCommand:
-    """Create a poll: from quick syntax, or (draft None) by opening the form."""
+class OpenFormCommand:
+    """Open the create form."""
 
-    draft: PollDraft | None
+
+@dataclass(frozen=True, slots=True)
+class NewPollCommand:
+    """Create a poll from the quick syntax."""
+
+    draft: PollDraft
 
 
 @dataclass(frozen=True, slots=True)
 class ListCommand:
-    """List the organiser's polls."""
+    """List the channel's polls."""
 
 
 @dataclass(frozen=True, slots=True)
 class PollCommand:
-    """Act on one existing poll."""
+    """Act on one existing poll (the organiser's commands below)."""
 
-    verb: PollVerb
     poll_id: int
 
 
 @dataclass(frozen=True, slots=True)
-class ExtendCommand:
+class CloseCommand(PollCommand):
+    """Close now and post the summary."""
+
+
+@dataclass(frozen=True, slots=True)
+class ResultsCommand(PollCommand):
+    """Show the results so far."""
+
+
+@dataclass(frozen=True, slots=True)
+class ExportCommand(PollCommand):
+    """Send the answers as CSV."""
+
+
+@dataclass(frozen=True, slots=True)
+class DeleteCommand(PollCommand):
+    """Delete the poll (after a confirmation)."""
+
+
+@dataclass(frozen=True, slots=True)
+class RemindCommand(PollCommand):
+    """Send a reminder round now."""
+
+
+@dataclass(frozen=True, slots=True)
+class ExtendCommand(PollCommand):
     """Move a poll's close; the caller decides what a duration is counted from."""
 
-    poll_id: int
     change: CloseSpec
 
 
-Command = HelpCommand | NewPollCommand | ListCommand | PollCommand | ExtendCommand
+Command = HelpCommand | OpenFormCommand | NewPollCommand | ListCommand | PollCommand
 
 _SUBCOMMANDS = {
     "new": "new",
@@ -87,7 +117,13 @@ _SUBCOMMANDS = {
     "ohje": "help",
     "?": "help",
 }
-_POLL_VERBS: dict[str, PollVerb] = {verb: verb for verb in get_args(PollVerb)}
+_POLL_VERBS: dict[str, type[PollCommand]] = {
+    "close": CloseCommand,
+    "results": ResultsCommand,
+    "export": ExportCommand,
+    "delete": DeleteCommand,
+    "remind": RemindCommand,
+}
 _CLOSE_KEYWORDS = frozenset({"closes", "close", "sulkeutuu"})
 # Poll ids are SQLite integers; 18 digits stays inside a signed 64-bit value.
 _POLL_ID = re.compile(r"#?(\d{1,18})")
@@ -97,9 +133,9 @@ def parse_command(text: str) -> Command:
     """Read the slash command text; empty text opens the create form."""
     stripped = text.strip()
     if not stripped:
-        return NewPollCommand(draft=None)
+        return OpenFormCommand()
     if stripped[0] in QUOTE_CHARS:
-        return NewPollCommand(draft=parse_quick_poll(stripped))
+        return NewPollCommand(parse_quick_poll(stripped))
     first_word = stripped.split(maxsplit=1)[0]
     rest = stripped[len(first_word) :].strip()
     subcommand = _SUBCOMMANDS.get(first_word.casefold())
@@ -108,19 +144,18 @@ def parse_command(text: str) -> Command:
     if subcommand == "help":
         return HelpCommand()
     if subcommand == "new":
-        return NewPollCommand(draft=parse_quick_poll(rest) if rest else None)
+        return NewPollCommand(parse_quick_poll(rest)) if rest else OpenFormCommand()
     if subcommand == "list":
         _reject_extra_words(rest.split())
         return ListCommand()
     if subcommand == "extend":
         return _parse_extend(rest)
-    verb = _POLL_VERBS[subcommand]
     words = rest.split()
     if not words:
-        raise InvalidPollInput("error.missing_poll_id", verb=verb)
+        raise InvalidPollInput("error.missing_poll_id", verb=subcommand)
     poll_id = parse_poll_id(words[0])
     _reject_extra_words(words[1:])
-    return PollCommand(verb=verb, poll_id=poll_id)
+    return _POLL_VERBS[subcommand](poll_id)
 
 
 def parse_poll_id(text: str) -> int:

@@ -5,6 +5,7 @@ PollError
  ├── InvalidAnswer          an answer that does not fit its question
  ├── PollNotFound           no poll with that id (or it was deleted)
  ├── PollClosed             the poll no longer takes answers or changes
+ ├── AnswerSuperseded       a later answer of the same person was stored before this one
  ├── NotOrganiser           only the organiser may do this
  └── NotInAudience          this person was not asked
 """
@@ -50,6 +51,14 @@ class PollNotFound(PollError):
 
 class PollClosed(PollError):
     message_key = "error.poll_closed"
+
+    def __init__(self, poll_id: int) -> None:
+        super().__init__(poll_id=poll_id)
+        self.poll_id = poll_id
+
+
+class AnswerSuperseded(PollError):
+    message_key = "error.answer_superseded"
 
     def __init__(self, poll_id: int) -> None:
         super().__init__(poll_id=poll_id)

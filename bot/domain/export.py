@@ -7,6 +7,7 @@ import io
 from collections.abc import Mapping, Sequence
 
 from bot.domain.model import Poll, Question, QuestionAnswer, QuestionKind, Response
+from bot.domain.text import plain
 
 CHOICE_SEPARATOR = "; "
 # OWASP CSV injection: a spreadsheet may run a cell starting with these as a formula.
@@ -21,11 +22,12 @@ def render_csv(
     question_headers: Sequence[str] | None = None,
     respondent_names: Mapping[str, str] | None = None,
 ) -> bytes:
-    """One row per respondent and one column per question, as UTF-8 CSV with a BOM.
+    """One row per respondent and one column per question, as UTF-8 CSV with a BOM; people's
+    text reads as they typed it (a mention as @name).
 
     Anonymous polls get no respondent column, and their rows are sorted by content so that the
     order of answering cannot point at anyone."""
-    headers = [question.text for question in poll.questions]
+    headers = [plain(question.text) for question in poll.questions]
     if question_headers is not None:
         if len(question_headers) != len(poll.questions):
             raise ValueError(
@@ -74,6 +76,6 @@ def _answer_cell(question: Question, answer: QuestionAnswer | None) -> str:
     if question.kind is QuestionKind.RATING:
         return "" if answer.rating is None else str(answer.rating)
     if question.kind is QuestionKind.TEXT:
-        return (answer.text or "").strip()
+        return plain(answer.text or "").strip()
     chosen = sorted({index for index in answer.choices if 0 <= index < len(question.options)})
-    return CHOICE_SEPARATOR.join(question.options[index] for index in chosen)
+    return CHOICE_SEPARATOR.join(plain(question.options[index]) for index in chosen)

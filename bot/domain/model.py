@@ -48,7 +48,10 @@ class PollStatus(enum.StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Question:
-    """One question of a poll; options only for single and multiple choice."""
+    """One question of a poll; options only for single and multiple choice.
+
+    Texts are people's text in the stored form of bot.domain.text (Slack's encoding, with only
+    person and channel mentions and links as tokens); so is a free-text answer."""
 
     text: str
     kind: QuestionKind

@@ -25,7 +25,6 @@ from bot.domain.tokenizer import (
     SINGLE_QUOTES,
     Token,
     TokenKind,
-    escape_slack,
     tokenize,
 )
 from bot.domain.validation import format_absolute_close, validate_draft
@@ -268,11 +267,12 @@ def _build_draft(parts: _DraftParts) -> PollDraft:
 
 
 def _quote(text: str) -> str:
-    """Quote text with a quote family it does not contain, escaped as Slack sends it."""
+    """Quote text (in the stored form, which is how Slack sends it) with a quote family it does
+    not contain."""
     if DOUBLE_QUOTES.isdisjoint(text):
-        return f'"{escape_slack(text)}"'
+        return f'"{text}"'
     if SINGLE_QUOTES.isdisjoint(text):
-        return f"'{escape_slack(text)}'"
+        return f"'{text}'"
     raise ValueError(f"text contains both kinds of quotes and cannot be quoted: {text!r}")
 
 

@@ -1,15 +1,14 @@
 """Time rules: when a poll closes, when reminder rounds fall due and when a person can get one.
 
 Every datetime in and out is timezone-aware; results are in UTC. The current time is always
-passed in (see Clock), so the rules can be tested at any instant, including DST changes."""
+passed in, so the rules can be tested at any instant, including DST changes."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from bot.domain.durations import format_duration
@@ -26,21 +25,10 @@ from bot.domain.validation import CLOSE_FIELD, REMIND_FIELD, format_absolute_clo
 # answers all of 1 December wherever the organiser is.
 DATE_ONLY_CLOSE_TIME = time(23, 59)
 MAX_REMINDER_CUTOFF = timedelta(minutes=30)
+# A failed job (Slack down) is tried again after 5 s, 10 s, 20 s, … up to every 10 minutes.
+RETRY_FIRST_DELAY = timedelta(seconds=5)
+RETRY_MAX_DELAY = timedelta(minutes=10)
 _ONE_TICK = timedelta(microseconds=1)
-
-
-class Clock(Protocol):
-    """Source of the current time (timezone-aware)."""
-
-    def now(self) -> datetime: ...
-
-
-class SystemClock:
-    """The real clock, in UTC."""
-
-    def now(self) -> datetime:
-        """Return the current time in UTC."""
-        return datetime.now(UTC)
 
 
 def _require_aware(moment: datetime) -> datetime:
@@ -49,34 +37,13 @@ def _require_aware(moment: datetime) -> datetime:
     return moment.astimezone(UTC)
 
 
-@dataclass(frozen=True, slots=True)
-class FixedClock:
-    """A clock stopped at one moment."""
-
-    moment: datetime
-
-    def now(self) -> datetime:
-        """Return the fixed moment in UTC."""
-        return _require_aware(self.moment)
-
-
-@dataclass(slots=True)
-class ManualClock:
-    """A clock tests move by hand."""
-
-    moment: datetime = field(default_factory=lambda: datetime(2026, 1, 5, 9, tzinfo=UTC))
-
-    def now(self) -> datetime:
-        """Return the current manual time in UTC."""
-        return _require_aware(self.moment)
-
-    def advance(self, delta: timedelta) -> None:
-        """Move the clock forward by delta."""
-        self.moment = self.moment + delta
-
-    def set(self, moment: datetime) -> None:
-        """Jump to moment."""
-        self.moment = _require_aware(moment)
+def retry_delay(attempt: int) -> timedelta:
+    """How long to wait before trying a failed job again, after its attempt-th failure."""
+    if attempt < 1:
+        raise ValueError(f"attempts count from 1, got {attempt}")
+    # Capped before multiplying: 2 ** attempt of a job failing for weeks must not overflow.
+    doublings = min(attempt - 1, 16)
+    return min(RETRY_FIRST_DELAY * (1 << doublings), RETRY_MAX_DELAY)
 
 
 def local_to_utc(day: date, at: time, tz: ZoneInfo) -> datetime:

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.domain.model import RATING_SCALE, Poll, Question, QuestionAnswer, QuestionKind, Response
+from bot.domain.text import plain
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +41,9 @@ class RatingResult:
 
 @dataclass(frozen=True, slots=True)
 class TextResult:
-    """Every non-empty free-text answer, in the order given."""
+    """Every non-empty free-text answer: in the order given, or, for an anonymous poll, sorted by
+    text, so that the order cannot tell who wrote which (the organiser may look after each new
+    answer)."""
 
     question: Question
     answered: int
@@ -65,7 +68,7 @@ class PollTally:
 
 def tally(poll: Poll, responses: Sequence[Response], asked: int) -> PollTally:
     """Count responses question by question."""
-    counters = [_counter_for(question) for question in poll.questions]
+    counters = [_counter_for(question, anonymous=poll.anonymous) for question in poll.questions]
     responded = 0
     for response in responses:
         answered_any = False
@@ -131,8 +134,9 @@ class _RatingCounter:
 
 
 class _TextCounter:
-    def __init__(self, question: Question) -> None:
+    def __init__(self, question: Question, *, anonymous: bool) -> None:
         self.question = question
+        self.anonymous = anonymous
         self.texts: list[str] = []
 
     def add(self, answer: QuestionAnswer) -> bool:
@@ -143,17 +147,20 @@ class _TextCounter:
         return True
 
     def result(self) -> TextResult:
-        return TextResult(self.question, len(self.texts), tuple(self.texts))
+        texts = self.texts
+        if self.anonymous:
+            texts = sorted(texts, key=lambda text: (plain(text).casefold(), text))
+        return TextResult(self.question, len(texts), tuple(texts))
 
 
 _Counter = _ChoiceCounter | _RatingCounter | _TextCounter
 
 
-def _counter_for(question: Question) -> _Counter:
+def _counter_for(question: Question, *, anonymous: bool) -> _Counter:
     if question.kind is QuestionKind.RATING:
         return _RatingCounter(question)
     if question.kind is QuestionKind.TEXT:
-        return _TextCounter(question)
+        return _TextCounter(question, anonymous=anonymous)
     return _ChoiceCounter(question)
 
 

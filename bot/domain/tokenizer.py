@@ -6,6 +6,7 @@ import enum
 from dataclasses import dataclass
 
 from bot.domain.errors import InvalidPollInput
+from bot.domain.text import decode_slack
 
 # Slack clients turn typed quotes into typographic ones, and Finnish writes ”…” or „…“, so any
 # member of a family may open or close; the other family may appear freely inside.
@@ -27,21 +28,11 @@ class TokenKind(enum.Enum):
 
 @dataclass(frozen=True, slots=True)
 class Token:
-    """A quoted text (Slack escapes undone) or a bare word exactly as typed."""
+    """A quoted text (in the stored form of people's text, see bot.domain.text) or a bare word
+    exactly as Slack sent it."""
 
     kind: TokenKind
     text: str
-
-
-def unescape_slack(text: str) -> str:
-    """Undo Slack's escaping of &, < and > in message and command text."""
-    # &amp; last, so that an escaped "&lt;" typed by the person stays "&lt;".
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
-
-
-def escape_slack(text: str) -> str:
-    """Escape &, < and > the way Slack sends them in command text."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _is_separator(char: str) -> bool:
@@ -91,7 +82,7 @@ def tokenize(text: str) -> list[Token]:
                 raise InvalidPollInput(
                     "error.unclosed_quote", value=text[index : index + _EXCERPT_LENGTH]
                 )
-            tokens.append(Token(TokenKind.QUOTED, unescape_slack(text[index + 1 : closing])))
+            tokens.append(Token(TokenKind.QUOTED, decode_slack(text[index + 1 : closing])))
             index = closing + 1
         else:
             end = _word_end(text, index)

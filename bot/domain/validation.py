@@ -19,6 +19,7 @@ from bot.domain.model import (
     Question,
     QuestionKind,
 )
+from bot.domain.text import plain
 
 # Form field names carried by InvalidPollInput.field; the form reader maps them to its blocks.
 CLOSE_FIELD = "close"
@@ -26,6 +27,7 @@ REMIND_FIELD = "remind"
 AUDIENCE_FIELD = "audience"
 GROUPS_FIELD = "audience_groups"
 SAMPLE_SIZE_FIELD = "sample_size"
+CHANNEL_FIELD = "channel"
 
 _CHOICE_KINDS = frozenset({QuestionKind.SINGLE, QuestionKind.MULTI})
 
@@ -54,7 +56,8 @@ def _validate_question(index: int, question: Question) -> None:
     text_field = question_field(index)
     # number is 1-based for messages such as "Question 2 has only one option".
     number = index + 1
-    text = question.text.strip()
+    # Limits are what a person reads: a mention counts as its name, "&amp;" as one character.
+    text = plain(question.text).strip()
     if not text:
         raise InvalidPollInput("error.empty_question", field=text_field, number=number)
     if len(text) > MAX_QUESTION_LENGTH:
@@ -83,7 +86,7 @@ def _validate_options(index: int, options: Sequence[str]) -> None:
         )
     seen: set[str] = set()
     for option in options:
-        text = option.strip()
+        text = plain(option).strip()
         if not text:
             raise InvalidPollInput("error.empty_option", field=field, number=number)
         if len(text) > MAX_OPTION_LENGTH:

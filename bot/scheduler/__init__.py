@@ -1,1 +1,2 @@
-"""APScheduler jobs that close polls and start reminder rounds, rebuilt from the database."""
+"""Timers: the job runner that does due work (closes, reminders, retention) through the use cases;
+what is due lives in the database."""

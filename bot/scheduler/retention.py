@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime, timedelta
-
-from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from datetime import timedelta
 
 from bot.domain.retention import retention_cutoff
-from bot.domain.schedule import Clock
+from bot.services import jobs
+from bot.services.jobs import JobQueue
+from bot.services.ports import Clock, Job
 from bot.storage.retention import PurgeReport, RetentionStore
 
 logger = logging.getLogger(__name__)
 
-RETENTION_JOB_ID = "retention"
 RETENTION_INTERVAL = timedelta(days=1)
 # The first run waits a little after a start (out of the way of the catch-up work) but not a
 # day: a bot restarted every night still purges.
@@ -23,20 +22,18 @@ FIRST_RUN_DELAY = timedelta(minutes=1)
 class RetentionJob:
     """Purges once a day; the clock decides what "closed N days ago" means, so tests move it."""
 
-    def __init__(self, store: RetentionStore, clock: Clock, days: int) -> None:
+    def __init__(self, store: RetentionStore, queue: JobQueue, clock: Clock, days: int) -> None:
         self.store = store
+        self.queue = queue
         self.clock = clock
         self.days = days
 
-    def install(self, scheduler: AsyncIOScheduler) -> None:
-        scheduler.add_job(
-            self._run_logged,
-            "interval",
-            seconds=RETENTION_INTERVAL.total_seconds(),
-            next_run_time=datetime.now(UTC) + FIRST_RUN_DELAY,
-            id=RETENTION_JOB_ID,
-            replace_existing=True,
-        )
+    async def install(self) -> None:
+        await self.queue.schedule(jobs.RETENTION, None, self.clock.now() + FIRST_RUN_DELAY)
+
+    async def run_job(self, job: Job) -> None:
+        await self.run()
+        await self.queue.schedule(jobs.RETENTION, None, self.clock.now() + RETENTION_INTERVAL)
 
     async def run(self) -> PurgeReport:
         """Purge now: every poll closed before today minus the retention days."""
@@ -58,9 +55,3 @@ class RetentionJob:
                 report.people,
             )
         return report
-
-    async def _run_logged(self) -> None:
-        try:
-            await self.run()
-        except Exception:
-            logger.exception("the retention job failed; it runs again tomorrow")

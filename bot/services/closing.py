@@ -2,103 +2,132 @@
 
 from __future__ import annotations
 
-import asyncio
+import contextlib
 import logging
+from dataclasses import dataclass
 
 from bot.domain.errors import PollClosed
 from bot.domain.model import Poll, PollStatus
-from bot.services.context import Context
-from bot.services.polls import PollService
-from bot.slack import blocks
+from bot.services import jobs
+from bot.services.jobs import JobBusy, JobQueue
+from bot.services.polls import PollLookup
+from bot.services.ports import Clock, Job, MessageTag, PollStore, Presenter, SlackPort
+from bot.services.scheduling import PollSchedule
 
 logger = logging.getLogger(__name__)
 
 SUMMARY = "summary"
 
 
-class ClosingService:
+def summary_tag(poll_id: int, part: int) -> MessageTag:
+    return {"poll": poll_id, "part": part}
+
+
+@dataclass(frozen=True, slots=True)
+class ClosedPoll:
+    """A poll closed for answers; summarised is False while its summary is still to be posted
+    (Slack did not answer: the close job keeps trying)."""
+
+    poll: Poll
+    summarised: bool
+
+
+class Closing:
     """Close = OPEN → CLOSING (answers stop, anonymous answers unlinked) → message updated →
-    summary parts posted, each recorded → CLOSED. Any step can be repeated after a crash."""
+    summary parts posted, each recorded → CLOSED. The Slack side runs as the poll's close job,
+    so one runner does it at a time, and a failed or interrupted run is tried again."""
 
-    def __init__(self, ctx: Context, polls: PollService) -> None:
-        self.ctx = ctx
+    def __init__(
+        self,
+        polls: PollStore,
+        slack: SlackPort,
+        presenter: Presenter,
+        lookup: PollLookup,
+        schedule: PollSchedule,
+        queue: JobQueue,
+        clock: Clock,
+    ) -> None:
         self.polls = polls
-        self._locks: dict[int, asyncio.Lock] = {}
+        self.slack = slack
+        self.presenter = presenter
+        self.lookup = lookup
+        self.schedule = schedule
+        self.queue = queue
+        self.clock = clock
 
-    async def close(self, poll_id: int, *, by_user: str | None = None) -> Poll:
-        """Close now (by the organiser, or by the scheduler when by_user is None)."""
-        poll = (
-            await self.polls.require_organiser(poll_id, by_user)
-            if by_user is not None
-            else await self.polls.require(poll_id)
-        )
+    async def close(self, poll_id: int, *, by_user: str) -> ClosedPoll:
+        """The organiser closes the poll now."""
+        poll = await self.lookup.require_organiser(poll_id, by_user)
         if poll.status is PollStatus.CLOSED:
             raise PollClosed(poll.id)
-        if poll.status is PollStatus.OPEN:
-            closing = await self.ctx.repo.begin_close(poll.id, self.ctx.clock.now())
-            if closing is None and by_user is not None:
-                raise PollClosed(poll.id)
-        await self.complete(poll.id)
-        await self.ctx.scheduling.poll_changed(poll.id)
-        closed = await self.ctx.repo.get_poll(poll.id)
-        return closed or poll
+        if (
+            poll.status is PollStatus.OPEN
+            and await self.polls.begin_close(poll.id, self.clock.now()) is None
+        ):
+            raise PollClosed(poll.id)  # closed by someone else in the meantime
+        await self.queue.schedule(jobs.CLOSE, poll.id, self.clock.now())
+        # JobBusy: another runner is finishing this close already.
+        with contextlib.suppress(JobBusy):
+            await self.queue.run_now(jobs.CLOSE, poll.id, self.run_close_job)
+        closed = await self.lookup.require(poll.id)
+        return ClosedPoll(closed, summarised=closed.status is PollStatus.CLOSED)
 
-    async def complete(self, poll_id: int) -> None:
-        """Finish a close that has begun; safe to call again, concurrently or after a crash."""
-        lock = self._locks.setdefault(poll_id, asyncio.Lock())
-        async with lock:
-            poll = await self.ctx.repo.get_poll(poll_id)
-            if poll is None or poll.status is not PollStatus.CLOSING:
+    async def run_close_job(self, job: Job) -> None:
+        """The close job: close a poll whose time has come, or finish a close that has begun."""
+        assert job.poll_id is not None
+        poll = await self.polls.get_poll(job.poll_id)
+        if poll is None or poll.status is PollStatus.CLOSED:
+            return
+        if poll.status is PollStatus.OPEN:
+            if poll.closes_at > self.clock.now():
+                await self.schedule.poll_changed(poll.id)  # extended after the job was planned
                 return
-            counts = await self.ctx.repo.counts(poll.id)
-            if poll.message_ts is not None:
-                closed = blocks.render_closed_poll_message(
-                    poll, answered=counts.answered, asked=counts.asked, lang=poll.language
-                )
-                await self.ctx.gateway.update_message(
-                    poll.channel_id, poll.message_ts, closed.text, closed.blocks
-                )
-            await self._post_summary(poll)
-            await self.ctx.repo.finish_close(poll.id)
-            logger.info(
-                "poll %s closed: %d of %d answered",
-                poll.id,
-                counts.answered,
-                counts.asked,
-                extra={"poll_id": poll.id},
+            await self.polls.begin_close(poll.id, self.clock.now())
+        await self._complete(poll.id)
+
+    async def _complete(self, poll_id: int) -> None:
+        """Finish a close that has begun; safe to repeat after a failure or a crash."""
+        poll = await self.polls.get_poll(poll_id)
+        if poll is None or poll.status is not PollStatus.CLOSING:
+            return
+        counts = await self.polls.counts(poll.id)
+        if poll.message_ts is not None:
+            await self.slack.update(
+                poll.channel_id, poll.message_ts, self.presenter.closed_poll_message(poll, counts)
             )
+        await self._post_summary(poll)
+        await self.polls.finish_close(poll.id)
+        await self.schedule.poll_changed(poll.id)
+        logger.info(
+            "poll %s closed: %d of %d answered",
+            poll.id,
+            counts.answered,
+            counts.asked,
+            extra={"poll_id": poll.id},
+        )
 
     async def _post_summary(self, poll: Poll) -> None:
-        parts = blocks.render_summary(
-            poll, await self.polls.current_tally(poll), lang=poll.language
-        )
-        posted = {part: ts for part, _channel, ts in await self.ctx.repo.messages(poll.id, SUMMARY)}
-        uncertain = await self.ctx.repo.summary_started(poll.id)
+        parts = self.presenter.summary(poll, await self.lookup.current_tally(poll))
+        posted = {part: ts for part, _channel, ts in await self.polls.messages(poll.id, SUMMARY)}
+        # An earlier run may have posted a part and stopped before recording it.
+        uncertain = await self.polls.summary_started(poll.id)
         if not uncertain:
-            await self.ctx.repo.mark_summary_started(poll.id)
+            await self.polls.mark_summary_started(poll.id)
         for index, message in enumerate(parts):
             if index in posted:
                 continue
             thread_ts = posted.get(0) if index else None
-            tag = {"poll": poll.id, "part": index}
+            tag = summary_tag(poll.id, index)
             ts = None
             if uncertain:
-                # A crash may have come between posting this part and recording it.
-                ts = await self.ctx.gateway.find_tagged_message(
-                    poll.channel_id, tag, oldest=poll.opened_at.timestamp(), thread_ts=thread_ts
+                ts = await self.slack.find_tagged(
+                    poll.channel_id, tag, oldest=poll.opened_at, thread_ts=thread_ts
                 )
+                # Parts go out in order: once one is missing, none after it was posted either.
                 uncertain = ts is not None
             if ts is None:
-                ts = await self.ctx.gateway.post_message(
-                    poll.channel_id, message.text, message.blocks, thread_ts=thread_ts, metadata=tag
-                )
-            await self.ctx.repo.record_message(poll.id, SUMMARY, index, poll.channel_id, ts)
+                ts = (
+                    await self.slack.post(poll.channel_id, message, tag=tag, thread_ts=thread_ts)
+                ).ts
+            await self.polls.record_message(poll.id, SUMMARY, index, poll.channel_id, ts)
             posted[index] = ts
-
-    async def complete_interrupted(self) -> None:
-        """At start: finish every close a crash left half-done."""
-        for poll in await self.ctx.repo.polls_with_status(PollStatus.CLOSING):
-            logger.info(
-                "completing the interrupted close of poll %s", poll.id, extra={"poll_id": poll.id}
-            )
-            await self.complete(poll.id)

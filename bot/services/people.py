@@ -10,16 +10,15 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.domain.model import Person
-from bot.domain.schedule import Clock
 from bot.i18n import language_for
-from bot.slack.gateway import SlackCallFailed, SlackGateway
-from bot.storage.repository import Repository
+from bot.services.ports import Clock, PeopleStore, SlackError, SlackPort
 
 logger = logging.getLogger(__name__)
 
 # users.list is Tier 2; refreshing the whole directory more often than this buys nothing.
 DIRECTORY_MAX_AGE = timedelta(hours=6)
 MAX_SINGLE_LOOKUPS = 20
+UTC_ZONE = ZoneInfo("UTC")
 
 
 def _settle_long_lived_objects() -> None:
@@ -34,10 +33,10 @@ class PeopleDirectory:
     """Person records from the database, filled in bulk from users.list."""
 
     def __init__(
-        self, repo: Repository, gateway: SlackGateway, clock: Clock, default_language: str
+        self, store: PeopleStore, slack: SlackPort, clock: Clock, default_language: str
     ) -> None:
-        self.repo = repo
-        self.gateway = gateway
+        self.store = store
+        self.slack = slack
         self.clock = clock
         self.default_language = default_language
         self._cache: dict[str, Person] = {}
@@ -52,9 +51,9 @@ class PeopleDirectory:
                 # Another task refreshed while this one waited (a command right after start, or
                 # a burst of them): a second pass of users.list, Tier 2, would only meet a 429.
                 return
-            people = await self.gateway.list_people()
+            people = list(await self.slack.list_people())
             now = self.clock.now()
-            await self.repo.save_people(people, now)
+            await self.store.save_people(people, now)
             self._cache.update({p.user_id: p for p in people})
             self._refreshed_at = now
             logger.info("people directory refreshed: %d people", len(people))
@@ -66,7 +65,7 @@ class PeopleDirectory:
         found = {u: self._cache[u] for u in wanted if u in self._cache}
         missing = [u for u in wanted if u not in found]
         if missing:
-            stored = await self.repo.people(missing)
+            stored = await self.store.people(missing)
             self._cache.update(stored)
             found.update(stored)
             missing = [u for u in missing if u not in stored]
@@ -82,7 +81,7 @@ class PeopleDirectory:
         """A person from the cache or the database only: never a Slack call."""
         person = self._cache.get(user_id)
         if person is None:
-            person = (await self.repo.people([user_id])).get(user_id)
+            person = (await self.store.people([user_id])).get(user_id)
             if person is not None:
                 self._cache[user_id] = person
         return person
@@ -101,6 +100,26 @@ class PeopleDirectory:
         if user_id not in self._cache:
             await self.people([user_id])
 
+    async def zone(self, user_id: str, *, known_only: bool = False) -> ZoneInfo:
+        """A person's time zone (UTC when unknown); known_only makes no Slack call."""
+        person = await (self.known(user_id) if known_only else self.person(user_id))
+        return self.zone_of(person) or UTC_ZONE
+
+    async def dm_channel(self, user_id: str) -> str:
+        """The bot's DM with a person, opened once and remembered."""
+        channel = await self.store.dm_channel(user_id)
+        if channel is None:
+            channel = await self.slack.open_dm(user_id)
+            await self.store.save_dm_channel(user_id, channel, self.clock.now())
+        return channel
+
+    async def known_dm_channel(self, user_id: str) -> str | None:
+        """The DM channel with a person, if one is remembered (no Slack call)."""
+        return await self.store.dm_channel(user_id)
+
+    async def remember_dm_channel(self, user_id: str, channel_id: str) -> None:
+        await self.store.save_dm_channel(user_id, channel_id, self.clock.now())
+
     @staticmethod
     def zone_of(person: Person | None) -> ZoneInfo | None:
         if person is None or not person.tz:
@@ -117,15 +136,15 @@ class PeopleDirectory:
         if len(missing) > MAX_SINGLE_LOOKUPS or stale:
             try:
                 await self.refresh()
-            except SlackCallFailed as error:
-                logger.warning("users.list failed (%s); looking people up one by one", error.error)
+            except SlackError as error:
+                logger.warning("users.list failed (%s); looking people up one by one", error.code)
             missing = [u for u in missing if u not in self._cache]
         fetched = []
         for user_id in missing[:MAX_SINGLE_LOOKUPS]:
             try:
-                fetched.append(await self.gateway.person(user_id))
-            except SlackCallFailed as error:
-                logger.info("users.info %s failed: %s", user_id, error.error)
+                fetched.append(await self.slack.person(user_id))
+            except SlackError as error:
+                logger.info("users.info %s failed: %s", user_id, error.code)
         if fetched:
-            await self.repo.save_people(fetched, self.clock.now())
+            await self.store.save_people(fetched, self.clock.now())
             self._cache.update({p.user_id: p for p in fetched})

@@ -4,22 +4,37 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
 from bot.domain.errors import PollClosed
 from bot.domain.model import Poll, Reminder, ReminderStatus
-from bot.domain.schedule import delivery_time
-from bot.services.context import Context
-from bot.services.polls import PollService
-from bot.slack import blocks
-from bot.slack.gateway import SlackCallFailed
+from bot.domain.schedule import WorkingHours, delivery_time, latest_due_round
+from bot.services.people import PeopleDirectory
+from bot.services.polls import PollLookup
+from bot.services.ports import (
+    Clock,
+    Job,
+    MessageTag,
+    PollStore,
+    Presenter,
+    ReminderStore,
+    SlackError,
+    SlackPort,
+)
+from bot.services.scheduling import PollSchedule
 
 logger = logging.getLogger(__name__)
 
-# Concurrent deliveries: enough to reach Slack's posting limits, which the gateway enforces
+# Concurrent deliveries: enough to reach Slack's posting limits, which the Slack adapter meets
 # through Retry-After; more would only queue inside the client.
 DELIVERY_WORKERS = 8
+
+
+def reminder_tag(reminder: Reminder) -> MessageTag:
+    # The DM channel already identifies the person; the tag names the poll and round only.
+    return {"poll": reminder.poll_id, "round": reminder.round_id}
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,26 +45,45 @@ class RoundPlan:
     later: int
 
 
-class ReminderService:
-    """Plans rounds and delivers due reminders, one deliverer per poll at a time."""
+class Reminders:
+    """Plans rounds and delivers due reminders (the poll's delivery job: one runner at a time)."""
 
-    def __init__(self, ctx: Context, polls: PollService) -> None:
-        self.ctx = ctx
+    def __init__(
+        self,
+        polls: PollStore,
+        reminders: ReminderStore,
+        slack: SlackPort,
+        presenter: Presenter,
+        people: PeopleDirectory,
+        lookup: PollLookup,
+        schedule: PollSchedule,
+        clock: Clock,
+        quiet_hours: WorkingHours | None,
+        on_sent: Callable[[], None],
+    ) -> None:
         self.polls = polls
-        self._delivering: dict[int, asyncio.Lock] = {}
+        self.reminders = reminders
+        self.slack = slack
+        self.presenter = presenter
+        self.people = people
+        self.lookup = lookup
+        self.schedule = schedule
+        self.clock = clock
+        self.quiet_hours = quiet_hours
+        self.on_sent = on_sent
 
     async def start_round(self, poll: Poll, auto_index: int | None) -> RoundPlan | None:
         """Plan a round to everyone an automatic round would reach; None if it already ran."""
-        now = self.ctx.clock.now()
-        candidates = await self.ctx.repo.reminder_candidates(poll.id)
-        people = await self.ctx.people.people(candidates)
+        now = self.clock.now()
+        candidates = await self.reminders.reminder_candidates(poll.id)
+        people = await self.people.people(candidates)
         deliveries = []
         for user_id in candidates:
-            zone = self.ctx.people.zone_of(people.get(user_id))
-            at = delivery_time(now, zone, self.ctx.quiet_hours, poll.closes_at)
+            zone = self.people.zone_of(people.get(user_id))
+            at = delivery_time(now, zone, self.quiet_hours, poll.closes_at)
             if at is not None:
                 deliveries.append((user_id, at))
-        round_id = await self.ctx.repo.start_round(poll.id, auto_index, now, deliveries)
+        round_id = await self.reminders.start_round(poll.id, auto_index, now, deliveries)
         if round_id is None:
             return None
         later = sum(1 for _user, at in deliveries if at > now)
@@ -61,37 +95,56 @@ class ReminderService:
             later,
             extra={"poll_id": poll.id},
         )
+        await self.schedule.deliveries_changed(poll.id)
         return RoundPlan(now=len(deliveries) - later, later=later)
 
     async def remind_now(self, poll_id: int, user_id: str) -> RoundPlan:
         """/wishes remind: the organiser asks for a round now."""
-        poll = await self.polls.require_organiser(poll_id, user_id)
+        poll = await self.lookup.require_organiser(poll_id, user_id)
         if not poll.is_open:
             raise PollClosed(poll.id)
         plan = await self.start_round(poll, None)
-        assert plan is not None
-        self.ctx.spawn(self.deliver_due(poll.id), f"deliver:{poll.id}")
-        await self.ctx.scheduling.poll_changed(poll.id)
+        assert plan is not None  # a manual round always starts
         return plan
+
+    async def run_round_job(self, job: Job) -> None:
+        """The round job: start the automatic round whose time has come."""
+        assert job.poll_id is not None
+        try:
+            poll = await self.polls.get_poll(job.poll_id)
+            if poll is None or not poll.is_open or poll.remind_every is None:
+                return
+            due = latest_due_round(
+                poll.opened_at, poll.closes_at, poll.remind_every, self.clock.now()
+            )
+            if due is not None:
+                await self.start_round(poll, due[0])
+        finally:
+            # Whatever happened to this round, the next one is planned.
+            await self.schedule.poll_changed(job.poll_id)
+
+    async def run_delivery_job(self, job: Job) -> None:
+        """The delivery job: send every reminder of the poll whose time has come."""
+        assert job.poll_id is not None
+        try:
+            await self.deliver_due(job.poll_id)
+        finally:
+            await self.schedule.deliveries_changed(job.poll_id)
 
     async def deliver_due(self, poll_id: int) -> int:
         """Send every reminder whose time has come; returns how many were sent."""
-        lock = self._delivering.setdefault(poll_id, asyncio.Lock())
-        async with lock:
-            poll = await self.ctx.repo.get_poll(poll_id)
-            if poll is None:
-                return 0
-            await self._recover_sending(poll)
-            due = await self.ctx.repo.reminders_with_status(
-                poll_id, ReminderStatus.DUE, due_by=self.ctx.clock.now()
-            )
-            queue: asyncio.Queue[Reminder] = asyncio.Queue()
-            for reminder in due:
-                queue.put_nowait(reminder)
-            results = await asyncio.gather(
-                *(self._worker(poll, queue) for _ in range(min(DELIVERY_WORKERS, len(due))))
-            )
-            return sum(results)
+        poll = await self.polls.get_poll(poll_id)
+        if poll is None:
+            return 0
+        await self._recover_sending(poll)
+        due = await self.reminders.reminders_with_status(
+            poll_id, ReminderStatus.DUE, due_by=self.clock.now()
+        )
+        queue: asyncio.Queue[Reminder] = asyncio.Queue()
+        for reminder in due:
+            queue.put_nowait(reminder)
+        workers = min(DELIVERY_WORKERS, len(due))
+        return sum(await asyncio.gather(*(self._worker(poll, queue) for _ in range(workers))))
 
     async def _worker(self, poll: Poll, queue: asyncio.Queue[Reminder]) -> int:
         sent = 0
@@ -109,101 +162,81 @@ class ReminderService:
         return sent
 
     async def _deliver(self, poll: Poll, reminder: Reminder) -> int:
-        repo = self.ctx.repo
-        if not await repo.still_wants_reminder(poll.id, reminder.user_id):
-            await repo.set_reminder_status(
+        if not await self.reminders.still_wants_reminder(poll.id, reminder.user_id):
+            await self.reminders.set_reminder_status(
                 reminder, ReminderStatus.SKIPPED, expected=ReminderStatus.DUE
             )
             return 0
         # Posting to the person's user id reaches the app DM without conversations.open, whose
         # limit (Tier 3, ~50 a minute) is six times tighter than chat.postMessage's: a round
         # would otherwise go no faster than one DM could be opened.
-        channel = await repo.dm_channel(reminder.user_id) or reminder.user_id
-        # 'sending' is durable before the message leaves: a crash in between is found at start.
-        if not await repo.set_reminder_status(
+        channel = await self.people.known_dm_channel(reminder.user_id) or reminder.user_id
+        # 'sending' is durable before the message leaves: a crash in between is found later.
+        if not await self.reminders.set_reminder_status(
             reminder, ReminderStatus.SENDING, expected=ReminderStatus.DUE, dm_channel_id=channel
         ):
             return 0
         return await self._post(poll, reminder, channel)
 
     async def _post(self, poll: Poll, reminder: Reminder, channel: str) -> int:
-        lang = await self.ctx.people.language_of(reminder.user_id)
-        number = await self._reminder_number(poll.id, reminder.user_id)
-        message = blocks.render_reminder_dm(poll, lang=lang, reminder_number=number)
+        lang = await self.people.language_of(reminder.user_id)
+        number = max(await self.reminders.reminder_count_for(poll.id, reminder.user_id), 1)
+        message = self.presenter.reminder(poll, lang=lang, number=number)
         try:
-            dm_channel, ts = await self.ctx.gateway.post_message_to(
-                channel, message.text, message.blocks, metadata=_tag(reminder)
-            )
-        except SlackCallFailed as error:
-            await self._failed(reminder, ReminderStatus.SENDING, error)
+            posted = await self.slack.post(channel, message, tag=reminder_tag(reminder))
+        except SlackError as error:
+            await self._failed(reminder, error)
             return 0
-        now = self.ctx.clock.now()
-        await self.ctx.repo.set_reminder_status(
+        now = self.clock.now()
+        await self.reminders.set_reminder_status(
             reminder,
             ReminderStatus.SENT,
             expected=ReminderStatus.SENDING,
             at=now,
-            dm_channel_id=dm_channel,
-            message_ts=ts,
+            dm_channel_id=posted.channel,
+            message_ts=posted.ts,
         )
-        if dm_channel != channel:
-            await self.ctx.repo.save_dm_channel(reminder.user_id, dm_channel, now)
-        self.ctx.on_reminder_sent()
+        if posted.channel != channel:
+            await self.people.remember_dm_channel(reminder.user_id, posted.channel)
+        self.on_sent()
         return 1
 
-    async def _reminder_number(self, poll_id: int, user_id: str) -> int:
-        totals = await self.ctx.repo.reminder_count_for(poll_id, user_id)
-        return max(totals, 1)
-
-    async def _failed(
-        self, reminder: Reminder, expected: ReminderStatus, error: SlackCallFailed
-    ) -> None:
+    async def _failed(self, reminder: Reminder, error: SlackError) -> None:
         logger.warning(
             "reminder to %s for poll %s failed for good: %s",
             reminder.user_id,
             reminder.poll_id,
-            error.error,
+            error.code,
             extra={"poll_id": reminder.poll_id},
         )
-        await self.ctx.repo.set_reminder_status(
-            reminder, ReminderStatus.FAILED, expected=expected, error=error.error[:200]
+        await self.reminders.set_reminder_status(
+            reminder, ReminderStatus.FAILED, expected=ReminderStatus.SENDING, error=error.code[:200]
         )
 
     async def _recover_sending(self, poll: Poll) -> None:
-        """Reminders caught between 'sending' and 'sent' by a crash: Slack's history of the DM
-        tells whether the message went out; if not, it is sent now."""
-        for reminder in await self.ctx.repo.reminders_with_status(poll.id, ReminderStatus.SENDING):
-            channel = reminder.dm_channel_id
-            assert channel is not None
-            oldest = (reminder.deliver_at - timedelta(minutes=1)).timestamp()
+        """Reminders caught between 'sending' and 'sent' (a crash, or a runner that died):
+        Slack's history of the DM tells whether the message went out; if not, it is sent now."""
+        for reminder in await self.reminders.reminders_with_status(poll.id, ReminderStatus.SENDING):
+            channel = reminder.dm_channel_id or reminder.user_id
+            oldest = reminder.deliver_at - timedelta(minutes=1)
             try:
-                if not channel.startswith("D"):
-                    # posted by user id: the DM's history needs the DM's own id
-                    channel = await self.polls.dm_channel(reminder.user_id)
-                ts = await self.ctx.gateway.find_tagged_message(
-                    channel, _tag(reminder), oldest=oldest
-                )
-            except SlackCallFailed as error:
-                logger.warning("cannot check reminder to %s: %s", reminder.user_id, error.error)
+                ts = await self.slack.find_tagged(channel, reminder_tag(reminder), oldest=oldest)
+            except SlackError as error:
+                logger.warning("cannot check reminder to %s: %s", reminder.user_id, error.code)
                 continue
             if ts is not None:
-                await self.ctx.repo.set_reminder_status(
+                await self.reminders.set_reminder_status(
                     reminder,
                     ReminderStatus.SENT,
                     expected=ReminderStatus.SENDING,
-                    at=self.ctx.clock.now(),
+                    at=self.clock.now(),
                     message_ts=ts,
                 )
-            elif poll.is_open and await self.ctx.repo.still_wants_reminder(
+            elif poll.is_open and await self.reminders.still_wants_reminder(
                 poll.id, reminder.user_id
             ):
                 await self._post(poll, reminder, channel)
             else:
-                await self.ctx.repo.set_reminder_status(
+                await self.reminders.set_reminder_status(
                     reminder, ReminderStatus.SKIPPED, expected=ReminderStatus.SENDING
                 )
-
-
-def _tag(reminder: Reminder) -> dict[str, object]:
-    # The DM channel already identifies the person; the tag names the poll and round only.
-    return {"poll": reminder.poll_id, "round": reminder.round_id}

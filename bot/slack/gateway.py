@@ -1,15 +1,22 @@
-"""The Web API calls Wishbot makes, with rate limits, retries and pagination handled once."""
+"""The Web API calls Wishbot makes (the SlackPort of the use cases), with rate limits, retries and
+pagination handled once.
+
+A 429 pauses every later call of the same method until its Retry-After has passed (Slack's
+limits are per method), then the call is repeated: Slack did not carry it out. A timeout, a lost
+connection or a server error is different: the call may have been carried out. Reads, updates and
+deletes are repeated with backoff; a post is not repeated blindly: a post with a tag is looked up
+in Slack's history first and repeated only when it is not there, and one without a tag fails with
+OutcomeUnknown."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import random
-import time
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from datetime import datetime, timedelta
+from typing import Any, Final
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
@@ -17,23 +24,59 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from bot.domain.model import Person
+from bot.services.ports import (
+    ChannelInfo,
+    ChannelNotFound,
+    Clock,
+    Message,
+    MessageTag,
+    OutcomeUnknown,
+    PostedMessage,
+    SlackError,
+    TriggerExpired,
+    UserGroupNotFound,
+    View,
+)
 
 logger = logging.getLogger(__name__)
 
 MAX_RATE_LIMIT_WAITS = 20
 MAX_FAULT_RETRIES = 4
+# A tagged post whose outcome stays unknown is looked up and tried again this many times.
+MAX_UNCERTAIN_POSTS = 3
 BACKOFF_BASE_SECONDS = 0.25
 PAGE_SIZE = 1000
 METADATA_EVENT = "wishbot_message"
+# Slack's clock and ours may differ a little: a lookup of a post looks back this much further.
+LOOKUP_MARGIN = timedelta(minutes=10)
 
+# Methods that change nothing, or change it to the same result when repeated.
+IDEMPOTENT: Final = frozenset(
+    {
+        "auth.test",
+        "chat.update",
+        "chat.delete",
+        "chat.getPermalink",
+        "conversations.history",
+        "conversations.info",
+        "conversations.join",
+        "conversations.members",
+        "conversations.open",
+        "conversations.replies",
+        "usergroups.list",
+        "usergroups.users.list",
+        "users.info",
+        "users.list",
+        "views.update",
+        "views.publish",
+    }
+)
+TRIGGER_ERRORS: Final = frozenset(
+    {"expired_trigger_id", "exchanged_trigger_id", "invalid_trigger_id"}
+)
 
-class SlackCallFailed(Exception):
-    """A Web API call failed for good; error is Slack's code (or a transport failure)."""
-
-    def __init__(self, method: str, error: str) -> None:
-        super().__init__(f"{method} failed: {error}")
-        self.method = method
-        self.error = error
+ErrorTypes = Mapping[str, type[SlackError]]
+CallObserver = Callable[[str, str], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,32 +88,32 @@ class BotIdentity:
     bot_id: str | None
 
 
-@dataclass(frozen=True, slots=True)
-class ChannelInfo:
-    channel_id: str
-    is_private: bool
-    is_member: bool
-    is_archived: bool
-
-
-CallObserver = Callable[[str, str], None]
+def build_client(token: str, base_url: str, timeout: int) -> AsyncWebClient:
+    """A Web API client that never repeats a call on its own: slack_sdk's default connection
+    retry would post a message twice when only the answer was lost; the gateway decides."""
+    return AsyncWebClient(token=token, base_url=base_url, timeout=timeout, retry_handlers=[])
 
 
 class SlackGateway:
-    """Every call Wishbot makes to Slack goes through here.
+    """Every call Wishbot makes to Slack goes through here."""
 
-    A 429 pauses every later call of the same method until its Retry-After has passed (Slack's
-    limits are per method), then the call is repeated. Server errors and timeouts are retried with
-    jittered backoff a bounded number of times."""
-
-    def __init__(self, client: AsyncWebClient, observe: CallObserver | None = None) -> None:
+    def __init__(
+        self, client: AsyncWebClient, clock: Clock, observe: CallObserver | None = None
+    ) -> None:
         self.client = client
-        self._paused_until: dict[str, float] = {}
+        self.clock = clock
+        self._paused_until: dict[str, datetime] = {}
         self._observe = observe or (lambda method, outcome: None)
 
-    async def call(self, method: str, **kwargs: Any) -> AsyncSlackResponse:
-        """Call a method through the rate-limit and retry rules."""
+    # --- the call itself -------------------------------------------------------------------
+
+    async def call(
+        self, method: str, *, errors: ErrorTypes | None = None, **kwargs: Any
+    ) -> AsyncSlackResponse:
+        """Call a method through the rate-limit and retry rules; a failure raises SlackError
+        (or the subclass errors names for Slack's code)."""
         json_body = kwargs.pop("_json", None)
+        repeatable = method in IDEMPOTENT
         rate_limit_waits = 0
         faults = 0
         while True:
@@ -84,38 +127,48 @@ class SlackGateway:
                     self._observe(method, "ratelimited")
                     self._pause(method, _retry_after(error.response.headers))
                     continue
-                if status >= 500 and faults < MAX_FAULT_RETRIES:
-                    faults += 1
+                if status >= 500:
                     self._observe(method, "server_error")
-                    await asyncio.sleep(_backoff(faults))
-                    continue
+                    if not repeatable:
+                        raise OutcomeUnknown(method, f"http_{status}") from None
+                    if faults < MAX_FAULT_RETRIES:
+                        faults += 1
+                        await self._back_off(faults)
+                        continue
                 code = str(error.response.get("error") or f"http_{status}")
                 self._observe(method, code)
-                raise SlackCallFailed(method, code) from None
+                raise (errors or {}).get(code, SlackError)(method, code) from None
             except (TimeoutError, aiohttp.ClientError) as error:
+                self._observe(method, "transport_error")
+                # Not even connected: the request never reached Slack, so it is safe to repeat.
+                unsent = isinstance(error, aiohttp.ClientConnectorError)
+                if not (repeatable or unsent):
+                    raise OutcomeUnknown(method, type(error).__name__) from None
                 if faults < MAX_FAULT_RETRIES:
                     faults += 1
-                    self._observe(method, "transport_error")
-                    await asyncio.sleep(_backoff(faults))
+                    await self._back_off(faults)
                     continue
-                self._observe(method, "transport_error")
-                raise SlackCallFailed(method, type(error).__name__) from None
+                raise SlackError(method, type(error).__name__) from None
             self._observe(method, "ok")
             return response
 
     async def _wait_if_paused(self, method: str) -> None:
-        delay = self._paused_until.get(method, 0.0) - time.monotonic()
-        while delay > 0:
-            await asyncio.sleep(delay)
-            # Another 429 may have pushed the pause further while this call slept.
-            delay = self._paused_until.get(method, 0.0) - time.monotonic()
+        # Another 429 may push the pause further while this call sleeps.
+        while (until := self._paused_until.get(method)) is not None and until > self.clock.now():
+            await self.clock.sleep_until(until)
 
     def _pause(self, method: str, seconds: float) -> None:
-        until = time.monotonic() + seconds
-        self._paused_until[method] = max(self._paused_until.get(method, 0.0), until)
+        until = self.clock.now() + timedelta(seconds=seconds)
+        current = self._paused_until.get(method)
+        self._paused_until[method] = until if current is None else max(current, until)
         logger.info("Slack rate-limited %s: pausing it for %.1f s", method, seconds)
 
-    # --- identity and people -----------------------------------------------------------------
+    async def _back_off(self, attempt: int) -> None:
+        jitter = 0.5 + random.random()
+        delay = BACKOFF_BASE_SECONDS * 2 ** (attempt - 1) * jitter
+        await self.clock.sleep_until(self.clock.now() + timedelta(seconds=delay))
+
+    # --- identity and people ---------------------------------------------------------------
 
     async def auth_test(self) -> BotIdentity:
         data = (await self.call("auth.test")).data
@@ -136,11 +189,8 @@ class SlackGateway:
         return people
 
     async def person(self, user_id: str) -> Person:
-        data = (
-            await self.call(
-                "users.info", http_verb="GET", params={"user": user_id, "include_locale": "true"}
-            )
-        ).data
+        params = {"user": user_id, "include_locale": "true"}
+        data = (await self.call("users.info", http_verb="GET", params=params)).data
         assert isinstance(data, dict)
         return _person(data["user"])
 
@@ -152,20 +202,25 @@ class SlackGateway:
 
     async def usergroup_members(self, usergroup_id: str) -> list[str]:
         response = await self.call(
-            "usergroups.users.list", http_verb="GET", params={"usergroup": usergroup_id}
+            "usergroups.users.list",
+            http_verb="GET",
+            params={"usergroup": usergroup_id},
+            errors={"no_such_subteam": UserGroupNotFound},
         )
         users: list[object] = response.get("users", [])
         return [str(u) for u in users]
 
     async def usergroup_ids_by_handle(self) -> dict[str, str]:
-        """Every enabled user group of the workspace: handle (without @, lower case) → id."""
         response = await self.call("usergroups.list", http_verb="GET", params={})
         groups: list[dict[str, Any]] = response.get("usergroups", [])
         return {str(g["handle"]).lower(): str(g["id"]) for g in groups if g.get("handle")}
 
     async def channel_info(self, channel_id: str) -> ChannelInfo:
         response = await self.call(
-            "conversations.info", http_verb="GET", params={"channel": channel_id}
+            "conversations.info",
+            http_verb="GET",
+            params={"channel": channel_id},
+            errors={"channel_not_found": ChannelNotFound, "not_in_channel": ChannelNotFound},
         )
         channel = response["channel"]
         return ChannelInfo(
@@ -182,104 +237,112 @@ class SlackGateway:
         response = await self.call("conversations.open", params={"users": user_id})
         return str(response["channel"]["id"])
 
-    # --- messages ----------------------------------------------------------------------------
+    # --- messages --------------------------------------------------------------------------
 
-    async def post_message(
+    async def post(
         self,
         channel: str,
-        text: str,
-        blocks: Sequence[Mapping[str, Any]],
+        message: Message,
         *,
+        tag: MessageTag | None = None,
         thread_ts: str | None = None,
-        metadata: Mapping[str, Any] | None = None,
-    ) -> str:
-        """Post and return the message ts; metadata tags it so that a retry after a crash can
-        find out whether it was already posted."""
-        _channel, ts = await self.post_message_to(
-            channel, text, blocks, thread_ts=thread_ts, metadata=metadata
-        )
-        return ts
-
-    async def post_message_to(
-        self,
-        channel: str,
-        text: str,
-        blocks: Sequence[Mapping[str, Any]],
-        *,
-        thread_ts: str | None = None,
-        metadata: Mapping[str, Any] | None = None,
-    ) -> tuple[str, str]:
-        """Post and return (channel id, ts). Given a user id as the channel, Slack posts in the
-        app's DM with that person and names the DM's id: no conversations.open needed."""
-        body: dict[str, Any] = {"channel": channel, "text": text, "blocks": list(blocks)}
+        broadcast: bool = False,
+    ) -> PostedMessage:
+        """Post (to a channel, a thread, or a person's DM by their user id); exactly once when
+        the post carries a tag."""
+        body: dict[str, Any] = {"channel": channel, "text": message.text}
+        body["blocks"] = list(message.blocks)
         if thread_ts is not None:
             body["thread_ts"] = thread_ts
-        if metadata is not None:
-            body["metadata"] = {"event_type": METADATA_EVENT, "event_payload": dict(metadata)}
-        response = await self.call("chat.postMessage", _json=body)
-        return str(response.get("channel") or channel), str(response["ts"])
+            if broadcast:
+                body["reply_broadcast"] = True
+        if tag is not None:
+            body["metadata"] = {"event_type": METADATA_EVENT, "event_payload": dict(tag)}
+        started = self.clock.now()
+        for attempt in range(1, MAX_UNCERTAIN_POSTS + 1):
+            try:
+                response = await self.call("chat.postMessage", _json=body)
+            except OutcomeUnknown as unknown:
+                if tag is None or attempt == MAX_UNCERTAIN_POSTS:
+                    raise
+                logger.info("no answer to a post in %s (%s): looking it up", channel, unknown.code)
+                found = await self._find_posted(channel, tag, started, thread_ts)
+                if found is not None:
+                    return found
+                await self._back_off(attempt)
+                continue
+            return PostedMessage(str(response.get("channel") or channel), str(response["ts"]))
+        raise AssertionError("unreachable: the last attempt returns or raises")
 
-    async def update_message(
-        self, channel: str, ts: str, text: str, blocks: Sequence[Mapping[str, Any]]
-    ) -> None:
-        await self.call(
-            "chat.update",
-            _json={"channel": channel, "ts": ts, "text": text, "blocks": list(blocks)},
+    async def _find_posted(
+        self, channel: str, tag: MessageTag, started: datetime, thread_ts: str | None
+    ) -> PostedMessage | None:
+        history = await self._history_channel(channel)
+        ts = await self.find_tagged(
+            history, tag, oldest=started - LOOKUP_MARGIN, thread_ts=thread_ts
         )
+        return None if ts is None else PostedMessage(history, ts)
 
-    async def delete_message(self, channel: str, ts: str) -> None:
+    async def update(self, channel: str, ts: str, message: Message) -> None:
+        body = {"channel": channel, "ts": ts, "text": message.text, "blocks": list(message.blocks)}
+        await self.call("chat.update", _json=body)
+
+    async def delete(self, channel: str, ts: str) -> None:
         """Delete; a message already gone is fine."""
         try:
             await self.call("chat.delete", params={"channel": channel, "ts": ts})
-        except SlackCallFailed as error:
-            if error.error != "message_not_found":
+        except SlackError as error:
+            if error.code != "message_not_found":
                 raise
 
-    async def post_ephemeral(
-        self, channel: str, user: str, text: str, blocks: Sequence[Mapping[str, Any]]
-    ) -> None:
-        await self.call(
-            "chat.postEphemeral",
-            _json={"channel": channel, "user": user, "text": text, "blocks": list(blocks)},
-        )
+    async def post_ephemeral(self, channel: str, user_id: str, message: Message) -> None:
+        body = {
+            "channel": channel,
+            "user": user_id,
+            "text": message.text,
+            "blocks": list(message.blocks),
+        }
+        await self.call("chat.postEphemeral", _json=body)
 
-    async def find_tagged_message(
-        self,
-        channel: str,
-        tag: Mapping[str, Any],
-        *,
-        oldest: float,
-        thread_ts: str | None = None,
+    async def find_tagged(
+        self, channel: str, tag: MessageTag, *, oldest: datetime, thread_ts: str | None = None
     ) -> str | None:
         """The ts of a message the bot posted with exactly this metadata payload, if any (in the
-        channel's history, or among a thread's replies)."""
+        channel's history, or among a thread's replies; a user id means the DM with them)."""
+        channel = await self._history_channel(channel)
         method = "conversations.history" if thread_ts is None else "conversations.replies"
         params: dict[str, Any] = {
             "channel": channel,
-            "oldest": f"{oldest:.6f}",
+            "oldest": f"{oldest.timestamp():.6f}",
             "include_all_metadata": "true",
         }
         if thread_ts is not None:
             params["ts"] = thread_ts
         async for page in self._pages(method, "messages", page_size=200, **params):
-            for message in page:
-                metadata = message.get("metadata") or {}
+            for found in page:
+                metadata = found.get("metadata") or {}
                 if metadata.get("event_type") == METADATA_EVENT and _same(
                     metadata.get("event_payload"), tag
                 ):
-                    return str(message["ts"])
+                    return str(found["ts"])
         return None
 
-    # --- views and files ---------------------------------------------------------------------
+    async def _history_channel(self, channel: str) -> str:
+        """The channel whose history holds a post to channel: the DM for a user id."""
+        return await self.open_dm(channel) if channel[:1] in ("U", "W") else channel
 
-    async def open_view(self, trigger_id: str, view: Mapping[str, Any]) -> str:
-        response = await self.call("views.open", _json={"trigger_id": trigger_id, "view": view})
+    # --- views and files -------------------------------------------------------------------
+
+    async def open_view(self, trigger_id: str, view: View) -> str:
+        response = await self.call(
+            "views.open",
+            _json={"trigger_id": trigger_id, "view": dict(view)},
+            errors=dict.fromkeys(TRIGGER_ERRORS, TriggerExpired),
+        )
         return str(response["view"]["id"])
 
-    async def update_view(
-        self, view_id: str, view: Mapping[str, Any], view_hash: str | None = None
-    ) -> None:
-        body: dict[str, Any] = {"view_id": view_id, "view": view}
+    async def update_view(self, view_id: str, view: View, view_hash: str | None = None) -> None:
+        body: dict[str, Any] = {"view_id": view_id, "view": dict(view)}
         if view_hash:
             body["hash"] = view_hash
         await self.call("views.update", _json=body)
@@ -301,7 +364,10 @@ class SlackGateway:
         except SlackApiError as error:
             code = str(error.response.get("error"))
             self._observe(method, code)
-            raise SlackCallFailed(method, code) from None
+            raise SlackError(method, code) from None
+        except (TimeoutError, aiohttp.ClientError) as error:
+            self._observe(method, "transport_error")
+            raise OutcomeUnknown(method, type(error).__name__) from None
         self._observe(method, "ok")
 
     async def _pages(
@@ -360,8 +426,3 @@ def _retry_after(headers: Mapping[str, Any]) -> float:
             except (TypeError, ValueError):
                 break
     return 1.0
-
-
-def _backoff(attempt: int) -> float:
-    jitter: float = 0.5 + random.random()
-    return float(BACKOFF_BASE_SECONDS * 2 ** (attempt - 1) * jitter)

@@ -26,6 +26,8 @@ ANSWER_ELEMENT = "answer.value"  # action_id inside every answer block
 
 # Create form
 CREATE_VIEW = "poll.create_view"  # callback_id; private_metadata JSON: channel, count, template
+REOPEN_FORM_ACTION = "create.reopen"  # "Open the form again" after a failed post; value: the form
+REOPEN_FORM_BLOCK = "create.reopen"
 TEMPLATE_ACTION = "create.template"  # static_select dispatching block_actions
 ADD_QUESTION_ACTION = "create.add_question"  # button, grows the form in place
 ADD_QUESTION_BLOCK = "create.add_question"

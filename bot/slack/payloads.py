@@ -23,6 +23,7 @@ from bot.domain.model import (
     QuestionAnswer,
     QuestionKind,
 )
+from bot.domain.text import encode_typed
 from bot.domain.validation import (
     options_field,
     validate_close,
@@ -213,9 +214,12 @@ def _read_questions(values: FormValues, errors: dict[str, str], fail: _Fail) -> 
     for index in range(MAX_QUESTIONS):
         text_id = ids.question_text_block_id(index)
         options_id = ids.question_options_block_id(index)
-        text = _text(values, text_id)
+        # Modal inputs arrive as typed; they are kept in the stored form of people's text.
+        text = encode_typed(_text(values, text_id))
         options = tuple(
-            line.strip() for line in _text(values, options_id).splitlines() if line.strip()
+            encode_typed(line.strip())
+            for line in _text(values, options_id).splitlines()
+            if line.strip()
         )
         # The form's labels count from its blocks, so messages name the block's number.
         number = index + 1
@@ -344,7 +348,7 @@ def _read_answer(question: Question, element: Mapping[str, Any]) -> QuestionAnsw
     value = _element_value(element)
     if question.kind is QuestionKind.TEXT:
         text = value.strip() if isinstance(value, str) else ""
-        return QuestionAnswer(text=text) if text else None
+        return QuestionAnswer(text=encode_typed(text)) if text else None
     if value is None or value == []:
         return None
     if question.kind is QuestionKind.RATING:

@@ -6,10 +6,10 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from bot.domain.model import Person
-from bot.storage.rows import Store, fetch_all, fetch_one, person_from_row, to_ms
+from bot.storage.rows import Table, fetch_all, fetch_one, person_from_row, to_ms
 
 
-class PeopleStore(Store):
+class PeopleTable(Table):
     """Time zones, locales and DM channels, cached for reminders and languages."""
 
     async def save_people(self, people: Iterable[Person], now: datetime) -> None:

@@ -7,13 +7,13 @@ from datetime import datetime
 from typing import Any
 
 from bot.domain.model import MAX_REMINDERS_PER_PERSON, PollStatus, Reminder, ReminderStatus
-from bot.storage.rows import Store, fetch_all, fetch_one, from_ms, reminder_from_row, to_ms
+from bot.storage.rows import Table, fetch_all, fetch_one, from_ms, reminder_from_row, to_ms
 
 # A reminder counts toward the per-person cap once it is planned, unless it failed or was skipped.
 COUNTED_REMINDER_STATES = (ReminderStatus.DUE, ReminderStatus.SENDING, ReminderStatus.SENT)
 
 
-class ReminderStore(Store):
+class ReminderTable(Table):
     """Who is reminded, when, and what became of each reminder."""
 
     async def reminder_candidates(self, poll_id: int) -> list[str]:

@@ -21,7 +21,11 @@ from bot.domain.model import (
     ReminderStatus,
     Response,
 )
+from bot.domain.text import decode_slack
 from bot.storage.database import Database
+
+# How people's text is kept (see migrations/0003): 2 = Slack's encoding, bot.domain.text.
+CURRENT_TEXT_VERSION = 2
 
 
 def to_ms(moment: datetime) -> int:
@@ -32,7 +36,7 @@ def from_ms(value: int) -> datetime:
     return datetime.fromtimestamp(value / 1000, tz=UTC)
 
 
-class Store:
+class Table:
     """What every part of the repository shares: the database."""
 
     def __init__(self, db: Database) -> None:
@@ -79,8 +83,14 @@ def answer_rows(
 
 
 async def read_responses(
-    conn: aiosqlite.Connection, poll: Poll, where: str, params: tuple[Any, ...]
+    conn: aiosqlite.Connection,
+    poll: Poll,
+    where: str,
+    params: tuple[Any, ...],
+    *,
+    text_version: int = CURRENT_TEXT_VERSION,
 ) -> list[Response]:
+    decode = decode_slack if text_version < CURRENT_TEXT_VERSION else str
     rows = await fetch_all(
         conn,
         "SELECT r.id, r.respondent_id, a.question_position, a.option_position, a.rating, a.text"
@@ -101,7 +111,7 @@ async def read_responses(
         if row["rating"] is not None:
             part["rating"] = int(row["rating"])
         if row["text"] is not None:
-            part["text"] = str(row["text"])
+            part["text"] = decode(str(row["text"]))
     return [
         Response(
             respondent=respondent,
@@ -160,12 +170,13 @@ def person_from_row(row: aiosqlite.Row) -> Person:
 async def fetch_one(
     conn: aiosqlite.Connection, sql: str, params: tuple[Any, ...]
 ) -> aiosqlite.Row | None:
-    async with conn.execute(sql, params) as cursor:
-        return await cursor.fetchone()
+    rows = await fetch_all(conn, sql, params)
+    return rows[0] if rows else None
 
 
 async def fetch_all(
     conn: aiosqlite.Connection, sql: str, params: tuple[Any, ...]
 ) -> list[aiosqlite.Row]:
-    async with conn.execute(sql, params) as cursor:
-        return list(await cursor.fetchall())
+    # One trip to the database thread (execute, fetch and close a cursor would take three):
+    # in a burst every trip waits behind all the other ready tasks of the event loop.
+    return list(await conn.execute_fetchall(sql, params))

@@ -13,10 +13,11 @@ from aiohttp import web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
 from bot.app import Wishbot, http_application, start, stop
+from bot.clock import ShiftableClock
 from bot.config import Secret, Settings
 from bot.storage.database import Database
 from bot.storage.repository import Repository
-from slack_emulator import SlackClientDriver, SlackEmulator
+from slack_emulator import SlackClientDriver, SlackEmulator, scopes_from_manifest
 
 SIGNING_SECRET = "e2e-signing-secret-0123456789"
 BOT_TOKEN = "xoxb-e2e-bot-token"
@@ -27,11 +28,26 @@ PEOPLE = ("U0AINO", "U0BENGT", "U0CARLA", "U0DAVID", "U0EEVA")
 FINN = "U0EEVA"
 
 
+MANIFEST = Path(__file__).resolve().parents[2] / "deploy" / "slack-app-manifest.yml"
+
+
 @pytest.fixture
-async def emu() -> AsyncIterator[SlackEmulator]:
-    """A workspace with an organiser, five people (Eeva reads Finnish) and #general."""
+def clock() -> ShiftableClock:
+    """The one clock of the test: the emulator's time and the bot's. Tests move it forward
+    instead of waiting (emu.advance_time moves it too)."""
+    return ShiftableClock()
+
+
+@pytest.fixture
+async def emu(clock: ShiftableClock) -> AsyncIterator[SlackEmulator]:
+    """A workspace with an organiser, five people (Eeva reads Finnish) and #general; the bot is
+    granted exactly the scopes its manifest asks for."""
     emulator = SlackEmulator(
-        signing_secret=SIGNING_SECRET, bot_token=BOT_TOKEN, app_token=APP_TOKEN
+        signing_secret=SIGNING_SECRET,
+        bot_token=BOT_TOKEN,
+        app_token=APP_TOKEN,
+        clock=clock,
+        scopes=scopes_from_manifest(MANIFEST),
     )
     await emulator.start()
     emulator.add_user(ORGANISER, "olivia", real_name="Olivia Organiser", tz="Europe/Helsinki")
@@ -78,22 +94,25 @@ class RunningBot:
         return self.bot.repo
 
     async def settle(self) -> None:
-        """Wait until work started after the acks (posting, updates) has finished."""
-        await self.bot.services.ctx.drain()
+        """Wait until work started after the acks (posting, updates) and every job due now
+        (closes, reminders) has finished."""
+        await self.bot.settle()
 
 
 BotFactory = Callable[..., Awaitable[RunningBot]]
 
 
 @pytest.fixture
-async def start_bot(emu: SlackEmulator, tmp_path: Path) -> AsyncIterator[BotFactory]:
+async def start_bot(
+    emu: SlackEmulator, tmp_path: Path, clock: ShiftableClock
+) -> AsyncIterator[BotFactory]:
     """Start the real bot (HTTP by default, or Socket Mode) on a real SQLite file."""
     cleanups: list[Callable[[], Awaitable[None]]] = []
 
     async def factory(*, mode: str = "http", **overrides: object) -> RunningBot:
         settings = make_settings(emu, tmp_path / "wishbot.sqlite3", socket=mode == "socket")
         settings = dataclasses.replace(settings, **overrides)  # type: ignore[arg-type]
-        bot = await start(settings)
+        bot = await start(settings, clock=clock)
         if mode == "socket":
             handler = AsyncSocketModeHandler(bot.app, APP_TOKEN)
             await handler.connect_async()

@@ -100,7 +100,7 @@ async def test_metrics_match_a_scripted_run(running: RunningBot, emu: SlackEmula
     assert sent == 3  # five people asked besides the organiser; two answered
     assert value(samples, "wishbot_reminders_sent_total") == sent
     assert value(samples, "wishbot_polls_open") == 1
-    jobs = running.bot.scheduler.pending_jobs
+    jobs = (await running.repo.health())["pending_jobs"]
     assert jobs >= 1 and value(samples, "wishbot_scheduler_jobs_pending") == jobs
 
     await running.driver.slash_command(ORGANISER, CHANNEL, "/wishes", f"close {poll.id}")
@@ -126,7 +126,7 @@ async def test_socket_mode_serves_health_and_metrics_and_counts_requests(
         await driver.slash_command(ORGANISER, CHANNEL, "/wishes", 'new "Socket?" "A" "B"')
         message = await emu.wait_for(lambda: emu.messages(CHANNEL), timeout=5)
         await driver.click(PEOPLE[0], message[0], "A")
-        await bot.services.ctx.drain()
+        await bot.settle()
         url = f"http://127.0.0.1:{port}"
         _content_type, samples = await scrape(url)
         async with aiohttp.ClientSession() as session:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.scheduler.retention import RETENTION_JOB_ID
+from bot.services.jobs import RETENTION
 from bot.slack import ids
 from bot.storage.repository import to_ms
 from slack_emulator import SlackEmulator
@@ -127,7 +127,7 @@ async def test_retention_job_purges_exactly_the_polls_closed_before_the_cutoff(
     expired = snapshot(db_path, [polls["expired"], polls["expired_anonymous"]])
     assert all(counts["answers"] and counts["reminders"] for counts in expired.values())
     assert all(counts["reminder_opt_outs"] for counts in expired.values())
-    job = running.bot.scheduler.scheduler.get_job(RETENTION_JOB_ID)
+    job = await running.repo.get_job(RETENTION)
     assert job is not None  # daily, installed because WISHBOT_RETENTION_DAYS is set
     assert running.bot.retention is not None
 
@@ -255,4 +255,4 @@ async def test_purge_without_retention_configured_refuses(tmp_path: Path) -> Non
 
 async def test_without_retention_no_job_is_installed(running: RunningBot) -> None:
     assert running.bot.retention is None
-    assert running.bot.scheduler.scheduler.get_job(RETENTION_JOB_ID) is None
+    assert await running.repo.get_job(RETENTION) is None

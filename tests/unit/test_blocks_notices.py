@@ -10,11 +10,12 @@ import pytest
 
 from bot.domain.errors import InvalidPollInput, NotOrganiser, PollError, PollNotFound
 from bot.domain.model import Audience, Poll, Question, QuestionKind
+from bot.domain.text import encode_typed
+from bot.services.organising import PollListEntry
 from bot.slack import ids
 from bot.slack.blocks import (
     Message,
     Mrkdwn,
-    PollListEntry,
     render_answer_saved,
     render_created,
     render_delete_confirmation,
@@ -188,7 +189,7 @@ def test_sample_invitation_says_they_were_picked() -> None:
 
 
 def test_invitation_escapes_a_hostile_question() -> None:
-    poll = poll_of(Question("<!everyone> " + "x" * 3000, QuestionKind.TEXT))
+    poll = poll_of(Question(encode_typed("<!everyone> " + "x" * 3000), QuestionKind.TEXT))
     text = text_of(render_sample_invite_dm(poll, lang="en", sample_size=2))
     assert "&lt;!everyone&gt;" in text
 

@@ -18,13 +18,15 @@ from bot.domain.model import (
     Question,
     QuestionKind,
 )
+from bot.domain.text import encode_typed
 from bot.slack import ids
 from bot.slack.blocks import Message, render_closed_poll_message, render_poll_message
 from tests.unit.factories import MULTI, RATING, SINGLE, TEXT, make_poll
 from tests.unit.test_blocks_limits import all_text, check_message, mrkdwn_texts
 
 DATE_TOKEN = re.compile(r"<!date\^(\d+)\^\{date_short_pretty\} \{time\}\|([^>]+)>")
-INJECTION = "<!channel> & <https://evil.example|click> @here"
+# Typed literally (so stored escaped): must read exactly like this, never as a token.
+INJECTION = encode_typed("<!channel> & <https://evil.example|click> @here")
 
 
 def poll_of(*questions: Question, **changes: Any) -> Poll:
@@ -59,7 +61,9 @@ POLLS = {
         ]
     ),
     "anonymous": poll_of(SINGLE, anonymous=True),
-    "injection": poll_of(Question(INJECTION, QuestionKind.SINGLE, (INJECTION, "<@U99>"))),
+    "injection": poll_of(
+        Question(INJECTION, QuestionKind.SINGLE, (INJECTION, encode_typed("<@U99>")))
+    ),
     "huge id": poll_of(SINGLE, id=10**17),
 }
 

@@ -148,10 +148,17 @@ def test_small_anonymous_poll_shows_only_the_count(responded: int) -> None:
             assert hidden not in text
 
 
-def test_anonymous_poll_at_the_threshold_shows_results() -> None:
+def test_anonymous_poll_at_the_threshold_shows_results_but_not_a_question_fewer_answered() -> None:
     poll = poll_of(SINGLE, RATING, TEXT, anonymous=True)
     text = joined(render_summary(poll, mixed_tally(responded=3), lang="en"))
     assert "Talk (6)" in text
+    # Only two answered the free-text question: its answers could be told apart.
+    assert "> Nothing" not in text
+    assert "Fewer than 3 people answered this question" in text
+
+
+def test_named_poll_shows_a_question_answered_by_few() -> None:
+    text = joined(render_summary(MIXED, mixed_tally(responded=3), lang="en"))
     assert "> Nothing" in text
 
 

@@ -8,12 +8,16 @@ from typing import Any
 import pytest
 
 from bot.domain.commands import (
+    CloseCommand,
     Command,
+    DeleteCommand,
+    ExportCommand,
     ExtendCommand,
     HelpCommand,
     ListCommand,
-    NewPollCommand,
-    PollCommand,
+    OpenFormCommand,
+    RemindCommand,
+    ResultsCommand,
     parse_command,
     parse_poll_id,
 )
@@ -39,25 +43,25 @@ RSQ = "\u2019"
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        pytest.param("", NewPollCommand(draft=None), id="empty-opens-form"),
-        pytest.param("   ", NewPollCommand(draft=None), id="blank-opens-form"),
-        pytest.param("new", NewPollCommand(draft=None), id="new-alone-opens-form"),
-        pytest.param("uusi", NewPollCommand(draft=None), id="finnish-new-opens-form"),
+        pytest.param("", OpenFormCommand(), id="empty-opens-form"),
+        pytest.param("   ", OpenFormCommand(), id="blank-opens-form"),
+        pytest.param("new", OpenFormCommand(), id="new-alone-opens-form"),
+        pytest.param("uusi", OpenFormCommand(), id="finnish-new-opens-form"),
         pytest.param("help", HelpCommand(), id="help"),
         pytest.param("OHJE", HelpCommand(), id="finnish-help-any-case"),
         pytest.param("frobnicate 12", HelpCommand(unknown="frobnicate"), id="unknown-word"),
         pytest.param("list", ListCommand(), id="list"),
         pytest.param("lista", ListCommand(), id="finnish-list"),
-        pytest.param("close 12", PollCommand("close", 12), id="close"),
-        pytest.param("sulje #12", PollCommand("close", 12), id="finnish-close-hash-id"),
-        pytest.param("results 3", PollCommand("results", 3), id="results"),
-        pytest.param("tulokset 3", PollCommand("results", 3), id="finnish-results"),
-        pytest.param("export 4", PollCommand("export", 4), id="export"),
-        pytest.param("vie 4", PollCommand("export", 4), id="finnish-export"),
-        pytest.param("delete 5", PollCommand("delete", 5), id="delete"),
-        pytest.param("poista 5", PollCommand("delete", 5), id="finnish-delete"),
-        pytest.param("remind 6", PollCommand("remind", 6), id="remind"),
-        pytest.param("Muistuta\t#6", PollCommand("remind", 6), id="finnish-remind-tab"),
+        pytest.param("close 12", CloseCommand(12), id="close"),
+        pytest.param("sulje #12", CloseCommand(12), id="finnish-close-hash-id"),
+        pytest.param("results 3", ResultsCommand(3), id="results"),
+        pytest.param("tulokset 3", ResultsCommand(3), id="finnish-results"),
+        pytest.param("export 4", ExportCommand(4), id="export"),
+        pytest.param("vie 4", ExportCommand(4), id="finnish-export"),
+        pytest.param("delete 5", DeleteCommand(5), id="delete"),
+        pytest.param("poista 5", DeleteCommand(5), id="finnish-delete"),
+        pytest.param("remind 6", RemindCommand(6), id="remind"),
+        pytest.param("Muistuta\t#6", RemindCommand(6), id="finnish-remind-tab"),
         pytest.param("extend 7 2d", ExtendCommand(7, timedelta(days=2)), id="extend-duration"),
         pytest.param(
             "jatka #7 closes:2026-12-01 16:00",
@@ -180,7 +184,7 @@ def test_text_starting_with_a_quote_is_a_new_poll_without_the_new_word() -> None
         pytest.param('new "Q?""A""B"', "Q?", ("A", "B"), id="no-space-between-quotes"),
         pytest.param('new "  Q?  " " A " "B "', "Q?", ("A", "B"), id="texts-trimmed"),
         pytest.param(
-            'new "R&amp;D &lt;3?" "A" "B"', "R&D <3?", ("A", "B"), id="slack-escapes-undone"
+            'new "R&amp;D &lt;3?" "A" "B"', "R&amp;D &lt;3?", ("A", "B"), id="slack-escapes-kept"
         ),
         pytest.param(
             'new "Line one\nline two?" "A" "B"',

@@ -27,6 +27,7 @@ from bot.domain.model import (
     Question,
     QuestionKind,
 )
+from bot.domain.text import encode_typed
 from bot.domain.tokenizer import QUOTE_CHARS
 
 # A curly apostrophe as Slack clients produce it; escaped because ruff flags it on sight.
@@ -53,7 +54,11 @@ def _drafts(draw: st.DrawFn) -> PollDraft:
         unique_by=str.casefold,
     )
     kind = draw(st.sampled_from(QuestionKind))
-    options = tuple(draw(option_texts)) if kind in {QuestionKind.SINGLE, QuestionKind.MULTI} else ()
+    options = (
+        tuple(encode_typed(text) for text in draw(option_texts))
+        if kind in {QuestionKind.SINGLE, QuestionKind.MULTI}
+        else ()
+    )
     users = draw(st.lists(st.from_regex(r"U[A-Z0-9]{2,10}", fullmatch=True), unique=True))
     groups = draw(st.lists(st.from_regex(r"S[A-Z0-9]{2,10}", fullmatch=True), unique=True))
     audience = Audience(
@@ -65,7 +70,7 @@ def _drafts(draw: st.DrawFn) -> PollDraft:
     remind = draw(st.none() | st.integers(min_value=10, max_value=10**7).map(_seconds))
     close = draw(st.integers(min_value=1, max_value=10**8).map(_seconds) | _absolute_closes())
     return PollDraft(
-        questions=(Question(question, kind, options),),
+        questions=(Question(encode_typed(question), kind, options),),
         anonymous=draw(st.booleans()),
         close=close,
         remind_every=remind,
@@ -153,7 +158,8 @@ def test_parse_command_raises_only_poll_errors_on_syntax_like_text(text: str) ->
     ],
 )
 def test_format_quick_poll_picks_quotes_the_text_does_not_use(question: str) -> None:
-    draft = PollDraft(questions=(Question(question, QuestionKind.SINGLE, ("A", "B")),))
+    typed = encode_typed(question)
+    draft = PollDraft(questions=(Question(typed, QuestionKind.SINGLE, ("A", "B")),))
     assert parse_quick_poll(format_quick_poll(draft)) == draft
 
 

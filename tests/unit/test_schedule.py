@@ -10,9 +10,6 @@ import pytest
 from bot.domain.errors import InvalidPollInput
 from bot.domain.model import AbsoluteClose, CloseSpec
 from bot.domain.schedule import (
-    FixedClock,
-    ManualClock,
-    SystemClock,
     check_reminders,
     default_remind_every,
     iter_round_due_times,
@@ -254,29 +251,3 @@ def test_default_remind_every_adapts_to_short_polls(
     open_for: timedelta, expected: timedelta | None
 ) -> None:
     assert default_remind_every(OPENED, OPENED + open_for) == expected
-
-
-# ---- clocks --------------------------------------------------------------------------------
-
-
-def test_manual_clock_advances_and_jumps() -> None:
-    clock = ManualClock(OPENED)
-    clock.advance(HOUR)
-    assert clock.now() == OPENED + HOUR
-    clock.set(datetime(2026, 6, 1, 12, tzinfo=HELSINKI))
-    assert clock.now() == utc(2026, 6, 1, 9)
-    assert clock.now().tzinfo is UTC
-
-
-def test_fixed_clock_stays_still_and_gives_utc() -> None:
-    clock = FixedClock(datetime(2026, 6, 1, 12, tzinfo=HELSINKI))
-    assert clock.now() == clock.now() == utc(2026, 6, 1, 9)
-
-
-def test_clocks_refuse_naive_times() -> None:
-    with pytest.raises(ValueError, match="naive"):
-        ManualClock().set(datetime(2026, 1, 1))
-
-
-def test_system_clock_is_timezone_aware() -> None:
-    assert SystemClock().now().tzinfo is UTC

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from bot.domain.model import QuestionAnswer
@@ -142,7 +140,8 @@ def test_nobody_asked_gives_zero_response_percent() -> None:
     )
 
 
-def test_ten_thousand_mixed_responses_tally_fast_and_exactly() -> None:
+def test_ten_thousand_mixed_responses_tally_exactly() -> None:
+    # How fast this is (under 50 ms) is measured by make bench, not asserted here.
     poll = make_poll(SINGLE, MULTI, RATING, TEXT)
     responses = [
         respond(
@@ -154,13 +153,7 @@ def test_ten_thousand_mixed_responses_tally_fast_and_exactly() -> None:
         )
         for n in range(10_000)
     ]
-    timings = []
-    # Best of three, so a busy CI machine pausing once does not fail the test.
-    for _ in range(3):
-        started = time.perf_counter()
-        result = tally(poll, responses, asked=12_000)
-        timings.append(time.perf_counter() - started)
-    assert min(timings) < 0.05
+    result = tally(poll, responses, asked=12_000)
     single, multi, rated, texts = result.results
     assert isinstance(single, ChoiceResult)
     assert [o.count for o in single.options] == [3334, 3333, 3333]

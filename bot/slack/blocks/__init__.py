@@ -1,17 +1,22 @@
 """Block Kit rendering: pure functions from domain values to Slack messages and views."""
 
-from bot.slack.blocks.answer_form import render_answer_modal, render_answer_result_view
+from bot.slack.blocks.answer_form import (
+    render_answer_modal,
+    render_answer_result_view,
+    render_notice_view,
+)
 from bot.slack.blocks.common import Message, Mrkdwn, View, slack_date
-from bot.slack.blocks.create_form import render_create_form
+from bot.slack.blocks.create_form import render_create_failed, render_create_form
 from bot.slack.blocks.form_state import (
     FormMetadata,
     FormValues,
     block_for_field,
     form_errors_for,
+    pack_form,
     read_form_metadata,
+    unpack_form,
 )
 from bot.slack.blocks.notices import (
-    PollListEntry,
     error_text,
     render_answer_saved,
     render_created,
@@ -33,16 +38,17 @@ __all__ = [
     "FormValues",
     "Message",
     "Mrkdwn",
-    "PollListEntry",
     "View",
     "block_for_field",
     "error_text",
     "form_errors_for",
+    "pack_form",
     "read_form_metadata",
     "render_answer_modal",
     "render_answer_result_view",
     "render_answer_saved",
     "render_closed_poll_message",
+    "render_create_failed",
     "render_create_form",
     "render_created",
     "render_delete_confirmation",
@@ -50,6 +56,7 @@ __all__ = [
     "render_help",
     "render_interim_results",
     "render_notice",
+    "render_notice_view",
     "render_poll_list",
     "render_poll_message",
     "render_reminder_dm",
@@ -57,4 +64,5 @@ __all__ = [
     "render_summary",
     "slack_date",
     "template_questions",
+    "unpack_form",
 ]

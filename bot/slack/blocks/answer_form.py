@@ -19,6 +19,7 @@ from bot.slack import ids
 from bot.slack.blocks.common import (
     MAX_LABEL_TEXT,
     Block,
+    Message,
     View,
     context,
     modal_text,
@@ -31,6 +32,7 @@ from bot.slack.blocks.common import (
 )
 from bot.slack.blocks.notices import render_error
 from bot.slack.blocks.poll_message import anonymity_note
+from bot.slack.blocks.text import user_plain
 
 # Radio buttons and checkboxes take at most 10 options; longer lists become selects.
 _MAX_INLINE_OPTIONS = 10
@@ -48,9 +50,9 @@ def render_answer_modal(poll: Poll, *, previous: Response | None, lang: str) -> 
     several = len(poll.questions) > 1
     for index, question in enumerate(poll.questions):
         answer = _previous_answer(previous, index)
-        label = question.text
+        label = user_plain(question.text)
         if several:
-            label = t(lang, "answer.question_label", number=index + 1, question=question.text)
+            label = t(lang, "answer.question_label", number=index + 1, question=label)
         blocks.append(
             {
                 "type": "input",
@@ -88,7 +90,7 @@ def _element(question: Question, answer: QuestionAnswer | None, lang: str) -> di
             "placeholder": plain(t(lang, "answer.placeholder.text")),
         }
         if answer is not None and answer.text:
-            element["initial_value"] = answer.text[:MAX_FREE_TEXT_LENGTH]
+            element["initial_value"] = user_plain(answer.text)[:MAX_FREE_TEXT_LENGTH]
         return element
     if question.kind is QuestionKind.RATING:
         choices = [option(t(lang, f"rating.{point}"), str(point)) for point in RATING_SCALE]
@@ -96,7 +98,7 @@ def _element(question: Question, answer: QuestionAnswer | None, lang: str) -> di
         if answer is not None and answer.rating in RATING_SCALE:
             element["initial_option"] = choices[RATING_SCALE.index(answer.rating)]
         return element
-    choices = [option(text, str(index)) for index, text in enumerate(question.options)]
+    choices = [option(user_plain(text), str(index)) for index, text in enumerate(question.options)]
     chosen = [] if answer is None else [choices[i] for i in answer.choices if 0 <= i < len(choices)]
     inline = len(choices) <= _MAX_INLINE_OPTIONS
     if question.kind is QuestionKind.SINGLE:
@@ -123,6 +125,15 @@ def render_answer_result_view(*, error: PollError | None, poll: Poll | None, lan
         text = tm(lang, "answer.saved", poll_id=poll.id, closes=poll.closes_at)
     else:
         text = t(lang, "answer.saved_plain")
+    return _text_view(text, lang)
+
+
+def render_notice_view(message: Message, lang: str) -> View:
+    """A modal that only shows a message (what a submitted form turns into on a refusal)."""
+    return _text_view(message.text, lang)
+
+
+def _text_view(text: str, lang: str) -> View:
     return {
         "type": "modal",
         "title": modal_text(t(lang, "answer.result_title")),

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final
 
 from bot.i18n import format_decimal, format_duration, format_utc, t
+from bot.services.ports import Message as Message
 from bot.slack.blocks.text import escape, shorten, split_text
 
 Block = dict[str, Any]
 View = dict[str, Any]
 
-# Slack's limits (docs.slack.dev/reference/block-kit); /work/shared/slack-platform.md §4.
+# Slack's limits: https://docs.slack.dev/reference/block-kit/blocks (50 blocks in a message, 100
+# in a modal or Home tab) and the pages of each block and element for the text lengths.
 MAX_MESSAGE_BLOCKS: Final = 50
 MAX_MODAL_BLOCKS: Final = 100
 MAX_SECTION_TEXT: Final = 3000
@@ -42,18 +43,6 @@ class Mrkdwn(str):
     """Text that is already Slack mrkdwn (a date token, a mention): inserted without escaping."""
 
     __slots__ = ()
-
-
-@dataclass(frozen=True, slots=True)
-class Message:
-    """A message to post: text is the notification fallback, blocks what Slack shows."""
-
-    text: str
-    blocks: list[Block]
-
-    def as_kwargs(self) -> dict[str, Any]:
-        """The text and blocks arguments of chat.postMessage / chat.update / postEphemeral."""
-        return {"text": self.text, "blocks": self.blocks}
 
 
 def make_message(text: str, blocks: list[Block]) -> Message:

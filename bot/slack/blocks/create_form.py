@@ -12,11 +12,13 @@ from bot.slack.blocks.common import (
     MAX_LABEL_TEXT,
     MAX_PLACEHOLDER_TEXT,
     Block,
+    Message,
     View,
     actions,
     button,
     context,
     divider,
+    make_message,
     modal_text,
     option,
     plain,
@@ -285,3 +287,16 @@ def _settings_blocks(values: FormValues, channel_id: str | None, lang: str) -> l
         ),
         _input(ids.CHANNEL_BLOCK, t(lang, "create.channel.label"), channel, optional=False),
     ]
+
+
+def render_create_failed(problem: Message, *, kept_form: str | None, lang: str) -> Message:
+    """The poll of a submitted form could not be posted: why, and a button that opens the form
+    again with everything typed (when it fits in the button)."""
+    blocks: list[Block] = [section(t(lang, "create.failed")), *map(dict, problem.blocks)]
+    if kept_form is None:
+        blocks.append(context(t(lang, "create.not_kept")))
+    else:
+        reopen = button(t(lang, "create.reopen"), ids.REOPEN_FORM_ACTION, kept_form)
+        blocks.extend(actions(ids.REOPEN_FORM_BLOCK, [reopen]))
+        blocks.append(context(t(lang, "create.reopen_hint")))
+    return make_message(t(lang, "create.failed") + " " + problem.text, blocks)

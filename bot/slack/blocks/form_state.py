@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import re
+import zlib
 from dataclasses import dataclass
 from typing import Final
 
@@ -11,6 +14,7 @@ from bot.domain.errors import InvalidPollInput, PollError
 from bot.domain.model import MAX_QUESTIONS
 from bot.domain.validation import (
     AUDIENCE_FIELD,
+    CHANNEL_FIELD,
     CLOSE_FIELD,
     GROUPS_FIELD,
     REMIND_FIELD,
@@ -24,8 +28,6 @@ from bot.slack.blocks.templates import BLANK_TEMPLATE, TEMPLATES
 # "C123", …) or values (checkboxes, multi selects). Made by payloads.read_form_values.
 FormValues = dict[str, str | list[str]]
 
-# The services name the channel field this way when the bot cannot post in the chosen channel.
-CHANNEL_FIELD: Final = "channel"
 # Where an InvalidPollInput's field shows in the form; question fields are "q0", "q0_options".
 _FIELD_BLOCKS: Final = {
     CLOSE_FIELD: ids.CLOSE_DATE_BLOCK,
@@ -74,6 +76,40 @@ def read_form_metadata(private_metadata: str) -> FormMetadata:
         question_count=min(MAX_QUESTIONS, max(1, count)) if isinstance(count, int) else 1,
         template=template if template in TEMPLATES else BLANK_TEMPLATE,
     )
+
+
+# A button's value holds at most 2,000 characters
+# (https://docs.slack.dev/reference/block-kit/block-elements/button-element).
+MAX_KEPT_FORM = 2000
+
+
+def pack_form(values: FormValues, metadata: FormMetadata) -> str | None:
+    """The create form's values in a button value (compressed), so that "Open the form again"
+    brings everything back; None when they do not fit."""
+    document = {"values": values, "metadata": json.loads(write_form_metadata(metadata))}
+    packed = zlib.compress(json.dumps(document, separators=(",", ":")).encode(), level=9)
+    token = base64.urlsafe_b64encode(packed).decode("ascii")
+    return token if len(token) <= MAX_KEPT_FORM else None
+
+
+def unpack_form(token: str) -> tuple[FormValues, FormMetadata]:
+    """What pack_form kept; an empty form when the token is not one of ours."""
+    try:
+        document = json.loads(zlib.decompress(base64.urlsafe_b64decode(token.encode("ascii"))))
+    except (ValueError, binascii.Error, zlib.error, UnicodeEncodeError):
+        return {}, FormMetadata()
+    if not isinstance(document, dict):
+        return {}, FormMetadata()
+    raw_values = document.get("values")
+    values: FormValues = {}
+    if isinstance(raw_values, dict):
+        for key, value in raw_values.items():
+            if isinstance(value, str):
+                values[str(key)] = value
+            elif isinstance(value, list) and all(isinstance(item, str) for item in value):
+                values[str(key)] = list(value)
+    metadata = read_form_metadata(json.dumps(document.get("metadata")))
+    return values, metadata
 
 
 def block_for_field(field: str | None) -> str:

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
 
 from bot.domain.errors import PollError
-from bot.domain.model import Poll
+from bot.domain.model import Poll, PollStatus
 from bot.i18n import t, tn
+from bot.services.organising import PollListEntry
 from bot.slack import ids
 from bot.slack.blocks.common import (
     MAX_MESSAGE_BLOCKS,
     MESSAGE_TEXT_BUDGET,
     Block,
     Message,
+    Mrkdwn,
     actions,
     button,
     context,
@@ -27,23 +27,13 @@ from bot.slack.blocks.common import (
 )
 from bot.slack.blocks.packing import text_size
 from bot.slack.blocks.poll_message import anonymity_note, preview
-from bot.slack.blocks.text import shorten
+from bot.slack.blocks.text import shorten, user_mrkdwn
 
 # A list longer than this says "…and N more" rather than growing past one message.
 MAX_LISTED_POLLS = 45
 _LIST_QUESTION_LENGTH = 150
 # Slack shows form errors under the field; a long quoted value would only hide the advice.
 MAX_ERROR_PARAM = 100
-
-
-@dataclass(frozen=True, slots=True)
-class PollListEntry:
-    """One open poll in a list, with its counts and (for its organiser) the next reminder."""
-
-    poll: Poll
-    answered: int
-    asked: int
-    next_reminder: datetime | None
 
 
 def render_notice(key: str, *, lang: str, **params: object) -> Message:
@@ -111,11 +101,23 @@ def render_poll_list(entries: Sequence[PollListEntry], *, viewer_id: str, lang: 
 
 def _list_entry(entry: PollListEntry, viewer_id: str, lang: str) -> str:
     poll = entry.poll
+    if poll.status is PollStatus.CLOSING:
+        # Closed for answers, its summary not out yet: say so, and whether Slack keeps failing.
+        key = "list.entry_retrying" if entry.failed_close_attempts else "list.entry_closing"
+        return tm(
+            lang,
+            key,
+            poll_id=poll.id,
+            question=preview(poll, _LIST_QUESTION_LENGTH),
+            answered=entry.answered,
+            asked=entry.asked,
+            attempts=entry.failed_close_attempts,
+        )
     text = tm(
         lang,
         "list.entry",
         poll_id=poll.id,
-        question=shorten(preview(poll), _LIST_QUESTION_LENGTH),
+        question=preview(poll, _LIST_QUESTION_LENGTH),
         answered=entry.answered,
         asked=entry.asked,
         organiser=user_mention(poll.organiser_id),
@@ -205,7 +207,8 @@ def render_answer_saved(poll: Poll, *, lang: str, option: int) -> Message:
     """Confirms a one-click vote to the voter, naming the option they chose."""
     options = poll.questions[0].options if poll.questions else ()
     if 0 <= option < len(options):
-        text = tm(lang, "notice.vote_saved", poll_id=poll.id, option=options[option])
+        chosen = Mrkdwn(user_mrkdwn(options[option]))
+        text = tm(lang, "notice.vote_saved", poll_id=poll.id, option=chosen)
     else:
         text = tm(lang, "notice.answer_saved", poll_id=poll.id, closes=poll.closes_at)
     return make_message(text, sections(text))

@@ -8,6 +8,7 @@ from bot.slack import ids
 from bot.slack.blocks.common import (
     Block,
     Message,
+    Mrkdwn,
     actions,
     button,
     confirm_dialog,
@@ -19,7 +20,7 @@ from bot.slack.blocks.common import (
     tm,
     user_mention,
 )
-from bot.slack.blocks.text import escape, shorten
+from bot.slack.blocks.text import shorten, user_mrkdwn, user_plain
 
 # The fallback text is a notification preview: a short start of the question is enough.
 _PREVIEW_LENGTH = 200
@@ -35,7 +36,7 @@ def question_sections(poll: Poll, lang: str) -> list[Block]:
     if len(poll.questions) == 1:
         question = poll.questions[0]
         key = "poll.question_one_click" if poll.is_one_click else "poll.question_single"
-        text = t(lang, key, question=escape(question.text), kind=kind_label(question, lang))
+        text = t(lang, key, question=user_mrkdwn(question.text), kind=kind_label(question, lang))
         return sections(text)
     blocks: list[Block] = []
     for number, question in enumerate(poll.questions, start=1):
@@ -43,7 +44,7 @@ def question_sections(poll: Poll, lang: str) -> list[Block]:
             lang,
             "poll.question_numbered",
             number=number,
-            question=escape(question.text),
+            question=user_mrkdwn(question.text),
             kind=kind_label(question, lang),
         )
         blocks.extend(sections(text))
@@ -55,9 +56,11 @@ def anonymity_note(poll: Poll, lang: str) -> str:
     return t(lang, "poll.anonymous_note" if poll.anonymous else "poll.named_note")
 
 
-def preview(poll: Poll) -> str:
-    """The start of the first question (raw: pass it through tm, which escapes) for previews."""
-    return shorten(poll.questions[0].text, _PREVIEW_LENGTH) if poll.questions else ""
+def preview(poll: Poll, length: int = _PREVIEW_LENGTH) -> Mrkdwn:
+    """The start of the first question, as mrkdwn, for previews and notification texts."""
+    if not poll.questions:
+        return Mrkdwn("")
+    return Mrkdwn(shorten(user_mrkdwn(poll.questions[0].text), length))
 
 
 def render_poll_message(poll: Poll, *, answered: int, asked: int, lang: str) -> Message:
@@ -81,7 +84,7 @@ def render_poll_message(poll: Poll, *, answered: int, asked: int, lang: str) -> 
     value = str(poll.id)
     if poll.is_one_click:
         votes = [
-            button(text, ids.vote_action_id(index), f"{poll.id}:{index}")
+            button(user_plain(text), ids.vote_action_id(index), f"{poll.id}:{index}")
             for index, text in enumerate(poll.questions[0].options)
         ]
         blocks.extend(actions(ids.POLL_VOTE_BLOCK, votes))

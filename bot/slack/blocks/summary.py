@@ -33,7 +33,7 @@ from bot.slack.blocks.common import (
     tm,
 )
 from bot.slack.blocks.packing import pack_blocks
-from bot.slack.blocks.text import escape, join_within, quote_pieces, shorten
+from bot.slack.blocks.text import escape, join_within, quote_pieces, shorten, user_mrkdwn
 
 Item = tuple[Block, str | None]
 
@@ -119,19 +119,35 @@ def _results(poll: Poll, tally: PollTally, lang: str, threshold: int) -> Iterato
         return
     for number, result in enumerate(tally.results, start=1):
         yield divider(), None
-        yield from _question_items(number, result, lang)
+        if poll.anonymous and 0 < result.answered < threshold:
+            # Even when enough people answered the poll, few answers to one question (a free
+            # text most of all) could tell who wrote what.
+            yield from _hidden_question_items(number, result, lang, threshold)
+        else:
+            yield from _question_items(number, result, lang)
+
+
+def _hidden_question_items(
+    number: int, result: QuestionResult, lang: str, threshold: int
+) -> Iterator[Item]:
+    title = t(
+        lang, "summary.question_title", number=number, question=user_mrkdwn(result.question.text)
+    )
+    for block in sections(title):
+        yield block, None
+    yield section(t(lang, "summary.question_below_threshold", threshold=threshold)), None
 
 
 def _question_items(number: int, result: QuestionResult, lang: str) -> Iterator[Item]:
     question = result.question
-    title = t(lang, "summary.question_title", number=number, question=escape(question.text))
+    title = t(lang, "summary.question_title", number=number, question=user_mrkdwn(question.text))
     for block in sections(title):
         yield block, None
     group = t(
         lang,
         "summary.question_continued",
         number=number,
-        question=escape(shorten(question.text, _LABEL_LENGTH)),
+        question=shorten(user_mrkdwn(question.text), _LABEL_LENGTH),
     )
     if isinstance(result, ChoiceResult):
         lines = _choice_lines(result, lang)
@@ -156,7 +172,7 @@ def _choice_lines(result: ChoiceResult, lang: str) -> list[str]:
             bar=bar(count.percent),
             percent=format_percent(count.percent, lang),
             count=count.count,
-            option=escape(count.text),
+            option=user_mrkdwn(count.text),
         )
         for count in result.options
     )

@@ -1,22 +1,37 @@
-"""Text for Block Kit: mrkdwn escaping, and cutting long text at safe places to fit Slack limits."""
+"""Text for Block Kit: people's text as mrkdwn or plain text, escaping of the bot's own text, and
+cutting long text at safe places to fit Slack limits."""
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable
 
-from bot.domain.tokenizer import escape_slack
+from bot.domain import text as people_text
 
 ELLIPSIS = "…"
 # Characters that belong to the character before them: cutting in front of one would tear an
 # accent off its letter or an emoji sequence apart.
 _JOINERS = frozenset("\u200d\ufe0e\ufe0f")
 _MAX_BACKOFF = 16
+# Slack shows a person mention by their current name; the label Slack sent is only for plain text.
+_LABELLED_USER = re.compile(r"<@([UW][A-Z0-9]+)\|[^>]*>")
 
 
 def escape(text: str) -> str:
-    """Escape &, < and > so that user text cannot mention people, link, or form a Slack token."""
-    return escape_slack(text)
+    """Escape &, < and > in plain text, so that it cannot mention, link or form a Slack token."""
+    return people_text.escape(text)
+
+
+def user_mrkdwn(stored: str) -> str:
+    """People's text (bot.domain.text's stored form) as Slack mrkdwn: a person or channel they
+    mentioned is a mention, a link they typed a link, everything else reads as typed."""
+    return _LABELLED_USER.sub(r"<@\1>", people_text.decode_slack(stored))
+
+
+def user_plain(stored: str) -> str:
+    """People's text where Slack shows plain text (buttons, options, labels): @name, #name."""
+    return people_text.plain(stored)
 
 
 def _glues_to_previous(text: str, index: int) -> bool:
@@ -111,13 +126,13 @@ def join_within(pieces: Iterable[tuple[str, str]], limit: int) -> list[str]:
 
 
 def quote_pieces(text: str, limit: int, *, separator: str) -> list[tuple[str, str]]:
-    """User text escaped as a mrkdwn blockquote, in (separator, text) pieces of at most limit.
+    """People's text as a mrkdwn blockquote, in (separator, text) pieces of at most limit.
 
     The first piece carries separator; the lines of one text join with a line break. Blank lines
     are dropped because they would end the quote and make one answer look like two."""
     pieces: list[tuple[str, str]] = []
     width = limit - 2
-    for line in escape(text).splitlines():
+    for line in user_mrkdwn(text).splitlines():
         stripped = line.strip()
         if not stripped:
             continue

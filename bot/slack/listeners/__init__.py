@@ -1,16 +1,49 @@
-"""Bolt listeners: read the payload, call a service, render, answer Slack. No SQL, no rules here."""
+"""Bolt listeners, the outermost ring: read the payload, call a use case, render, reply.
+No SQL, no Block Kit literals, no business rules here."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from slack_bolt.async_app import AsyncApp
 
-from bot.services.registry import Services
-from bot.slack.listeners import actions, commands, events, views
+from bot.services.answering import Answering
+from bot.services.background import BackgroundWork
+from bot.services.closing import Closing
+from bot.services.creating import PollCreation
+from bot.services.messages import PollMessages
+from bot.services.organising import Organising
+from bot.services.people import PeopleDirectory
+from bot.services.polls import PollLookup
+from bot.services.ports import Clock
+from bot.services.reminders import Reminders
+from bot.slack.gateway import SlackGateway
+from bot.slack.middleware import request_context
 
 
-def register(app: AsyncApp, services: Services, command: str) -> None:
-    """Attach every listener to the app."""
-    commands.register(app, services, command)
-    actions.register(app, services)
-    views.register(app, services)
-    events.register(app, services)
+@dataclass(frozen=True, slots=True)
+class UseCases:
+    """What the listeners call, built once by bot.app."""
+
+    creation: PollCreation
+    organising: Organising
+    answering: Answering
+    closing: Closing
+    reminders: Reminders
+    messages: PollMessages
+    people: PeopleDirectory
+    lookup: PollLookup
+    slack: SlackGateway
+    work: BackgroundWork
+    clock: Clock
+
+
+def register(app: AsyncApp, uses: UseCases, command: str) -> None:
+    """Attach the middleware and every listener to the app."""
+    from bot.slack.listeners import actions, commands, events, views
+
+    app.use(request_context(uses.people, uses.messages.tell, uses.work, uses.clock))
+    commands.register(app, uses, command)
+    actions.register(app, uses)
+    views.register(app, uses)
+    events.register(app, uses)

@@ -2,138 +2,99 @@
 
 from __future__ import annotations
 
-import logging
-from typing import Any
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 
-from bot.domain.errors import PollError
-from bot.services.registry import Services
 from bot.slack import blocks, ids
-from bot.slack.gateway import SlackCallFailed
-from bot.slack.listeners.replies import ephemeral, error_reply
-from bot.slack.payloads import (
-    parse_poll_id_value,
-    parse_vote_value,
-    read_form_values,
-)
+from bot.slack.payloads import parse_poll_id_value, parse_vote_value, read_form_values
+from bot.slack.replies import Reply, guarded
 
-logger = logging.getLogger(__name__)
+if TYPE_CHECKING:
+    from bot.slack.listeners import UseCases
 
 
-def register(app: AsyncApp, services: Services) -> None:
-    people = services.ctx.people
-
+def register(app: AsyncApp, uses: UseCases) -> None:
+    @guarded
     async def handle_vote_button(
-        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], respond: AsyncRespond
+        ack: AsyncAck, action: dict[str, Any], reply: Reply, received_at: datetime
     ) -> None:
-        services.ctx.track_current_task()
+        poll_id, option = parse_vote_value(action["value"])
+        # Stored before the ack: a click Slack shows as received is never lost to a close.
+        await uses.answering.vote(poll_id, reply.user_id, option, received_at)
         await ack()
-        user_id = body["user"]["id"]
-        try:
-            poll_id, option = parse_vote_value(action["value"])
-            poll = await services.answers.vote(poll_id, user_id, option, float(action["action_ts"]))
-        except PollError as error:
-            await respond(**error_reply(error, await people.language_of(user_id)))
-            return
-        lang = await people.language_of(user_id)
-        note = blocks.render_answer_saved(poll, lang=lang, option=option)
-        await respond(**ephemeral(note), replace_original=False)
+        poll = await uses.lookup.require(poll_id)
+        await reply.show(blocks.render_answer_saved(poll, lang=reply.lang, option=option))
 
+    @guarded
     async def handle_answer_button(
-        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], respond: AsyncRespond
+        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], reply: Reply
     ) -> None:
-        services.ctx.track_current_task()
         await ack()
-        user_id = body["user"]["id"]
-        lang = await people.language_of(user_id)
-        try:
-            poll = await services.answers.poll_for_answer(
-                parse_poll_id_value(action["value"]), user_id
-            )
-        except PollError as error:
-            await respond(**error_reply(error, lang), replace_original=False)
-            return
-        previous = await services.answers.previous_response(poll.id, user_id)
-        view = blocks.render_answer_modal(poll, previous=previous, lang=lang)
-        await services.ctx.gateway.open_view(body["trigger_id"], view)
+        poll_id = parse_poll_id_value(action["value"])
+        poll, previous = await uses.answering.form_for(poll_id, reply.user_id)
+        view = blocks.render_answer_modal(poll, previous=previous, lang=reply.lang)
+        # An expired trigger (the reads took too long) ends in "please click again".
+        await uses.slack.open_view(body["trigger_id"], view)
 
-    async def handle_close_button(
-        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], respond: AsyncRespond
-    ) -> None:
-        services.ctx.track_current_task()
+    @guarded
+    async def handle_close_button(ack: AsyncAck, action: dict[str, Any], reply: Reply) -> None:
         await ack()
-        user_id = body["user"]["id"]
-        lang = await people.language_of(user_id)
-        try:
-            poll = await services.closing.close(
-                parse_poll_id_value(action["value"]), by_user=user_id
-            )
-        except PollError as error:
-            await respond(**error_reply(error, lang), replace_original=False)
-            return
-        await respond(
-            **ephemeral(blocks.render_notice("notice.closed", lang=lang, poll_id=poll.id)),
-            replace_original=False,
+        closed = await uses.closing.close(
+            parse_poll_id_value(action["value"]), by_user=reply.user_id
         )
+        key = "notice.closed" if closed.summarised else "notice.closed_retrying"
+        await reply.notice(key, poll_id=closed.poll.id)
 
-    async def handle_opt_out_button(
-        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], respond: AsyncRespond
-    ) -> None:
-        services.ctx.track_current_task()
+    @guarded
+    async def handle_opt_out_button(ack: AsyncAck, action: dict[str, Any], reply: Reply) -> None:
         await ack()
-        user_id = body["user"]["id"]
-        lang = await people.language_of(user_id)
-        try:
-            poll = await services.answers.opt_out(parse_poll_id_value(action["value"]), user_id)
-        except PollError as error:
-            await respond(**error_reply(error, lang), replace_original=False)
-            return
-        await respond(
-            **ephemeral(blocks.render_notice("notice.opted_out", lang=lang, poll_id=poll.id)),
-            replace_original=False,
-        )
+        poll = await uses.answering.opt_out(parse_poll_id_value(action["value"]), reply.user_id)
+        await reply.notice("notice.opted_out", poll_id=poll.id)
 
+    @guarded
     async def handle_delete_confirm_button(
-        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], respond: AsyncRespond
+        ack: AsyncAck, action: dict[str, Any], reply: Reply
     ) -> None:
-        services.ctx.track_current_task()
         await ack()
-        user_id = body["user"]["id"]
-        lang = await people.language_of(user_id)
-        try:
-            poll = await services.polls.delete(parse_poll_id_value(action["value"]), user_id)
-        except PollError as error:
-            await respond(**error_reply(error, lang), replace_original=True)
-            return
-        except SlackCallFailed as error:
-            logger.warning("deleting messages failed: %s", error.error)
-            await respond(
-                **ephemeral(blocks.render_notice("error.slack_failed", lang=lang)),
-                replace_original=True,
-            )
-            return
-        await respond(
-            **ephemeral(blocks.render_notice("notice.deleted", lang=lang, poll_id=poll.id)),
-            replace_original=True,
-        )
+        poll = await uses.organising.delete(parse_poll_id_value(action["value"]), reply.user_id)
+        await reply.notice("notice.deleted", replace_original=True, poll_id=poll.id)
 
-    async def handle_delete_cancel_button(ack: AsyncAck, respond: AsyncRespond) -> None:
-        services.ctx.track_current_task()
+    @guarded
+    async def handle_delete_cancel_button(
+        ack: AsyncAck, respond: AsyncRespond, reply: Reply
+    ) -> None:
         await ack()
         await respond(delete_original=True)
 
+    @guarded
     async def handle_template_select(
-        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]
+        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], reply: Reply
     ) -> None:
-        services.ctx.track_current_task()
         await ack()
-        await _rerender_form(services, body, template=action["selected_option"]["value"])
+        template = action["selected_option"]["value"]
+        await _rerender_form(uses, body, reply, template=template)
 
-    async def handle_add_question_button(ack: AsyncAck, body: dict[str, Any]) -> None:
-        services.ctx.track_current_task()
+    @guarded
+    async def handle_add_question_button(ack: AsyncAck, body: dict[str, Any], reply: Reply) -> None:
         await ack()
-        await _rerender_form(services, body, add_question=True)
+        await _rerender_form(uses, body, reply, add_question=True)
+
+    @guarded
+    async def handle_reopen_form_button(
+        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], reply: Reply
+    ) -> None:
+        await ack()
+        values, metadata = blocks.unpack_form(action["value"])
+        form = blocks.render_create_form(
+            lang=reply.lang,
+            channel_id=metadata.channel_id,
+            template=metadata.template,
+            question_count=metadata.question_count,
+            values=values,
+        )
+        await uses.slack.open_view(body["trigger_id"], form)
 
     app.action(ids.VOTE_ACTION_PATTERN)(handle_vote_button)
     app.action(ids.OPEN_ANSWER_ACTION)(handle_answer_button)
@@ -143,29 +104,28 @@ def register(app: AsyncApp, services: Services) -> None:
     app.action(ids.DELETE_CANCEL_ACTION)(handle_delete_cancel_button)
     app.action(ids.TEMPLATE_ACTION)(handle_template_select)
     app.action(ids.ADD_QUESTION_ACTION)(handle_add_question_button)
+    app.action(ids.REOPEN_FORM_ACTION)(handle_reopen_form_button)
 
 
 async def _rerender_form(
-    services: Services,
+    uses: UseCases,
     body: dict[str, Any],
+    reply: Reply,
     *,
     template: str | None = None,
     add_question: bool = False,
 ) -> None:
     """Template chosen or a question added: the same form, grown, with everything typed kept."""
     view = body["view"]
-    user_id = body["user"]["id"]
-    lang = await services.ctx.people.language_of(user_id)
     form = blocks.read_form_metadata(view.get("private_metadata", ""))
     values = read_form_values(
         view.get("state", {}).get("values", {}), include_questions=template is None
     )
-    count = form.question_count + (1 if add_question else 0)
     updated = blocks.render_create_form(
-        lang=lang,
+        lang=reply.lang,
         channel_id=form.channel_id,
         template=template or form.template,
-        question_count=count,
+        question_count=form.question_count + (1 if add_question else 0),
         values=values,
     )
-    await services.ctx.gateway.update_view(view["id"], updated, view.get("hash"))
+    await uses.slack.update_view(view["id"], updated, view.get("hash"))

@@ -1,93 +1,68 @@
-"""The slash command: parse, answer at once, do slow work after the ack."""
+"""The slash command: parsed in the domain into a typed command, answered at once, slow work
+done after the ack."""
 
 from __future__ import annotations
 
-import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+from slack_bolt.async_app import AsyncAck, AsyncApp
 
 from bot.domain.commands import (
+    CloseCommand,
     Command,
+    DeleteCommand,
+    ExportCommand,
     ExtendCommand,
     HelpCommand,
     ListCommand,
     NewPollCommand,
-    PollCommand,
+    OpenFormCommand,
+    RemindCommand,
+    ResultsCommand,
     parse_command,
 )
-from bot.domain.errors import PollError
-from bot.services.registry import Services
+from bot.services.creating import Where
 from bot.slack import blocks
-from bot.slack.gateway import SlackCallFailed
-from bot.slack.listeners.replies import ephemeral, error_reply
+from bot.slack.replies import Reply, ephemeral, guarded
 
-logger = logging.getLogger(__name__)
+if TYPE_CHECKING:
+    from bot.slack.listeners import UseCases
 
+# A response_url takes 5 messages; long interim results go on as ephemerals.
 RESPONSE_URL_USES = 5
 
 
-def register(app: AsyncApp, services: Services, command: str) -> None:
+def register(app: AsyncApp, uses: UseCases, command: str) -> None:
+    @guarded
     async def handle_wishes_command(
-        ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond
+        ack: AsyncAck, body: dict[str, Any], reply: Reply, lang: str
     ) -> None:
-        services.ctx.track_current_task()
-        user_id = body["user_id"]
-        lang = services.ctx.people.cached_language(user_id)
-        try:
-            parsed = parse_command(body.get("text", ""))
-        except PollError as error:
-            await ack(**error_reply(error, lang))
-            return
-        if isinstance(parsed, HelpCommand):
-            help_text = blocks.render_help(
-                lang=lang, command=body["command"], unknown=parsed.unknown
-            )
-            await ack(**ephemeral(help_text))
-            return
-        await ack()
-        await _run_and_report(services, parsed, body, respond)
+        parsed = parse_command(body.get("text", ""))
+        match parsed:
+            case HelpCommand(unknown=unknown):
+                help_text = blocks.render_help(lang=lang, command=body["command"], unknown=unknown)
+                await ack(**ephemeral(help_text))
+            case OpenFormCommand():
+                await ack()
+                form = blocks.render_create_form(lang=lang, channel_id=body["channel_id"])
+                await uses.slack.open_view(body["trigger_id"], form)
+            case _:
+                await ack()
+                # After the ack there is time to learn a newcomer's language from Slack.
+                await uses.people.warm(reply.user_id)
+                reply.lang = await uses.people.language_of(reply.user_id)
+                await _run(uses, parsed, body, reply)
 
     app.command(command)(handle_wishes_command)
 
 
-async def _run_and_report(
-    services: Services, parsed: Command, body: dict[str, Any], respond: AsyncRespond
-) -> None:
-    user_id = body["user_id"]
-    try:
-        await _run(services, parsed, body, respond)
-    except PollError as error:
-        lang = await services.ctx.people.language_of(user_id)
-        await respond(**error_reply(error, lang))
-    except SlackCallFailed as error:
-        logger.warning("%s failed during %s: %s", error.method, type(parsed).__name__, error.error)
-        lang = await services.ctx.people.language_of(user_id)
-        await respond(**ephemeral(blocks.render_notice("error.slack_failed", lang=lang)))
-
-
-async def _run(
-    services: Services, parsed: Command, body: dict[str, Any], respond: AsyncRespond
-) -> None:
-    user_id = body["user_id"]
-    channel_id = body["channel_id"]
-    if isinstance(parsed, NewPollCommand) and parsed.draft is None:
-        lang = services.ctx.people.cached_language(user_id)
-        form = blocks.render_create_form(lang=lang, channel_id=channel_id)
-        await services.ctx.gateway.open_view(body["trigger_id"], form)
-        return
-    await services.ctx.people.warm(user_id)
-    lang = await services.ctx.people.language_of(user_id)
-    if isinstance(parsed, NewPollCommand):
-        assert parsed.draft is not None
-        created = await services.polls.create(
-            parsed.draft,
-            team_id=body.get("team_id", ""),
-            channel_id=channel_id,
-            organiser_id=user_id,
-        )
-        await respond(
-            **ephemeral(
+async def _run(uses: UseCases, parsed: Command, body: dict[str, Any], reply: Reply) -> None:
+    user_id, channel_id, lang = reply.user_id, body["channel_id"], reply.lang
+    match parsed:
+        case NewPollCommand(draft=draft):
+            where = Where(body.get("team_id", ""), channel_id, user_id)
+            created = await uses.creation.create(draft, where)
+            await reply.show(
                 blocks.render_created(
                     created.poll,
                     asked=created.asked,
@@ -95,70 +70,40 @@ async def _run(
                     lang=lang,
                 )
             )
-        )
-    elif isinstance(parsed, ListCommand):
-        entries = await services.polls.list_open(channel_id)
-        await respond(**ephemeral(blocks.render_poll_list(entries, viewer_id=user_id, lang=lang)))
-    elif isinstance(parsed, ExtendCommand):
-        poll = await services.polls.extend(parsed.poll_id, user_id, parsed.change)
-        await respond(
-            **ephemeral(
-                blocks.render_notice(
-                    "notice.extended",
-                    lang=lang,
-                    poll_id=poll.id,
-                    closes=blocks.slack_date(poll.closes_at, lang),
-                )
-            )
-        )
-    elif isinstance(parsed, PollCommand):
-        await _run_poll_command(services, parsed, body, lang, respond)
+        case ListCommand():
+            entries = await uses.organising.list_polls(channel_id)
+            await reply.show(blocks.render_poll_list(entries, viewer_id=user_id, lang=lang))
+        case ExtendCommand(poll_id=poll_id, change=change):
+            poll = await uses.organising.extend(poll_id, user_id, change)
+            closes = blocks.slack_date(poll.closes_at, lang)
+            await reply.notice("notice.extended", poll_id=poll.id, closes=closes)
+        case CloseCommand(poll_id=poll_id):
+            closed = await uses.closing.close(poll_id, by_user=user_id)
+            key = "notice.closed" if closed.summarised else "notice.closed_retrying"
+            await reply.notice(key, poll_id=closed.poll.id)
+        case ResultsCommand(poll_id=poll_id):
+            await _show_results(uses, poll_id, reply)
+        case ExportCommand(poll_id=poll_id):
+            poll = await uses.organising.send_export(poll_id, user_id, lang)
+            await reply.notice("notice.exported", poll_id=poll.id)
+        case DeleteCommand(poll_id=poll_id):
+            poll = await uses.organising.confirm_delete(poll_id, user_id)
+            await reply.show(blocks.render_delete_confirmation(poll, lang=lang))
+        case RemindCommand(poll_id=poll_id):
+            plan = await uses.reminders.remind_now(poll_id, user_id)
+            await reply.notice("notice.reminded", poll_id=poll_id, now=plan.now, later=plan.later)
 
 
-async def _run_poll_command(
-    services: Services,
-    parsed: PollCommand,
-    body: dict[str, Any],
-    lang: str,
-    respond: AsyncRespond,
-) -> None:
-    poll_id = parsed.poll_id
-    user_id = body["user_id"]
-    channel_id = body["channel_id"]
-    if parsed.verb == "close":
-        poll = await services.closing.close(poll_id, by_user=user_id)
-        await respond(
-            **ephemeral(blocks.render_notice("notice.closed", lang=lang, poll_id=poll.id))
-        )
-    elif parsed.verb == "results":
-        poll = await services.polls.require_organiser(poll_id, user_id)
-        parts = blocks.render_interim_results(
-            poll,
-            await services.polls.current_tally(poll),
-            lang=lang,
-            next_reminder=await services.polls.next_reminder(poll),
-            closes_at=poll.closes_at,
-        )
-        # A response_url takes 5 messages; long interim results go on as ephemerals.
-        for part in parts[:RESPONSE_URL_USES]:
-            await respond(**ephemeral(part))
-        for part in parts[RESPONSE_URL_USES:]:
-            await services.polls.tell(user_id, channel_id, part)
-    elif parsed.verb == "export":
-        poll = await services.polls.require_organiser(poll_id, user_id)
-        await services.polls.send_export(poll, user_id, lang)
-        await respond(
-            **ephemeral(blocks.render_notice("notice.exported", lang=lang, poll_id=poll.id))
-        )
-    elif parsed.verb == "delete":
-        poll = await services.polls.require_organiser(poll_id, user_id)
-        await respond(**ephemeral(blocks.render_delete_confirmation(poll, lang=lang)))
-    elif parsed.verb == "remind":
-        plan = await services.reminders.remind_now(poll_id, user_id)
-        await respond(
-            **ephemeral(
-                blocks.render_notice(
-                    "notice.reminded", lang=lang, poll_id=poll_id, now=plan.now, later=plan.later
-                )
-            )
-        )
+async def _show_results(uses: UseCases, poll_id: int, reply: Reply) -> None:
+    results = await uses.organising.interim_results(poll_id, reply.user_id)
+    parts = blocks.render_interim_results(
+        results.poll,
+        results.tally,
+        lang=reply.lang,
+        next_reminder=results.next_reminder,
+        closes_at=results.poll.closes_at,
+    )
+    for part in parts[:RESPONSE_URL_USES]:
+        await reply.show(part)
+    for part in parts[RESPONSE_URL_USES:]:
+        await uses.messages.tell(reply.user_id, reply.channel_id, part)

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.services.registry import Services
+if TYPE_CHECKING:
+    from bot.slack.listeners import UseCases
 
 
-def register(app: AsyncApp, services: Services) -> None:
+def register(app: AsyncApp, uses: UseCases) -> None:
     async def handle_member_joined_channel_event(event: dict[str, Any]) -> None:
-        services.ctx.track_current_task()
+        uses.work.track_current_task()
         # Idempotent: a retried delivery finds the person already asked and adds nothing.
-        await services.answers.member_joined(event["channel"], event["user"])
+        await uses.answering.member_joined(event["channel"], event["user"])
 
     app.event("member_joined_channel")(handle_member_joined_channel_event)

@@ -3,33 +3,39 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
 from bot.domain.errors import InvalidAnswer, PollError
-from bot.services.registry import Services
+from bot.domain.model import PollDraft
+from bot.services.creating import Where
+from bot.services.ports import SlackError
 from bot.slack import blocks, ids
-from bot.slack.gateway import SlackCallFailed
-from bot.slack.payloads import FormErrors, read_answer_form, read_create_form
+from bot.slack.payloads import FormErrors, read_answer_form, read_create_form, read_form_values
+from bot.slack.replies import Reply, guarded
+
+if TYPE_CHECKING:
+    from bot.slack.listeners import UseCases
 
 logger = logging.getLogger(__name__)
 
 
-def register(app: AsyncApp, services: Services) -> None:
-    people = services.ctx.people
-
-    async def handle_create_view(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
-        services.ctx.track_current_task()
-        user_id = body["user"]["id"]
-        lang = people.cached_language(user_id)
+def register(app: AsyncApp, uses: UseCases) -> None:
+    @guarded
+    async def handle_create_view(
+        ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], reply: Reply
+    ) -> None:
+        lang = reply.lang
         try:
             draft = read_create_form(view["state"]["values"], lang=lang)
-            channel_id = (
-                draft.channel_id
-                or blocks.read_form_metadata(view.get("private_metadata", "")).channel_id
+            metadata = blocks.read_form_metadata(view.get("private_metadata", ""))
+            channel_id = draft.channel_id or metadata.channel_id or ""
+            # Decided from what is known already: no Slack call before the ack.
+            await uses.creation.check_draft(
+                draft, organiser_id=reply.user_id, channel_id=channel_id
             )
-            await services.polls.check_draft(draft, organiser_id=user_id, channel_id=channel_id)
         except FormErrors as errors:
             await ack(response_action="errors", errors=errors.errors)
             return
@@ -37,56 +43,59 @@ def register(app: AsyncApp, services: Services) -> None:
             await ack(response_action="errors", errors=blocks.form_errors_for(error, lang=lang))
             return
         await ack()
-        try:
-            created = await services.polls.create(
-                draft,
-                team_id=body.get("team", {}).get("id", ""),
-                channel_id=channel_id or "",
-                organiser_id=user_id,
-                idempotency_key=f"view:{view['id']}",
-            )
-        except (PollError, SlackCallFailed) as error:
-            logger.info("creating a poll from the form failed: %s", error)
-            await services.polls.tell(
-                user_id,
-                channel_id,
-                blocks.render_error(error, lang=lang)
-                if isinstance(error, PollError)
-                else blocks.render_notice("error.slack_failed", lang=lang),
-            )
-            return
-        if created.duplicate:
-            return  # Slack redelivered the submission; the first one was confirmed
-        note = blocks.render_created(
-            created.poll, asked=created.asked, everyone_asked=created.everyone_asked, lang=lang
-        )
-        await services.polls.tell(user_id, created.poll.channel_id, note)
+        where = Where(body.get("team", {}).get("id", ""), channel_id, reply.user_id)
+        await _create_and_report(uses, draft, where, view, reply)
 
-    async def handle_answer_view(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
-        services.ctx.track_current_task()
-        user_id = body["user"]["id"]
-        lang = await people.language_of(user_id)
+    @guarded
+    async def handle_answer_view(
+        ack: AsyncAck, view: dict[str, Any], reply: Reply, received_at: datetime
+    ) -> None:
+        lang = reply.lang
         try:
-            poll_id = int(view["private_metadata"])
-            poll = await services.answers.poll_for_answer(poll_id, user_id)
+            # Whether the poll is open and the person asked is checked as the answer is stored.
+            poll = await uses.lookup.require(int(view["private_metadata"]))
             answers = read_answer_form(poll, view["state"]["values"])
-            poll = await services.answers.answer(poll_id, user_id, answers)
+            await uses.answering.answer(poll, reply.user_id, answers, received_at)
         except InvalidAnswer as error:
-            await ack(
-                response_action="errors",
-                errors={ids.answer_block_id(0): blocks.error_text(error, lang=lang)},
-            )
+            message = blocks.error_text(error, lang=lang)
+            await ack(response_action="errors", errors={ids.answer_block_id(0): message})
             return
         except PollError as error:
-            await ack(
-                response_action="update",
-                view=blocks.render_answer_result_view(error=error, poll=None, lang=lang),
-            )
+            result = blocks.render_answer_result_view(error=error, poll=None, lang=lang)
+            await ack(response_action="update", view=result)
             return
-        await ack(
-            response_action="update",
-            view=blocks.render_answer_result_view(error=None, poll=poll, lang=lang),
-        )
+        result = blocks.render_answer_result_view(error=None, poll=poll, lang=lang)
+        await ack(response_action="update", view=result)
 
     app.view(ids.CREATE_VIEW)(handle_create_view)
     app.view(ids.ANSWER_VIEW)(handle_answer_view)
+
+
+async def _create_and_report(
+    uses: UseCases, draft: PollDraft, where: Where, form: dict[str, Any], reply: Reply
+) -> None:
+    """Create the poll and tell the organiser: where it went, or what went wrong, with a button
+    that opens the form again with everything they typed."""
+    lang = reply.lang
+    try:
+        created = await uses.creation.create(draft, where, idempotency_key=f"view:{form['id']}")
+    except (PollError, SlackError) as error:
+        logger.info("creating a poll from the form failed: %s", error)
+        problem = (
+            blocks.render_error(error, lang=lang)
+            if isinstance(error, PollError)
+            else blocks.render_notice("error.slack_failed", lang=lang)
+        )
+        kept = blocks.pack_form(
+            read_form_values(form["state"]["values"]),
+            blocks.read_form_metadata(form.get("private_metadata", "")),
+        )
+        note = blocks.render_create_failed(problem, kept_form=kept, lang=lang)
+        await uses.messages.tell(reply.user_id, where.channel_id, note)
+        return
+    if created.duplicate:
+        return  # Slack redelivered the submission; the first one was confirmed
+    note = blocks.render_created(
+        created.poll, asked=created.asked, everyone_asked=created.everyone_asked, lang=lang
+    )
+    await uses.messages.tell(reply.user_id, created.poll.channel_id, note)

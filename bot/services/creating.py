@@ -1,0 +1,271 @@
+"""Creating a poll: times and audience resolved, stored in one transaction, posted once."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from dataclasses import dataclass, replace
+from datetime import timedelta
+
+from bot.domain.errors import InvalidPollInput, PollError
+from bot.domain.model import AudienceKind, Poll, PollDraft
+from bot.domain.sampling import draw_sample
+from bot.domain.schedule import check_reminders, default_remind_every, resolve_close
+from bot.domain.validation import CHANNEL_FIELD, GROUPS_FIELD
+from bot.services import jobs
+from bot.services.jobs import JobQueue
+from bot.services.locks import KeyedLock
+from bot.services.messages import PollMessages
+from bot.services.people import PeopleDirectory
+from bot.services.ports import (
+    ChannelInfo,
+    ChannelNotFound,
+    Clock,
+    PollStore,
+    SlackError,
+    SlackPort,
+    UserGroupNotFound,
+)
+from bot.services.scheduling import PollSchedule
+
+logger = logging.getLogger(__name__)
+
+# Creating a poll is the heaviest work after an ack; letting a burst of commands all run it at
+# once fills the event loop's queue ahead of the next request's ack.
+CONCURRENT_CREATIONS = 2
+# What the workspace's user groups and channels looked like recently is good enough to refuse a
+# form before its ack; the poll itself is always created from fresh facts.
+FACTS_MAX_AGE = timedelta(minutes=10)
+
+
+@dataclass(frozen=True, slots=True)
+class CreatedPoll:
+    """The stored and posted poll; everyone_asked when a sample covered the whole audience;
+    duplicate when a redelivered request found the poll it had already created."""
+
+    poll: Poll
+    asked: int
+    everyone_asked: bool
+    duplicate: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Where:
+    """Who creates the poll, in which workspace and channel."""
+
+    team_id: str
+    channel_id: str
+    organiser_id: str
+
+
+class PollCreation:
+    """Turns a draft into a stored, posted and scheduled poll."""
+
+    def __init__(
+        self,
+        polls: PollStore,
+        slack: SlackPort,
+        people: PeopleDirectory,
+        messages: PollMessages,
+        schedule: PollSchedule,
+        queue: JobQueue,
+        clock: Clock,
+        bot_user_id: str,
+    ) -> None:
+        self.polls = polls
+        self.slack = slack
+        self.people = people
+        self.messages = messages
+        self.schedule = schedule
+        self.queue = queue
+        self.clock = clock
+        self.bot_user_id = bot_user_id
+        self._creating = asyncio.Semaphore(CONCURRENT_CREATIONS)
+        # A retried form submission that arrives while the first is still being created must
+        # wait for it and then find it, not create a second poll.
+        self._keys = KeyedLock[str]()
+        self._groups: tuple[float, dict[str, str]] | None = None
+        self._channels: dict[str, tuple[float, ChannelInfo]] = {}
+
+    # --- before the ack: only what is known -----------------------------------------------
+
+    async def check_draft(self, draft: PollDraft, *, organiser_id: str, channel_id: str) -> None:
+        """What a form can be refused for inline, decided from what is already known (the
+        organiser's time zone, recently seen user groups and channels): no Slack call."""
+        zone = await self.people.zone(organiser_id, known_only=True)
+        now = self.clock.now()
+        closes_at = resolve_close(draft.close, now, zone)
+        if draft.remind_explicit:
+            check_reminders(draft.remind_every, now, closes_at)
+        groups = self._recent_groups()
+        if groups is not None:
+            _resolve_handles(draft, groups)
+        _check_channel(channel_id, self._recent_channel(channel_id))
+
+    async def warm(self) -> None:
+        """Learn the workspace's user groups, so that forms can be checked before their ack."""
+        try:
+            await self._group_ids()
+        except SlackError as error:
+            logger.info("could not list the user groups: %s", error.code)
+
+    # --- creating -------------------------------------------------------------------------
+
+    async def create(
+        self, draft: PollDraft, where: Where, *, idempotency_key: str | None = None
+    ) -> CreatedPoll:
+        """Resolve times and audience, store the poll in one transaction and post it."""
+        if idempotency_key is None:
+            async with self._creating:
+                return await self._create(draft, where, None)
+        async with self._keys.hold(idempotency_key), self._creating:
+            return await self._create(draft, where, idempotency_key)
+
+    async def _create(
+        self, draft: PollDraft, where: Where, idempotency_key: str | None
+    ) -> CreatedPoll:
+        if idempotency_key and (
+            existing := await self.polls.poll_by_idempotency_key(idempotency_key)
+        ):
+            counts = await self.polls.counts(existing.id)
+            return CreatedPoll(existing, counts.asked, everyone_asked=False, duplicate=True)
+        channel_id = draft.channel_id or where.channel_id
+        organiser_id = where.organiser_id
+        now = self.clock.now()
+        closes_at = resolve_close(draft.close, now, await self.people.zone(organiser_id))
+        if draft.remind_explicit:
+            check_reminders(draft.remind_every, now, closes_at)
+            remind_every = draft.remind_every
+        else:
+            remind_every = default_remind_every(now, closes_at)
+        await self._make_postable(channel_id)
+        draft = _resolve_handles(draft, await self._group_ids())
+        candidates = await self._audience(draft, channel_id, organiser_id)
+        members, everyone_asked = _draw(draft, candidates, organiser_id)
+        if not [m for m in members if m != organiser_id]:
+            raise PollError("error.empty_audience")
+        poll = await self.polls.create_poll(
+            team_id=where.team_id,
+            channel_id=channel_id,
+            organiser_id=organiser_id,
+            language=await self.people.language_of(organiser_id),
+            questions=draft.questions,
+            anonymous=draft.anonymous,
+            audience=draft.audience,
+            opened_at=now,
+            closes_at=closes_at,
+            remind_every=remind_every,
+            members=members,
+            idempotency_key=idempotency_key,
+        )
+        try:
+            await self.messages.post(poll, asked=len(members))
+        except SlackError:
+            # Never leave a poll that nobody can see: it would be reminded and closed in silence.
+            await self.polls.delete_poll(poll.id)
+            raise
+        await self.schedule.poll_changed(poll.id)
+        if draft.audience.sample_size is not None:
+            await self.queue.schedule(jobs.INVITE, poll.id, now)
+        logger.info(
+            "poll %s created in %s, %d asked",
+            poll.id,
+            channel_id,
+            len(members),
+            extra={"poll_id": poll.id},
+        )
+        return CreatedPoll(poll, len(members), everyone_asked)
+
+    async def _make_postable(self, channel_id: str) -> None:
+        """Join a public channel the bot is not in; a private one needs an invitation."""
+        _check_channel(channel_id, None)
+        try:
+            info = await self.slack.channel_info(channel_id)
+        except ChannelNotFound:
+            raise PollError("error.private_channel", channel=channel_id) from None
+        self._channels[channel_id] = (self._stamp(), info)
+        _check_channel(channel_id, info)
+        if not info.is_member:
+            await self.slack.join_channel(channel_id)
+
+    async def _group_ids(self) -> dict[str, str]:
+        groups = self._recent_groups()
+        if groups is None:
+            groups = dict(await self.slack.usergroup_ids_by_handle())
+            self._groups = (self._stamp(), groups)
+        return groups
+
+    def _recent_groups(self) -> dict[str, str] | None:
+        if self._groups is None or self._stamp() - self._groups[0] > FACTS_MAX_AGE.total_seconds():
+            return None
+        return self._groups[1]
+
+    def _recent_channel(self, channel_id: str) -> ChannelInfo | None:
+        seen = self._channels.get(channel_id)
+        if seen is None or self._stamp() - seen[0] > FACTS_MAX_AGE.total_seconds():
+            return None
+        return seen[1]
+
+    def _stamp(self) -> float:
+        return self.clock.now().timestamp()
+
+    async def _audience(self, draft: PollDraft, channel_id: str, organiser_id: str) -> list[str]:
+        """Everyone who may be asked: people only, no bots, no deactivated accounts."""
+        audience = draft.audience
+        if audience.kind is AudienceKind.CHANNEL:
+            user_ids = list(await self.slack.channel_members(channel_id))
+        else:
+            user_ids = list(audience.user_ids)
+            for group in audience.usergroup_ids:
+                try:
+                    user_ids.extend(await self.slack.usergroup_members(group))
+                except UserGroupNotFound:
+                    raise PollError("error.unknown_usergroup", group=group) from None
+            user_ids.append(organiser_id)
+        user_ids = [u for u in dict.fromkeys(user_ids) if u != self.bot_user_id]
+        people = await self.people.people(user_ids)
+        unknown = [u for u in audience.user_ids if u not in people]
+        if unknown:
+            raise PollError("error.unknown_user", user=unknown[0])
+        return [u for u in user_ids if u in people and people[u].can_be_asked]
+
+
+def _check_channel(channel_id: str, info: ChannelInfo | None) -> None:
+    """Refuse a channel the bot cannot post in, as far as info (if known) tells."""
+    if not channel_id:
+        raise InvalidPollInput("error.no_channel", field=CHANNEL_FIELD)
+    if channel_id.startswith("D"):
+        raise InvalidPollInput("error.not_in_dm", field=CHANNEL_FIELD)
+    if info is None:
+        return
+    if info.is_archived:
+        raise InvalidPollInput("error.archived_channel", field=CHANNEL_FIELD, channel=channel_id)
+    if not info.is_member and info.is_private:
+        raise InvalidPollInput("error.private_channel", field=CHANNEL_FIELD, channel=channel_id)
+
+
+def _resolve_handles(draft: PollDraft, known: dict[str, str]) -> PollDraft:
+    """Typed @handles (from the form) become user group ids; an unknown one is an error."""
+    groups = draft.audience.usergroup_ids
+    if not any(g.startswith("@") for g in groups):
+        return draft
+    resolved = []
+    for group in groups:
+        if not group.startswith("@"):
+            resolved.append(group)
+        elif (group_id := known.get(group[1:].lower())) is not None:
+            resolved.append(group_id)
+        else:
+            raise InvalidPollInput("error.unknown_usergroup", field=GROUPS_FIELD, group=group)
+    audience = replace(draft.audience, usergroup_ids=tuple(dict.fromkeys(resolved)))
+    return replace(draft, audience=audience)
+
+
+def _draw(draft: PollDraft, candidates: list[str], organiser_id: str) -> tuple[list[str], bool]:
+    size = draft.audience.sample_size
+    if size is None:
+        return candidates, False
+    eligible = [c for c in candidates if c != organiser_id]
+    drawn = draw_sample(eligible, size, exclude={organiser_id}, rng=random.SystemRandom())
+    return list(drawn), size >= len(eligible)

@@ -1,0 +1,50 @@
+"""The ports the use cases own: what they need from Slack, from storage, from time, and how a
+result is turned into a message. Adapters (bot.slack, bot.storage, bot.clock) implement them."""
+
+from bot.services.ports.clock import Clock
+from bot.services.ports.presenter import Message, Presenter, View
+from bot.services.ports.slack import (
+    ChannelInfo,
+    ChannelNotFound,
+    MessageTag,
+    OutcomeUnknown,
+    PostedMessage,
+    SlackError,
+    SlackPort,
+    TriggerExpired,
+    UserGroupNotFound,
+)
+from bot.services.ports.storage import (
+    AnswerContext,
+    AnswerOutcome,
+    Job,
+    JobStore,
+    PeopleStore,
+    PollStore,
+    ReminderStore,
+    Store,
+)
+
+__all__ = [
+    "AnswerContext",
+    "AnswerOutcome",
+    "ChannelInfo",
+    "ChannelNotFound",
+    "Clock",
+    "Job",
+    "JobStore",
+    "Message",
+    "MessageTag",
+    "OutcomeUnknown",
+    "PeopleStore",
+    "PollStore",
+    "PostedMessage",
+    "Presenter",
+    "ReminderStore",
+    "SlackError",
+    "SlackPort",
+    "Store",
+    "TriggerExpired",
+    "UserGroupNotFound",
+    "View",
+]

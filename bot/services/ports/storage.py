@@ -1,0 +1,241 @@
+"""What the use cases need from storage. bot.storage implements it on SQLite (and PostgreSQL);
+every method is one transaction, so a use case never holds a transaction open across a Slack
+call."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from bot.domain.model import (
+    Audience,
+    Person,
+    Poll,
+    PollCounts,
+    PollStatus,
+    Question,
+    QuestionAnswer,
+    Reminder,
+    ReminderStatus,
+    Response,
+)
+
+
+class AnswerOutcome(enum.Enum):
+    """What became of an answer given to the store."""
+
+    STORED = "stored"
+    SUPERSEDED = "superseded"  # a later answer of the same person is already stored
+    CLOSED = "closed"  # the poll no longer takes answers
+    NOT_ASKED = "not_asked"  # the person is not among those asked
+    NOT_FOUND = "not_found"  # there is no such poll (any more)
+    INVALID = "invalid"  # the answer does not fit the poll (no such option)
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerContext:
+    """What opening the answer form needs: the poll, whether the person is asked, and the
+    answer they gave before (the form starts from it)."""
+
+    poll: Poll
+    asked: bool
+    previous: Response | None
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """A piece of scheduled work, claimed by one runner at a time.
+
+    key names it ("close:12"); due_at is when it should run; attempts counts failed runs."""
+
+    key: str
+    kind: str
+    poll_id: int | None
+    due_at: datetime
+    attempts: int = 0
+
+
+class PollStore(Protocol):
+    """Polls, the people asked, their answers and the poll's Slack messages."""
+
+    async def create_poll(
+        self,
+        *,
+        team_id: str,
+        channel_id: str,
+        organiser_id: str,
+        language: str,
+        questions: Sequence[Question],
+        anonymous: bool,
+        audience: Audience,
+        opened_at: datetime,
+        closes_at: datetime,
+        remind_every: timedelta | None,
+        members: Iterable[str],
+        idempotency_key: str | None = None,
+    ) -> Poll: ...
+
+    async def poll_by_idempotency_key(self, key: str) -> Poll | None: ...
+
+    async def get_poll(self, poll_id: int) -> Poll | None: ...
+
+    async def polls_with_status(self, *statuses: PollStatus) -> list[Poll]: ...
+
+    async def polls_in_channel(self, channel_id: str, *statuses: PollStatus) -> list[Poll]: ...
+
+    async def set_message_ts(self, poll_id: int, ts: str) -> None: ...
+
+    async def set_closes_at(self, poll_id: int, closes_at: datetime) -> bool: ...
+
+    async def begin_close(self, poll_id: int, now: datetime) -> Poll | None: ...
+
+    async def mark_summary_started(self, poll_id: int) -> None: ...
+
+    async def summary_started(self, poll_id: int) -> bool: ...
+
+    async def finish_close(self, poll_id: int) -> None: ...
+
+    async def delete_poll(self, poll_id: int) -> bool: ...
+
+    async def record_message(
+        self, poll_id: int, kind: str, part: int, channel_id: str, ts: str
+    ) -> None: ...
+
+    async def messages(
+        self, poll_id: int, kind: str | None = None
+    ) -> list[tuple[int, str, str]]: ...
+
+    async def counts(self, poll_id: int) -> PollCounts: ...
+
+    async def is_member(self, poll_id: int, user_id: str) -> bool: ...
+
+    async def add_joined_member(
+        self, channel_id: str, user_id: str, now: datetime
+    ) -> list[int]: ...
+
+    async def uninvited_members(self, poll_id: int) -> list[str]: ...
+
+    async def mark_invited(self, poll_id: int, user_id: str) -> None: ...
+
+    async def record_response(
+        self, poll_id: int, user_id: str, answers: Sequence[QuestionAnswer | None], at: datetime
+    ) -> AnswerOutcome: ...
+
+    async def record_vote(
+        self, poll_id: int, user_id: str, option: int, at: datetime
+    ) -> AnswerOutcome:
+        """A one-click answer, checked (open, asked, a one-click poll, a real option) and stored
+        in one short transaction."""
+        ...
+
+    async def response_of(self, poll_id: int, user_id: str) -> Response | None: ...
+
+    async def answer_context(self, poll_id: int, user_id: str) -> AnswerContext | None:
+        """The poll, whether the person is asked, and their last answer, in one read."""
+        ...
+
+    async def responses(self, poll: Poll) -> list[Response]: ...
+
+
+class ReminderStore(Protocol):
+    """Reminder rounds, single reminders and opt-outs."""
+
+    async def reminder_candidates(self, poll_id: int) -> list[str]: ...
+
+    async def latest_auto_round(self, poll_id: int) -> int | None: ...
+
+    async def start_round(
+        self,
+        poll_id: int,
+        auto_index: int | None,
+        now: datetime,
+        deliveries: Sequence[tuple[str, datetime]],
+    ) -> int | None: ...
+
+    async def reminders_with_status(
+        self, poll_id: int, status: ReminderStatus, *, due_by: datetime | None = None
+    ) -> list[Reminder]: ...
+
+    async def next_delivery(self, poll_id: int) -> datetime | None: ...
+
+    async def set_reminder_status(
+        self,
+        reminder: Reminder,
+        status: ReminderStatus,
+        *,
+        expected: ReminderStatus,
+        at: datetime | None = None,
+        dm_channel_id: str | None = None,
+        message_ts: str | None = None,
+        error: str | None = None,
+        attempts: int | None = None,
+    ) -> bool: ...
+
+    async def reminder_count_for(self, poll_id: int, user_id: str) -> int: ...
+
+    async def opt_out(self, poll_id: int, user_id: str, now: datetime) -> None: ...
+
+    async def still_wants_reminder(self, poll_id: int, user_id: str) -> bool: ...
+
+
+class PeopleStore(Protocol):
+    """The workspace's people as Slack last described them, and the bot's DM with each."""
+
+    async def save_people(self, people: Iterable[Person], now: datetime) -> None: ...
+
+    async def people(self, user_ids: Iterable[str]) -> dict[str, Person]: ...
+
+    async def dm_channel(self, user_id: str) -> str | None: ...
+
+    async def save_dm_channel(self, user_id: str, channel_id: str, now: datetime) -> None: ...
+
+
+class JobStore(Protocol):
+    """Scheduled work in the database: the only truth about what is due, shared by every runner."""
+
+    async def schedule_job(
+        self, key: str, kind: str, poll_id: int | None, due_at: datetime
+    ) -> None:
+        """Create the job or move it to due_at; a run in progress keeps its claim."""
+        ...
+
+    async def cancel_jobs(self, keys: Iterable[str]) -> None: ...
+
+    async def claim_due_jobs(
+        self, now: datetime, owner: str, lease_until: datetime, limit: int
+    ) -> list[Job]:
+        """Claim up to limit jobs due by now that nobody holds (or whose claim lapsed)."""
+        ...
+
+    async def claim_job(
+        self, key: str, now: datetime, owner: str, lease_until: datetime
+    ) -> Job | None:
+        """Claim one job now, due or not; None when it does not exist or someone holds it."""
+        ...
+
+    async def renew_claims(
+        self, keys: Iterable[str], owner: str, lease_until: datetime
+    ) -> None: ...
+
+    async def finish_job(self, job: Job, owner: str) -> None:
+        """The run succeeded: the job is gone, unless it was moved meanwhile (then it waits)."""
+        ...
+
+    async def retry_job(self, job: Job, owner: str, due_at: datetime, error: str) -> None:
+        """The run failed: try again at due_at, one attempt more."""
+        ...
+
+    async def next_job_due(self) -> datetime | None:
+        """When the next job becomes claimable: its due time, or when a lapsed claim ends."""
+        ...
+
+    async def failing_jobs(self, keys: Iterable[str]) -> Mapping[str, int]:
+        """Failed attempts so far of the given jobs that have failed at least once."""
+        ...
+
+
+class Store(PollStore, ReminderStore, PeopleStore, JobStore, Protocol):
+    """Everything the use cases store, behind one object."""

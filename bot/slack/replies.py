@@ -1,0 +1,111 @@
+"""How a listener answers the person who asked: one place for ack-or-respond, ephemeral replies,
+and the polite reply to every known failure."""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any, Literal
+
+from slack_bolt.async_app import AsyncAck, AsyncRespond
+
+from bot.domain.errors import PollError
+from bot.services.background import BackgroundWork
+from bot.services.ports import Message, SlackError, TriggerExpired
+from bot.slack.blocks import render_error, render_notice, render_notice_view
+
+logger = logging.getLogger(__name__)
+
+Surface = Literal["command", "action", "view", "event"]
+Tell = Callable[[str, str | None, Message], Awaitable[None]]
+
+
+def ephemeral(message: Message) -> dict[str, Any]:
+    """Keyword arguments for ack()/respond() that show the message to the person only."""
+    return {"text": message.text, "blocks": list(message.blocks), "response_type": "ephemeral"}
+
+
+class Reply:
+    """The person's side of one request: who they are, their language, and how to reach them."""
+
+    def __init__(
+        self,
+        *,
+        surface: Surface,
+        ack: AsyncAck,
+        respond: AsyncRespond | None,
+        tell: Tell,
+        user_id: str,
+        channel_id: str | None,
+        lang: str,
+        work: BackgroundWork,
+    ) -> None:
+        self.surface = surface
+        self.ack = ack
+        self.respond = respond
+        self.tell = tell
+        self.user_id = user_id
+        self.channel_id = channel_id
+        self.lang = lang
+        self.work = work
+
+    @property
+    def acked(self) -> bool:
+        return self.ack.response is not None
+
+    async def show(self, message: Message, *, replace_original: bool = False) -> None:
+        """Show a message to the person only: in the ack when it is still to come, else through
+        the response_url, else as an ephemeral in the channel or a DM."""
+        if not self.acked:
+            if self.surface == "command":
+                await self.ack(**ephemeral(message))
+                return
+            if self.surface == "view":
+                await self.ack(
+                    response_action="update", view=render_notice_view(message, self.lang)
+                )
+                return
+            await self.ack()
+        if self.respond is not None:
+            # A response_url reply to a click replaces the clicked message unless told
+            # otherwise (https://docs.slack.dev/interactivity/handling-user-interaction), so it
+            # is always said.
+            await self.respond(**ephemeral(message), replace_original=replace_original)
+        else:
+            await self.tell(self.user_id, self.channel_id, message)
+
+    async def notice(self, key: str, *, replace_original: bool = False, **params: object) -> None:
+        await self.show(
+            render_notice(key, lang=self.lang, **params), replace_original=replace_original
+        )
+
+    async def refuse(self, error: PollError) -> None:
+        await self.show(render_error(error, lang=self.lang))
+
+
+Listener = Callable[..., Awaitable[None]]
+
+
+def guarded(handler: Listener) -> Listener:
+    """A listener that counts as work in flight until it returns (Bolt lets it run on after the
+    ack) and that ends in a message to the person whatever known failure stops it."""
+    if "reply" not in inspect.signature(handler).parameters:
+        raise TypeError(f"{handler.__name__} must take reply to be guarded")
+
+    @functools.wraps(handler)
+    async def guarded_listener(**kwargs: Any) -> None:
+        reply: Reply = kwargs["reply"]
+        reply.work.track_current_task()
+        try:
+            await handler(**kwargs)
+        except PollError as error:
+            await reply.refuse(error)
+        except TriggerExpired:
+            await reply.notice("error.trigger_expired")
+        except SlackError as error:
+            logger.warning("%s failed in %s: %s", error.method, handler.__name__, error.code)
+            await reply.notice("error.slack_failed")
+
+    return guarded_listener

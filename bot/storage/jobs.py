@@ -1,0 +1,138 @@
+"""Jobs in the database, claimed with a lease (see bot.services.jobs)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+
+import aiosqlite
+
+from bot.services.ports import Job
+from bot.storage.rows import Table, fetch_all, fetch_one, from_ms, to_ms
+
+_COLUMNS = "job_key, kind, poll_id, due_at, attempts"
+# A job nobody holds, or whose holder's claim has lapsed.
+_CLAIMABLE = "(lease_until IS NULL OR lease_until < ?)"
+
+
+def _job(row: aiosqlite.Row) -> Job:
+    return Job(
+        key=str(row["job_key"]),
+        kind=str(row["kind"]),
+        poll_id=None if row["poll_id"] is None else int(row["poll_id"]),
+        due_at=from_ms(int(row["due_at"])),
+        attempts=int(row["attempts"]),
+    )
+
+
+class JobTable(Table):
+    """Scheduling, claiming, renewing and finishing jobs; each method is one transaction."""
+
+    async def schedule_job(
+        self, key: str, kind: str, poll_id: int | None, due_at: datetime
+    ) -> None:
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO jobs (job_key, kind, poll_id, due_at) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (job_key) DO UPDATE SET due_at = excluded.due_at",
+                (key, kind, poll_id, to_ms(due_at)),
+            )
+
+    async def cancel_jobs(self, keys: Iterable[str]) -> None:
+        async with self.db.transaction() as conn:
+            await conn.executemany("DELETE FROM jobs WHERE job_key = ?", [(k,) for k in keys])
+
+    async def claim_due_jobs(
+        self, now: datetime, owner: str, lease_until: datetime, limit: int
+    ) -> list[Job]:
+        async with self.db.transaction() as conn:
+            return await _claimed(
+                conn,
+                "UPDATE jobs SET lease_owner = ?, lease_until = ? WHERE job_key IN"
+                f" (SELECT job_key FROM jobs WHERE due_at <= ? AND {_CLAIMABLE}"
+                f"  ORDER BY due_at LIMIT ?) RETURNING {_COLUMNS}",
+                (owner, to_ms(lease_until), to_ms(now), to_ms(now), limit),
+            )
+
+    async def claim_job(
+        self, key: str, now: datetime, owner: str, lease_until: datetime
+    ) -> Job | None:
+        async with self.db.transaction() as conn:
+            claimed = await _claimed(
+                conn,
+                "UPDATE jobs SET lease_owner = ?, lease_until = ?"
+                f" WHERE job_key = ? AND {_CLAIMABLE} RETURNING {_COLUMNS}",
+                (owner, to_ms(lease_until), key, to_ms(now)),
+            )
+        return claimed[0] if claimed else None
+
+    async def renew_claims(self, keys: Iterable[str], owner: str, lease_until: datetime) -> None:
+        async with self.db.transaction() as conn:
+            await conn.executemany(
+                "UPDATE jobs SET lease_until = ? WHERE job_key = ? AND lease_owner = ?",
+                [(to_ms(lease_until), key, owner) for key in keys],
+            )
+
+    async def finish_job(self, job: Job, owner: str) -> None:
+        async with self.db.transaction() as conn:
+            cursor = await conn.execute(
+                "DELETE FROM jobs WHERE job_key = ? AND lease_owner = ? AND due_at = ?",
+                (job.key, owner, to_ms(job.due_at)),
+            )
+            if cursor.rowcount == 0:
+                # Moved while it ran (the next round, say): it waits for its new time.
+                await conn.execute(
+                    "UPDATE jobs SET lease_owner = NULL, lease_until = NULL, attempts = 0,"
+                    " last_error = NULL WHERE job_key = ? AND lease_owner = ?",
+                    (job.key, owner),
+                )
+
+    async def retry_job(self, job: Job, owner: str, due_at: datetime, error: str) -> None:
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                "UPDATE jobs SET due_at = ?, attempts = attempts + 1, last_error = ?,"
+                " lease_owner = NULL, lease_until = NULL WHERE job_key = ? AND lease_owner = ?",
+                (to_ms(due_at), error[:300], job.key, owner),
+            )
+
+    async def forget_claims(self) -> int:
+        """Release every claim: only for a database this process holds alone (the SQLite file
+        lock), where a claim left behind can only be a crashed run of this same bot."""
+        async with self.db.transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE jobs SET lease_owner = NULL, lease_until = NULL"
+                " WHERE lease_owner IS NOT NULL"
+            )
+            return cursor.rowcount
+
+    async def get_job(self, key: str) -> Job | None:
+        async with self.db.reading() as conn:
+            row = await fetch_one(conn, f"SELECT {_COLUMNS} FROM jobs WHERE job_key = ?", (key,))
+        return None if row is None else _job(row)
+
+    async def next_job_due(self) -> datetime | None:
+        async with self.db.reading() as conn:
+            row = await fetch_one(
+                conn,
+                "SELECT MIN(CASE WHEN lease_until IS NULL THEN due_at"
+                " ELSE MAX(due_at, lease_until) END) AS next FROM jobs",
+                (),
+            )
+        return None if row is None or row["next"] is None else from_ms(int(row["next"]))
+
+    async def failing_jobs(self, keys: Iterable[str]) -> Mapping[str, int]:
+        wanted = list(keys)
+        if not wanted:
+            return {}
+        marks = ", ".join("?" for _ in wanted)
+        async with self.db.reading() as conn:
+            rows = await fetch_all(
+                conn,
+                f"SELECT job_key, attempts FROM jobs WHERE job_key IN ({marks}) AND attempts > 0",
+                tuple(wanted),
+            )
+        return {str(r["job_key"]): int(r["attempts"]) for r in rows}
+
+
+async def _claimed(conn: aiosqlite.Connection, sql: str, params: tuple[object, ...]) -> list[Job]:
+    return [_job(row) for row in await conn.execute_fetchall(sql, params)]
