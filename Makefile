@@ -15,7 +15,7 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy --strict bot/
+	$(BIN)/mypy --strict bot slack_emulator tests bench
 
 bench: $(STAMP)
 	$(BIN)/python -m bench $(BENCH_ARGS)

@@ -15,7 +15,8 @@ from bot.clock import SystemClock
 from bot.config import ConfigError, Settings, load_settings, read_environment
 from bot.logs import configure_logging
 from bot.services.ports import SlackError
-from bot.slack.gateway import SlackGateway, build_client
+from bot.slack.gateway import SlackGateway
+from bot.slack.web_api import WebApi, build_client
 from bot.storage.database import Database
 from bot.storage.migrations import MigrationError, migrate, pending_migrations
 
@@ -122,7 +123,7 @@ async def run_check(settings: Settings) -> int:
         return EXIT_FAILURE
     try:
         client = build_client(settings.bot_token.reveal(), settings.api_url, SLACK_TIMEOUT_SECONDS)
-        identity = await SlackGateway(client, SystemClock()).auth_test()
+        identity = await SlackGateway(WebApi(client, SystemClock())).auth_test()
     except SlackError as error:
         print(f"wishbot: Slack refused SLACK_BOT_TOKEN ({error.code}): check the token in .env")
         return EXIT_FAILURE

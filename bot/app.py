@@ -34,9 +34,10 @@ from bot.services.refresher import PollMessageRefresher
 from bot.services.reminders import Reminders
 from bot.services.scheduling import PollSchedule
 from bot.slack import listeners
-from bot.slack.gateway import BotIdentity, SlackGateway, build_client
+from bot.slack.gateway import BotIdentity, SlackGateway
 from bot.slack.presenter import SlackPresenter
 from bot.slack.socket_mode import InstrumentedSocketModeHandler
+from bot.slack.web_api import WebApi, build_client
 from bot.storage.database import Database
 from bot.storage.lock import DatabaseInUse, DatabaseLock
 from bot.storage.migrations import migrate
@@ -110,7 +111,7 @@ async def start(settings: Settings, *, clock: Clock | None = None) -> Wishbot:
 async def _build(settings: Settings, db: Database, lock: DatabaseLock, clock: Clock) -> Wishbot:
     metrics = Metrics()
     client = build_client(settings.bot_token.reveal(), settings.api_url, SLACK_TIMEOUT_SECONDS)
-    gateway = SlackGateway(client, clock, observe=metrics.observe_slack_call)
+    gateway = SlackGateway(WebApi(client, clock, observe=metrics.observe_slack_call))
     try:
         identity = await gateway.auth_test()
     except SlackError as error:

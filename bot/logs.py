@@ -108,5 +108,5 @@ def configure_logging(level: str, log_format: str, secrets: Iterable[str]) -> No
     root.setLevel(level)
     # At DEBUG the SDK logs whole request bodies and aiosqlite every statement with its
     # parameters (answer texts among them): keep them quieter than the bot itself.
-    for noisy in ("slack_sdk", "slack_bolt", "aiohttp.access", "apscheduler", "aiosqlite"):
+    for noisy in ("slack_sdk", "slack_bolt", "aiohttp.access", "aiosqlite"):
         logging.getLogger(noisy).setLevel(max(logging.getLevelName(level), logging.INFO))

@@ -17,6 +17,7 @@ from bot.domain.model import (
     PollStatus,
     Question,
     QuestionAnswer,
+    QuestionKind,
     Reminder,
     ReminderStatus,
     Response,
@@ -180,3 +181,36 @@ async def fetch_all(
     # One trip to the database thread (execute, fetch and close a cursor would take three):
     # in a burst every trip waits behind all the other ready tasks of the event loop.
     return list(await conn.execute_fetchall(sql, params))
+
+
+async def load_poll(conn: aiosqlite.Connection, poll_id: int) -> tuple[Poll, int] | None:
+    """A poll and the text version its people's texts are stored in."""
+    row = await fetch_one(conn, "SELECT * FROM polls WHERE id = ?", (poll_id,))
+    if row is None:
+        return None
+    question_rows = await fetch_all(
+        conn,
+        "SELECT position, kind, text FROM questions WHERE poll_id = ? ORDER BY position",
+        (poll_id,),
+    )
+    option_rows = await fetch_all(
+        conn,
+        "SELECT question_position, text FROM options WHERE poll_id = ?"
+        " ORDER BY question_position, position",
+        (poll_id,),
+    )
+    options: dict[int, list[str]] = {}
+    for option in option_rows:
+        options.setdefault(int(option["question_position"]), []).append(str(option["text"]))
+    # Polls of text version 1 keep their texts half-decoded; the decoder completes them.
+    version = int(row["text_version"])
+    decode = decode_slack if version < CURRENT_TEXT_VERSION else str
+    questions = tuple(
+        Question(
+            text=decode(str(q["text"])),
+            kind=QuestionKind(q["kind"]),
+            options=tuple(decode(text) for text in options.get(int(q["position"]), ())),
+        )
+        for q in question_rows
+    )
+    return poll_from_row(row, questions), version

@@ -115,13 +115,13 @@ async def start_bot(
         bot = await start(settings, clock=clock)
         if mode == "socket":
             handler = AsyncSocketModeHandler(bot.app, APP_TOKEN)
-            await handler.connect_async()
+            await handler.connect_async()  # type: ignore[no-untyped-call]  # Bolt leaves it untyped
             await emu.wait_socket_connected(timeout=5)
             driver = emu.driver("socket")
 
             async def close_socket() -> None:
                 await driver.close()
-                await handler.close_async()
+                await handler.close_async()  # type: ignore[no-untyped-call]  # Bolt leaves it untyped
                 await stop(bot)
 
             cleanups.append(close_socket)

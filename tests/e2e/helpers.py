@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from functools import partial
 from typing import Any
 
 from bot.domain.model import Poll
@@ -84,7 +85,7 @@ async def create_with_form(
     for _ in range(len(questions) - 1):
         count = len(emu.views(user)[-1].blocks)
         await running.driver.click(user, emu.views(user)[-1], action_id=ids.ADD_QUESTION_ACTION)
-        await emu.wait_for(lambda count=count: len(emu.views(user)[-1].blocks) > count)
+        await emu.wait_for(partial(grew, emu, user, count))
     fill: dict[str, Any] = {}
     for index, (text, kind, options) in enumerate(questions):
         fill[ids.question_text_block_id(index)] = text
@@ -98,6 +99,11 @@ async def create_with_form(
     polls = await running.repo.polls_with_status()
     assert polls, "no poll stored from the form"
     return polls[-1]
+
+
+def grew(emu: SlackEmulator, user: str, blocks_before: int) -> bool:
+    """Whether the person's top modal has more blocks than before."""
+    return len(emu.views(user)[-1].blocks) > blocks_before
 
 
 def reminders_sent(emu: SlackEmulator, poll_id: int | None = None) -> list[RecordedCall]:

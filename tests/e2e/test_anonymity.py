@@ -111,7 +111,8 @@ async def test_after_close_no_answer_is_linked_to_a_respondent(
             "SELECT COUNT(*) FROM responses WHERE poll_id = ? AND respondent_id IS NOT NULL",
             (poll.id,),
         )
-        assert (await cursor.fetchone())[0] == 4  # still known while open: changes and reminders
+        row = await cursor.fetchone()
+        assert row is not None and row[0] == 4  # still known while open: changes and reminders
     await running.driver.slash_command(ORGANISER, CHANNEL, "/wishes", f"close {poll.id}")
     await running.settle()
     async with db.reading() as conn:

@@ -6,6 +6,7 @@ import asyncio
 import csv
 import io
 from datetime import UTC, datetime
+from functools import partial
 
 from bot.domain.model import PollStatus, QuestionAnswer
 from bot.slack import ids
@@ -86,7 +87,7 @@ async def test_export_sends_a_safe_csv_to_the_organisers_dm(
     }
     for person, (snacks, comment) in plan.items():
         await running.driver.click(person, message, "Answer")
-        await emu.wait_for(lambda person=person: emu.views(person))
+        await emu.wait_for(partial(emu.views, person))
         await running.driver.submit_view(
             person, fill={ids.answer_block_id(0): snacks, ids.answer_block_id(1): comment}
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from functools import partial
 
 import pytest
 
@@ -86,7 +87,7 @@ async def test_sample_asks_only_the_drawn_people_and_invites_each_by_dm(
     assert len(drawn) == 2
     assert not await running.repo.is_member(poll.id, ORGANISER)
     for person in drawn:
-        await emu.wait_for(lambda person=person: emu.dm_messages(person))
+        await emu.wait_for(partial(emu.dm_messages, person))
         invite = text_of(emu.dm_messages(person)[-1].blocks)
         assert "Coffee or tea?" in invite
         assert ("picked at random" in invite) or ("arvottiin" in invite)  # Eeva reads Finnish

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from bot.slack import ids
 from slack_emulator import SlackEmulator
 from tests.e2e.conftest import CHANNEL, FINN, ORGANISER, PEOPLE, BotFactory, RunningBot
@@ -54,7 +56,7 @@ async def test_finnish_rating_average_uses_a_decimal_comma(
         await running.driver.click(
             person, poll_message(emu, poll), action_id=ids.OPEN_ANSWER_ACTION
         )
-        await emu.wait_for(lambda person=person: emu.views(person))
+        await emu.wait_for(partial(emu.views, person))
         await running.driver.submit_view(person, fill={ids.answer_block_id(0): rating})
     await running.settle()
     await running.driver.slash_command(FINN, CHANNEL, "/wishes", f"close {poll.id}")

@@ -10,6 +10,7 @@ import logging
 import sys
 from collections import Counter
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -176,7 +177,7 @@ async def test_logs_of_a_whole_run_hold_ids_and_no_secret_or_anonymous_answer(
     poll = await create_with_form(running, emu, [("Any wish?", "text", "")], anonymous=True)
     for person in PEOPLE[:3]:
         await running.driver.click(person, poll_message(emu, poll), "Answer")
-        await emu.wait_for(lambda person=person: emu.views(person))
+        await emu.wait_for(partial(emu.views, person))
         await running.driver.submit_view(person, fill={ids.answer_block_id(0): SECRET_WISH})
     await running.settle()
     emu.fail("chat.postMessage", 429)  # a rate limit on the way: logged, without the text

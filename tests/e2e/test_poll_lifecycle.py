@@ -67,7 +67,7 @@ async def test_close_posts_summary_with_exact_counts(
     closed_message = messages[0].blocks
     action_ids = [
         element.get("action_id", "")
-        for block in closed_message
+        for block in closed_message or []
         if block["type"] == "actions"
         for element in block["elements"]
     ]

@@ -20,8 +20,8 @@ from tests.e2e.test_process import wishbot
 
 OLD_CHANNEL = "C0OLDTEAM"
 OLD_TEAM = ("U0OLDA", "U0OLDB", "U0OLDC")  # asked only in the polls that expire
-POLL_TABLES = ("questions", "options", "poll_members", "responses", "reminder_rounds")
-POLL_TABLES += ("reminders", "reminder_opt_outs", "poll_messages")
+POLL_TABLES: tuple[str, ...] = ("questions", "options", "poll_members", "responses")
+POLL_TABLES += ("reminder_rounds", "reminders", "reminder_opt_outs", "poll_messages")
 
 
 def rows_of(conn: sqlite3.Connection, poll_id: int) -> dict[str, int]:

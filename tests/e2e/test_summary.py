@@ -160,7 +160,7 @@ async def test_multi_and_rating_summary_numbers_and_method_line(
 
 def answer_text(index: int) -> str:
     rng = random.Random(index)
-    words = []
+    words: list[str] = []
     while sum(len(w) + 1 for w in words) < 520:
         words.append("".join(rng.choice(string.ascii_lowercase) for _ in range(rng.randint(2, 9))))
     return (f"Answer {index:03d}: " + " ".join(words))[:500].rstrip().ljust(500, "x")

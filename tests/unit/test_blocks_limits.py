@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import pytest
@@ -137,7 +137,7 @@ def _block(block: Any, where: str, *, in_modal: bool) -> None:
         raise LimitError(f"{where}: unexpected block {kind}")
 
 
-def _unique_block_ids(blocks: list[dict[str, Any]]) -> None:
+def _unique_block_ids(blocks: Sequence[Mapping[str, Any]]) -> None:
     block_ids = [block["block_id"] for block in blocks if "block_id" in block]
     _check(len(set(block_ids)) == len(block_ids), f"duplicate block_id in {block_ids}")
 

@@ -22,12 +22,11 @@ from bot.domain.model import (
 )
 from bot.slack import ids
 from bot.slack.blocks import render_answer_modal, render_create_form
+from bot.slack.create_form_input import FormErrors, read_create_form
 from bot.slack.payloads import (
-    FormErrors,
     parse_poll_id_value,
     parse_vote_value,
     read_answer_form,
-    read_create_form,
     read_form_values,
     read_template_choice,
 )

@@ -13,7 +13,8 @@ from bot.domain.model import PollDraft
 from bot.services.creating import Where
 from bot.services.ports import SlackError
 from bot.slack import blocks, ids
-from bot.slack.payloads import FormErrors, read_answer_form, read_create_form, read_form_values
+from bot.slack.create_form_input import FormErrors, read_create_form
+from bot.slack.payloads import read_answer_form, read_form_values
 from bot.slack.replies import Reply, guarded
 
 if TYPE_CHECKING:
