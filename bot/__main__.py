@@ -11,12 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from bot import __version__, cli
-from bot.clock import SystemClock
 from bot.config import ConfigError, Settings, load_settings, read_environment
 from bot.logs import configure_logging
-from bot.services.ports import SlackError
-from bot.slack.gateway import SlackGateway
-from bot.slack.web_api import WebApi, build_client
 from bot.storage.database import Database
 from bot.storage.migrations import MigrationError, migrate, pending_migrations
 
@@ -111,7 +107,12 @@ async def run_migrate(settings: Settings) -> int:
 
 
 async def run_check(settings: Settings) -> int:
+    # Imported here: the Slack client's import costs more than every other command needs.
     from bot.app import SLACK_TIMEOUT_SECONDS
+    from bot.clock import SystemClock
+    from bot.services.ports import SlackError
+    from bot.slack.gateway import SlackGateway
+    from bot.slack.web_api import WebApi, build_client
 
     db = await Database.open(settings.db_path)
     try:

@@ -9,10 +9,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.domain.model import ReminderStatus
+from bot.clock import ShiftableClock
+from bot.domain.model import PollStatus, ReminderStatus
 from bot.domain.schedule import WorkingHours
 from slack_emulator import SlackEmulator
-from tests.e2e.conftest import CHANNEL, ORGANISER, PEOPLE, RunningBot
+from tests.e2e.conftest import CHANNEL, ORGANISER, PEOPLE, BotFactory, RunningBot
 from tests.e2e.helpers import last_ephemeral, reminded, reminders_sent
 from tests.e2e.test_poll_lifecycle import create_quick_poll
 
@@ -69,19 +70,27 @@ async def test_answering_from_the_reminder_dm_works(
     assert reminded_here(emu, poll_id)[PEOPLE[3]] == 1  # answered: no second reminder
 
 
-async def test_automatic_round_and_close_happen_on_time(
-    running: RunningBot, emu: SlackEmulator
+async def test_automatic_rounds_and_the_close_happen_on_time(
+    running: RunningBot, emu: SlackEmulator, clock: ShiftableClock
 ) -> None:
-    poll_id = await create_quick_poll(running, emu, 'new "Quick?" "Yes" "No" closes:15s remind:10s')
+    poll_id = await create_quick_poll(running, emu, 'new "Quick?" "Yes" "No" closes:1d remind:6h')
     (message,) = emu.messages(CHANNEL)
     await running.driver.click(PEOPLE[0], message, "Yes")
-    await emu.wait_for(lambda: len(reminded_here(emu, poll_id)) == len(PEOPLE) - 1, timeout=20)
-    assert PEOPLE[0] not in reminded_here(emu, poll_id)
-    await emu.wait_for(lambda: len(emu.messages(CHANNEL)) >= 2, timeout=30)
-    poll = await running.repo.get_poll(poll_id)
-    assert poll is not None
     await running.settle()
+    assert reminded_here(emu, poll_id) == Counter()
+    clock.advance(timedelta(hours=6, seconds=1))  # the first round
+    await running.settle()
+    assert reminded_here(emu, poll_id) == Counter(dict.fromkeys(PEOPLE[1:], 1))
+    clock.advance(timedelta(hours=13))  # rounds 2 and 3 were due: only the latest goes out
+    await running.settle()
+    assert reminded_here(emu, poll_id) == Counter(dict.fromkeys(PEOPLE[1:], 2))
+    assert len(emu.messages(CHANNEL)) == 1
+    clock.advance(timedelta(hours=5))  # past the close
+    await running.settle()
+    poll = await running.repo.get_poll(poll_id)
+    assert poll is not None and poll.status is PollStatus.CLOSED
     assert "1 of 6" in str(emu.messages(CHANNEL)[1].blocks)
+    assert reminded_here(emu, poll_id) == Counter(dict.fromkeys(PEOPLE[1:], 2))  # at most two
 
 
 async def test_rate_limits_and_server_errors_lose_nobody(
@@ -154,21 +163,18 @@ async def test_round_to_2000_people_completes_while_commands_are_acked(
 
 
 async def test_quiet_hours_defer_a_reminder_to_the_persons_working_hours(
-    start_bot: object, emu: SlackEmulator
+    start_bot: BotFactory, emu: SlackEmulator, clock: ShiftableClock
 ) -> None:
-    now = datetime.now(UTC)
-    if not 2 <= now.hour <= 21:
-        pytest.skip("the test's working-hours window must not cross midnight UTC")
-    hours = WorkingHours(
-        weekdays=frozenset(range(7)),
-        start=time((now - timedelta(hours=1)).hour),
-        end=time((now + timedelta(hours=2)).hour),
-    )
+    # A Monday 10:00 UTC: inside UTC's working hours, 18:00 eight hours ahead (outside).
+    today = clock.now().date()
+    monday = today + timedelta(days=7 - today.weekday())
+    clock.set(datetime.combine(monday, time(10), tzinfo=UTC))
+    hours = WorkingHours(weekdays=frozenset(range(5)), start=time(8), end=time(17))
     emu.add_user("U0NEARBY", "nearby", tz="UTC")
-    emu.add_user("U0FARAWAY", "faraway", tz="Etc/GMT-8")  # eight hours ahead: outside the window
+    emu.add_user("U0FARAWAY", "faraway", tz="Etc/GMT-8")
     emu.add_member(CHANNEL, "U0NEARBY")
     emu.add_member(CHANNEL, "U0FARAWAY")
-    running: RunningBot = await start_bot(quiet_hours=hours)  # type: ignore[operator]
+    running = await start_bot(quiet_hours=hours)
     poll_id = await create_quick_poll(running, emu, 'new "Lunch?" "Pizza" "Soup" remind:off')
     await running.driver.slash_command(ORGANISER, CHANNEL, "/wishes", f"remind {poll_id}")
     await running.settle()
@@ -177,8 +183,10 @@ async def test_quiet_hours_defer_a_reminder_to_the_persons_working_hours(
     planned = await running.repo.reminders_with_status(poll_id, ReminderStatus.DUE)
     (later,) = [r for r in planned if r.user_id == "U0FARAWAY"]
     local_start = later.deliver_at.astimezone(ZoneInfo("Etc/GMT-8"))
-    assert later.deliver_at > now
-    assert local_start.time() == hours.start
+    assert (local_start.date(), local_start.time()) == (monday + timedelta(days=1), hours.start)
+    clock.set(later.deliver_at + timedelta(seconds=1))  # Tuesday 08:00 there
+    await running.settle()
+    assert len(emu.dm_messages("U0FARAWAY")) == 1
 
 
 @pytest.mark.parametrize(
