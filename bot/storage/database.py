@@ -1,4 +1,6 @@
-"""One aiosqlite connection for the process: WAL, foreign keys, serialised transactions."""
+"""The process's SQLite connections: one that writes (serialised transactions) and one that reads,
+so that reads never wait for a write and writes (answers before their ack) never wait for reads.
+WAL mode lets the reader see every committed write at once."""
 
 from __future__ import annotations
 
@@ -16,30 +18,36 @@ BUSY_TIMEOUT_MS = 5000
 
 
 class Database:
-    """The connection plus a lock: statements of concurrent tasks never interleave inside a
-    transaction, because aiosqlite runs them all on one thread and one connection."""
+    """Two connections, each with a lock: statements of concurrent tasks never interleave inside
+    a transaction, because aiosqlite runs a connection's statements on one thread."""
 
-    def __init__(self, connection: aiosqlite.Connection, path: Path) -> None:
+    def __init__(
+        self, connection: aiosqlite.Connection, reader: aiosqlite.Connection, path: Path
+    ) -> None:
         self.connection = connection
+        self.reader = reader
         self.path = path
         self._lock = asyncio.Lock()
+        self._read_lock = asyncio.Lock()
 
     @classmethod
     async def open(cls, path: Path) -> Database:
         """Open (creating the folder) and configure the database file."""
         path.parent.mkdir(parents=True, exist_ok=True)
-        connection = await aiosqlite.connect(path, isolation_level=None)
-        connection.row_factory = aiosqlite.Row
-        await connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        connection = await _connect(path)
         await connection.execute("PRAGMA journal_mode = WAL")
         await connection.execute("PRAGMA foreign_keys = ON")
         await connection.execute("PRAGMA synchronous = NORMAL")
         # Deleted rows are overwritten, not left in free pages: purged answers and the cut link of
         # anonymous polls cannot be read back from the file.
         await connection.execute("PRAGMA secure_delete = ON")
-        return cls(connection, path)
+        reader = await _connect(path)
+        await reader.execute("PRAGMA query_only = ON")
+        return cls(connection, reader, path)
 
     async def close(self) -> None:
+        async with self._read_lock:
+            await self.reader.close()
         async with self._lock:
             await self.connection.close()
 
@@ -68,6 +76,14 @@ class Database:
 
     @asynccontextmanager
     async def reading(self) -> AsyncIterator[aiosqlite.Connection]:
-        """A consistent read: no other task's transaction is half-done while it runs."""
-        async with self._lock:
-            yield self.connection
+        """Reads on the reading connection. Each statement sees every write committed before it;
+        reads that must agree with each other exactly belong in a transaction()."""
+        async with self._read_lock:
+            yield self.reader
+
+
+async def _connect(path: Path) -> aiosqlite.Connection:
+    connection = await aiosqlite.connect(path, isolation_level=None)
+    connection.row_factory = aiosqlite.Row
+    await connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    return connection

@@ -55,7 +55,7 @@ def load_migrations(folder: Path | None = None) -> list[Migration]:
 
 
 async def applied_versions(db: Database) -> set[int]:
-    async with db.reading() as conn:
+    async with db.transaction() as conn:
         await conn.execute(
             "CREATE TABLE IF NOT EXISTS schema_migrations ("
             " version INTEGER PRIMARY KEY, name VARCHAR(200) NOT NULL, applied_at BIGINT NOT NULL)"
