@@ -70,6 +70,7 @@ class Wishbot:
     retention: RetentionJob | None
     metrics: Metrics
     app: AsyncApp
+    warm: asyncio.Event
 
     async def settle(self) -> None:
         """Wait until no work is in flight or due now: what the acks started, and every job whose
@@ -186,17 +187,21 @@ async def _build(settings: Settings, db: Database, lock: DatabaseLock, clock: Cl
     if retention is not None:
         await retention.install()
     runner.start()
-    work.spawn(_warm(people, creation), "warm-up")
-    return Wishbot(settings, db, lock, identity, clock, repo, work, runner, retention, metrics, app)
+    warm = asyncio.Event()
+    work.spawn(_warm(people, creation, warm), "warm-up")
+    return Wishbot(
+        settings, db, lock, identity, clock, repo, work, runner, retention, metrics, app, warm
+    )
 
 
-async def _warm(people: PeopleDirectory, creation: PollCreation) -> None:
+async def _warm(people: PeopleDirectory, creation: PollCreation, warm: asyncio.Event) -> None:
     """Learn the workspace's people and user groups, so that requests need not wait for them."""
     try:
         await people.refresh()
     except SlackError as error:
         logger.warning("could not load the people directory: %s", error.code)
     await creation.warm()
+    warm.set()
 
 
 def _register_error_handler(app: AsyncApp) -> None:
@@ -228,7 +233,7 @@ def http_application(bot: Wishbot) -> web.Application:
     """GET /healthz and GET /metrics; POST /slack/events for everything Slack sends, unless
     Slack comes in by Socket Mode."""
     bolt = None if bot.settings.socket_mode else bot.app
-    return web_application(bot.repo, bot.metrics, bolt)
+    return web_application(bot.repo, bot.metrics, bolt, bot.warm.is_set)
 
 
 async def serve(bot: Wishbot, stop_event: asyncio.Event) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 
 from aiohttp import web
 from aiohttp.typedefs import Handler, Middleware
@@ -23,9 +24,15 @@ SLACK_EVENTS_PATH = "/slack/events"
 REQUEST_KIND = web.RequestKey("wishbot_request_kind", str)
 
 
-def web_application(repo: Repository, metrics: Metrics, bolt: AsyncApp | None) -> web.Application:
+def web_application(
+    repo: Repository,
+    metrics: Metrics,
+    bolt: AsyncApp | None,
+    warmed_up: Callable[[], bool] = lambda: True,
+) -> web.Application:
     """Health and metrics always; Slack's endpoint only when a Bolt app serves HTTP (in Socket
-    Mode it must not exist: requests are not signature-checked there)."""
+    Mode it must not exist: requests are not signature-checked there). /healthz says whether the
+    bot has learnt the workspace's people yet ("warm")."""
 
     async def healthz(_request: web.Request) -> web.StreamResponse:
         try:
@@ -33,7 +40,7 @@ def web_application(repo: Repository, metrics: Metrics, bolt: AsyncApp | None) -
         except Exception as error:
             logger.warning("health check failed: %s", error)
             return web.json_response({"status": "unavailable"}, status=503)
-        return web.json_response({"status": "ok", **state})
+        return web.json_response({"status": "ok", "warm": warmed_up(), **state})
 
     async def metrics_text(_request: web.Request) -> web.StreamResponse:
         body = await metrics.render(repo.health)

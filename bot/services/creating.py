@@ -6,7 +6,6 @@ import asyncio
 import logging
 import random
 from dataclasses import dataclass, replace
-from datetime import timedelta
 
 from bot.domain.errors import InvalidPollInput, PollError
 from bot.domain.model import AudienceKind, Poll, PollDraft
@@ -28,15 +27,13 @@ from bot.services.ports import (
     UserGroupNotFound,
 )
 from bot.services.scheduling import PollSchedule
+from bot.services.workspace_facts import WorkspaceFacts
 
 logger = logging.getLogger(__name__)
 
 # Creating a poll is the heaviest work after an ack; letting a burst of commands all run it at
 # once fills the event loop's queue ahead of the next request's ack.
 CONCURRENT_CREATIONS = 2
-# What the workspace's user groups and channels looked like recently is good enough to refuse a
-# form before its ack; the poll itself is always created from fresh facts.
-FACTS_MAX_AGE = timedelta(minutes=10)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,8 +82,7 @@ class PollCreation:
         # A retried form submission that arrives while the first is still being created must
         # wait for it and then find it, not create a second poll.
         self._keys = KeyedLock[str]()
-        self._groups: tuple[float, dict[str, str]] | None = None
-        self._channels: dict[str, tuple[float, ChannelInfo]] = {}
+        self.facts = WorkspaceFacts(slack, clock)
 
     # --- before the ack: only what is known -----------------------------------------------
 
@@ -98,15 +94,15 @@ class PollCreation:
         closes_at = resolve_close(draft.close, now, zone)
         if draft.remind_explicit:
             check_reminders(draft.remind_every, now, closes_at)
-        groups = self._recent_groups()
+        groups = self.facts.recent_groups()
         if groups is not None:
             _resolve_handles(draft, groups)
-        _check_channel(channel_id, self._recent_channel(channel_id))
+        _check_channel(channel_id, self.facts.recent_channel(channel_id))
 
     async def warm(self) -> None:
         """Learn the workspace's user groups, so that forms can be checked before their ack."""
         try:
-            await self._group_ids()
+            await self.facts.group_ids()
         except SlackError as error:
             logger.info("could not list the user groups: %s", error.code)
 
@@ -140,7 +136,7 @@ class PollCreation:
         else:
             remind_every = default_remind_every(now, closes_at)
         await self._make_postable(channel_id)
-        draft = _resolve_handles(draft, await self._group_ids())
+        draft = _resolve_handles(draft, await self.facts.group_ids())
         candidates = await self._audience(draft, channel_id, organiser_id)
         members, everyone_asked = _draw(draft, candidates, organiser_id)
         if not [m for m in members if m != organiser_id]:
@@ -181,34 +177,12 @@ class PollCreation:
         """Join a public channel the bot is not in; a private one needs an invitation."""
         _check_channel(channel_id, None)
         try:
-            info = await self.slack.channel_info(channel_id)
+            info = await self.facts.channel_info(channel_id)
         except ChannelNotFound:
             raise PollError("error.private_channel", channel=channel_id) from None
-        self._channels[channel_id] = (self._stamp(), info)
         _check_channel(channel_id, info)
         if not info.is_member:
             await self.slack.join_channel(channel_id)
-
-    async def _group_ids(self) -> dict[str, str]:
-        groups = self._recent_groups()
-        if groups is None:
-            groups = dict(await self.slack.usergroup_ids_by_handle())
-            self._groups = (self._stamp(), groups)
-        return groups
-
-    def _recent_groups(self) -> dict[str, str] | None:
-        if self._groups is None or self._stamp() - self._groups[0] > FACTS_MAX_AGE.total_seconds():
-            return None
-        return self._groups[1]
-
-    def _recent_channel(self, channel_id: str) -> ChannelInfo | None:
-        seen = self._channels.get(channel_id)
-        if seen is None or self._stamp() - seen[0] > FACTS_MAX_AGE.total_seconds():
-            return None
-        return seen[1]
-
-    def _stamp(self) -> float:
-        return self.clock.now().timestamp()
 
     async def _audience(self, draft: PollDraft, channel_id: str, organiser_id: str) -> list[str]:
         """Everyone who may be asked: people only, no bots, no deactivated accounts."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 from typing import Final
@@ -53,10 +53,25 @@ class JobQueue:
         self.owner = owner
         self.lease = lease
         self._wakeup: asyncio.Event | None = None
+        # When this process's runner means to look for work next; work due later needs no wake.
+        self._looking_at: datetime | None = None
 
     async def schedule(self, kind: str, poll_id: int | None, due_at: datetime) -> None:
         await self.store.schedule_job(job_key(kind, poll_id), kind, poll_id, due_at)
-        self.wake()
+        self._wake_for(due_at)
+
+    async def set_poll_jobs(self, poll_id: int, due: Mapping[str, datetime | None]) -> None:
+        """The poll's jobs of these kinds: due at the given times, or cancelled (None)."""
+        await self.store.set_poll_jobs(
+            poll_id, {job_key(kind, poll_id): (kind, at) for kind, at in due.items()}
+        )
+        times = [at for at in due.values() if at is not None]
+        if times:
+            self._wake_for(min(times))
+
+    def _wake_for(self, due_at: datetime) -> None:
+        if self._looking_at is None or due_at < self._looking_at:
+            self.wake()
 
     async def cancel(self, keys: Iterable[str]) -> None:
         await self.store.cancel_jobs(keys)
@@ -71,6 +86,7 @@ class JobQueue:
         if event.is_set():
             event.clear()
             return
+        self._looking_at = until
         sleeping = asyncio.ensure_future(self.clock.sleep_until(until))
         woken = asyncio.ensure_future(event.wait())
         try:
@@ -79,6 +95,7 @@ class JobQueue:
             for task in (sleeping, woken):
                 task.cancel()
             event.clear()
+            self._looking_at = None
 
     def _event(self) -> asyncio.Event:
         if self._wakeup is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 from bot.domain.model import Poll, PollStatus
 from bot.domain.schedule import latest_due_round, next_round
@@ -24,19 +25,23 @@ class PollSchedule:
         self.clock = clock
 
     async def poll_changed(self, poll_id: int) -> None:
-        """Make the poll's jobs match the poll."""
+        """Make the poll's jobs match the poll (one write for all of them)."""
         poll = await self.polls.get_poll(poll_id)
         if poll is None or poll.status is PollStatus.CLOSED:
-            await self.queue.cancel(job_key(kind, poll_id) for kind in jobs.POLL_JOBS)
-            return
-        if poll.status is PollStatus.CLOSING:
+            await self.queue.set_poll_jobs(poll_id, dict.fromkeys(jobs.POLL_JOBS))
+        elif poll.status is PollStatus.CLOSING:
             # A close has begun (perhaps before a crash): finish it now.
-            await self.queue.cancel(job_key(kind, poll_id) for kind in (jobs.ROUND, jobs.DELIVER))
-            await self.queue.schedule(jobs.CLOSE, poll_id, self.clock.now())
-            return
-        await self.queue.schedule(jobs.CLOSE, poll.id, poll.closes_at)
-        await self._schedule_round(poll)
-        await self.deliveries_changed(poll.id)
+            now = self.clock.now()
+            await self.queue.set_poll_jobs(
+                poll_id, {jobs.CLOSE: now, jobs.ROUND: None, jobs.DELIVER: None}
+            )
+        else:
+            due = {
+                jobs.CLOSE: poll.closes_at,
+                jobs.ROUND: await self._next_round(poll),
+                jobs.DELIVER: await self.reminders.next_delivery(poll.id),
+            }
+            await self.queue.set_poll_jobs(poll_id, due)
 
     async def deliveries_changed(self, poll_id: int) -> None:
         """The poll's planned reminders changed: deliver the next ones when they are due."""
@@ -51,20 +56,14 @@ class PollSchedule:
         for poll in await self.polls.polls_with_status(PollStatus.OPEN, PollStatus.CLOSING):
             await self.poll_changed(poll.id)
 
-    async def _schedule_round(self, poll: Poll) -> None:
-        key = job_key(jobs.ROUND, poll.id)
+    async def _next_round(self, poll: Poll) -> datetime | None:
+        """When the poll's next automatic round is due (None: no more rounds)."""
         if poll.remind_every is None:
-            await self.queue.cancel([key])
-            return
+            return None
         now = self.clock.now()
         started = await self.reminders.latest_auto_round(poll.id) or 0
         due = latest_due_round(poll.opened_at, poll.closes_at, poll.remind_every, now)
         if due is not None and due[0] > started:
-            # Missed while the bot was down (or due this instant): the latest one runs, once.
-            await self.queue.schedule(jobs.ROUND, poll.id, now)
-            return
+            return now  # missed while the bot was down (or due this instant): the latest, once
         upcoming = next_round(poll.opened_at, poll.closes_at, poll.remind_every, now)
-        if upcoming is None:
-            await self.queue.cancel([key])
-        else:
-            await self.queue.schedule(jobs.ROUND, poll.id, upcoming[1])
+        return None if upcoming is None else upcoming[1]

@@ -38,6 +38,24 @@ class JobTable(Table):
                 (key, kind, poll_id, to_ms(due_at)),
             )
 
+    async def set_poll_jobs(
+        self, poll_id: int, due: Mapping[str, tuple[str, datetime | None]]
+    ) -> None:
+        async with self.db.transaction() as conn:
+            await conn.executemany(
+                "INSERT INTO jobs (job_key, kind, poll_id, due_at) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (job_key) DO UPDATE SET due_at = excluded.due_at",
+                [
+                    (key, kind, poll_id, to_ms(at))
+                    for key, (kind, at) in due.items()
+                    if at is not None
+                ],
+            )
+            await conn.executemany(
+                "DELETE FROM jobs WHERE job_key = ?",
+                [(key,) for key, (_kind, at) in due.items() if at is None],
+            )
+
     async def cancel_jobs(self, keys: Iterable[str]) -> None:
         async with self.db.transaction() as conn:
             await conn.executemany("DELETE FROM jobs WHERE job_key = ?", [(k,) for k in keys])

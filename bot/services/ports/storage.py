@@ -202,6 +202,13 @@ class JobStore(Protocol):
         """Create the job or move it to due_at; a run in progress keeps its claim."""
         ...
 
+    async def set_poll_jobs(
+        self, poll_id: int, due: Mapping[str, tuple[str, datetime | None]]
+    ) -> None:
+        """Several jobs of one poll at once, by key: (kind, due time), or (kind, None) to cancel;
+        one transaction."""
+        ...
+
     async def cancel_jobs(self, keys: Iterable[str]) -> None: ...
 
     async def claim_due_jobs(

@@ -26,7 +26,8 @@ def escape(text: str) -> str:
 def user_mrkdwn(stored: str) -> str:
     """People's text (bot.domain.text's stored form) as Slack mrkdwn: a person or channel they
     mentioned is a mention, a link they typed a link, everything else reads as typed."""
-    return _LABELLED_USER.sub(r"<@\1>", people_text.decode_slack(stored))
+    decoded = people_text.decode_slack(stored)
+    return _LABELLED_USER.sub(r"<@\1>", decoded) if "<@" in decoded else decoded
 
 
 def user_plain(stored: str) -> str:

@@ -1,0 +1,52 @@
+"""What the bot learnt recently about the workspace's channels and user groups: good enough to
+refuse a form before its ack (no Slack call may happen there); a poll is created from fresh
+facts."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from bot.services.ports import ChannelInfo, Clock, SlackPort
+
+MAX_AGE = timedelta(minutes=10)
+
+
+class WorkspaceFacts:
+    """User groups by handle and channels by id, each remembered for MAX_AGE."""
+
+    def __init__(self, slack: SlackPort, clock: Clock) -> None:
+        self.slack = slack
+        self.clock = clock
+        self._groups: tuple[datetime, dict[str, str]] | None = None
+        self._channels: dict[str, tuple[datetime, ChannelInfo]] = {}
+
+    def recent_groups(self) -> dict[str, str] | None:
+        """User group ids by handle, if learnt recently (no Slack call)."""
+        if self._groups is None or self._stale(self._groups[0]):
+            return None
+        return self._groups[1]
+
+    async def group_ids(self) -> dict[str, str]:
+        """User group ids by handle, asked from Slack unless learnt recently."""
+        groups = self.recent_groups()
+        if groups is None:
+            groups = dict(await self.slack.usergroup_ids_by_handle())
+            self._groups = (self.clock.now(), groups)
+        return groups
+
+    def recent_channel(self, channel_id: str) -> ChannelInfo | None:
+        """What a channel looked like recently (no Slack call)."""
+        seen = self._channels.get(channel_id)
+        return None if seen is None or self._stale(seen[0]) else seen[1]
+
+    async def channel_info(self, channel_id: str) -> ChannelInfo:
+        """A channel's facts, fresh from Slack (and remembered)."""
+        info = await self.slack.channel_info(channel_id)
+        self._channels[channel_id] = (self.clock.now(), info)
+        if len(self._channels) > 1000:  # never more than a busy workspace's recent channels
+            oldest = min(self._channels, key=lambda key: self._channels[key][0])
+            del self._channels[oldest]
+        return info
+
+    def _stale(self, learnt: datetime) -> bool:
+        return self.clock.now() - learnt > MAX_AGE
