@@ -21,7 +21,7 @@ import aiosqlite
 from bot.domain.model import PollStatus, QuestionAnswer, QuestionKind
 from bot.services.ports import AnswerOutcome
 from bot.storage.database import Database
-from bot.storage.rows import answer_rows, fetch_all, fetch_one, to_ms
+from bot.storage.rows import answer_rows, fetch_all, to_ms
 
 # Rows per multi-row statement: far below SQLite's limit on bound parameters (32,766).
 CHUNK = 300
@@ -97,8 +97,7 @@ async def _store(conn: aiosqlite.Connection, answers: Sequence[PendingAnswer]) -
 async def _store_for_poll(
     conn: aiosqlite.Connection, poll_id: int, answers: list[PendingAnswer]
 ) -> None:
-    poll = await fetch_one(conn, _POLL_STATE, (poll_id,))
-    people = await _people(conn, poll_id, {a.user_id for a in answers})
+    poll, people = await _state(conn, poll_id, sorted({a.user_id for a in answers}))
     # In arrival order; the stamp decides between one person's answers.
     for answer in answers:
         answer.outcome = _decide(poll, people.get(answer.user_id), answer)
@@ -175,26 +174,33 @@ def _decide(
     return AnswerOutcome.STORED
 
 
-async def _people(
-    conn: aiosqlite.Connection, poll_id: int, user_ids: set[str]
-) -> dict[str, _Person]:
-    """Who of user_ids is asked, and their stored response (id and stamp) if any."""
+async def _state(
+    conn: aiosqlite.Connection, poll_id: int, user_ids: Sequence[str]
+) -> tuple[aiosqlite.Row | None, dict[str, _Person]]:
+    """The poll's side of whether answers can be stored, and who of user_ids is asked, with
+    their stored response (id and stamp) if any: one statement for a batch of a few hundred."""
+    poll: aiosqlite.Row | None = None
     people: dict[str, _Person] = {}
-    for chunk in _chunks(sorted(user_ids)):
+    for chunk in _chunks(user_ids):
         rows = await fetch_all(
             conn,
-            "SELECT m.user_id, r.id AS response_id, r.answered_at FROM poll_members m"
-            " LEFT JOIN responses r ON r.poll_id = m.poll_id AND r.respondent_id = m.user_id"
-            f" WHERE m.poll_id = ? AND m.user_id IN ({_marks(chunk)})",
-            (poll_id, *chunk),
+            f"{_POLL_STATE}, m.user_id, r.id AS response_id, r.answered_at FROM polls p"
+            " LEFT JOIN poll_members m"
+            f"  ON m.poll_id = p.id AND m.user_id IN ({_marks(chunk)})"
+            " LEFT JOIN responses r ON r.poll_id = p.id AND r.respondent_id = m.user_id"
+            " WHERE p.id = ?",
+            (*chunk, poll_id),
         )
         for row in rows:
+            poll = row
+            if row["user_id"] is None:
+                continue
             people[str(row["user_id"])] = _Person(
                 asked=True,
                 response_id=None if row["response_id"] is None else int(row["response_id"]),
                 answered_at=None if row["answered_at"] is None else int(row["answered_at"]),
             )
-    return people
+    return poll, people
 
 
 def _chunks(items: Sequence[Any]) -> list[Sequence[Any]]:
@@ -212,5 +218,4 @@ _POLL_STATE = (
     " (SELECT kind FROM questions q WHERE q.poll_id = p.id AND q.position = 0) AS kind,"
     " (SELECT COUNT(*) FROM options o WHERE o.poll_id = p.id AND o.question_position = 0)"
     "  AS options"
-    " FROM polls p WHERE p.id = ?"
 )

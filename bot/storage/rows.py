@@ -188,20 +188,22 @@ async def load_poll(conn: aiosqlite.Connection, poll_id: int) -> tuple[Poll, int
     row = await fetch_one(conn, "SELECT * FROM polls WHERE id = ?", (poll_id,))
     if row is None:
         return None
-    question_rows = await fetch_all(
+    # Questions and their options in one statement: reading a poll is on the path of every
+    # click's confirmation, and each statement is a trip to the database thread.
+    rows = await fetch_all(
         conn,
-        "SELECT position, kind, text FROM questions WHERE poll_id = ? ORDER BY position",
+        "SELECT q.position, q.kind, q.text, o.text AS option_text FROM questions q"
+        " LEFT JOIN options o ON o.poll_id = q.poll_id AND o.question_position = q.position"
+        " WHERE q.poll_id = ? ORDER BY q.position, o.position",
         (poll_id,),
     )
-    option_rows = await fetch_all(
-        conn,
-        "SELECT question_position, text FROM options WHERE poll_id = ?"
-        " ORDER BY question_position, position",
-        (poll_id,),
-    )
+    question_rows: dict[int, aiosqlite.Row] = {}
     options: dict[int, list[str]] = {}
-    for option in option_rows:
-        options.setdefault(int(option["question_position"]), []).append(str(option["text"]))
+    for option in rows:
+        position = int(option["position"])
+        question_rows.setdefault(position, option)
+        if option["option_text"] is not None:
+            options.setdefault(position, []).append(str(option["option_text"]))
     # Polls of text version 1 keep their texts half-decoded; the decoder completes them.
     version = int(row["text_version"])
     decode = decode_slack if version < CURRENT_TEXT_VERSION else str
@@ -211,6 +213,6 @@ async def load_poll(conn: aiosqlite.Connection, poll_id: int) -> tuple[Poll, int
             kind=QuestionKind(q["kind"]),
             options=tuple(decode(text) for text in options.get(int(q["position"]), ())),
         )
-        for q in question_rows
+        for q in question_rows.values()
     )
     return poll_from_row(row, questions), version
