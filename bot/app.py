@@ -11,6 +11,7 @@ import socket
 from dataclasses import dataclass
 from typing import Any
 
+import aiohttp
 from aiohttp import web
 from slack_bolt.async_app import AsyncApp
 
@@ -36,6 +37,7 @@ from bot.services.scheduling import PollSchedule
 from bot.slack import listeners
 from bot.slack.gateway import BotIdentity, SlackGateway
 from bot.slack.presenter import SlackPresenter
+from bot.slack.replies import ResponseUrls
 from bot.slack.socket_mode import InstrumentedSocketModeHandler
 from bot.slack.web_api import WebApi, build_client
 from bot.storage.database import Database
@@ -48,6 +50,8 @@ from bot.web import web_application
 logger = logging.getLogger(__name__)
 
 SLACK_TIMEOUT_SECONDS = 10
+# Connections kept open to Slack at most (reminders go out 8 at a time, creations 2 at a time).
+SLACK_CONNECTIONS = 32
 SHUTDOWN_GRACE_SECONDS = 10
 
 
@@ -71,6 +75,7 @@ class Wishbot:
     metrics: Metrics
     app: AsyncApp
     warm: asyncio.Event
+    session: aiohttp.ClientSession
 
     async def settle(self) -> None:
         """Wait until no work is in flight or due now: what the acks started, and every job whose
@@ -111,7 +116,26 @@ async def start(settings: Settings, *, clock: Clock | None = None) -> Wishbot:
 
 async def _build(settings: Settings, db: Database, lock: DatabaseLock, clock: Clock) -> Wishbot:
     metrics = Metrics()
-    client = build_client(settings.bot_token.reveal(), settings.api_url, SLACK_TIMEOUT_SECONDS)
+    # One HTTP session for every call to Slack: its connections are kept and reused.
+    session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=SLACK_CONNECTIONS))
+    try:
+        return await _build_with(settings, db, lock, clock, metrics, session)
+    except BaseException:
+        await session.close()
+        raise
+
+
+async def _build_with(
+    settings: Settings,
+    db: Database,
+    lock: DatabaseLock,
+    clock: Clock,
+    metrics: Metrics,
+    session: aiohttp.ClientSession,
+) -> Wishbot:
+    client = build_client(
+        settings.bot_token.reveal(), settings.api_url, SLACK_TIMEOUT_SECONDS, session
+    )
     gateway = SlackGateway(WebApi(client, clock, observe=metrics.observe_slack_call))
     try:
         identity = await gateway.auth_test()
@@ -177,6 +201,7 @@ async def _build(settings: Settings, db: Database, lock: DatabaseLock, clock: Cl
         slack=gateway,
         work=work,
         clock=clock,
+        response_urls=ResponseUrls(session),
     )
     listeners.register(app, uses, settings.command)
     _register_error_handler(app)
@@ -190,7 +215,19 @@ async def _build(settings: Settings, db: Database, lock: DatabaseLock, clock: Cl
     warm = asyncio.Event()
     work.spawn(_warm(people, creation, warm), "warm-up")
     return Wishbot(
-        settings, db, lock, identity, clock, repo, work, runner, retention, metrics, app, warm
+        settings,
+        db,
+        lock,
+        identity,
+        clock,
+        repo,
+        work,
+        runner,
+        retention,
+        metrics,
+        app,
+        warm,
+        session,
     )
 
 
@@ -219,6 +256,7 @@ async def stop(bot: Wishbot) -> None:
         await asyncio.wait_for(_finish(bot), SHUTDOWN_GRACE_SECONDS)
     except TimeoutError:
         logger.warning("work in flight did not finish within %d s", SHUTDOWN_GRACE_SECONDS)
+    await bot.session.close()
     await bot.db.close()
     bot.lock.release()
     logger.info("stopped")

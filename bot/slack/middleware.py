@@ -11,7 +11,7 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from bot.services.background import BackgroundWork
 from bot.services.people import PeopleDirectory
 from bot.services.ports import Clock
-from bot.slack.replies import Reply, Surface, Tell
+from bot.slack.replies import Reply, ResponseUrls, Surface, Tell
 from bot.slack.requests import request_kind
 
 Middleware = Callable[..., Awaitable[None]]
@@ -19,7 +19,11 @@ _SURFACES: dict[str, Surface] = {"command": "command", "action": "action", "view
 
 
 def request_context(
-    people: PeopleDirectory, tell: Tell, work: BackgroundWork, clock: Clock
+    people: PeopleDirectory,
+    tell: Tell,
+    work: BackgroundWork,
+    clock: Clock,
+    response_urls: ResponseUrls,
 ) -> Middleware:
     """Bolt middleware: received_at, lang and reply for every listener."""
 
@@ -35,7 +39,7 @@ def request_context(
         context["reply"] = Reply(
             surface=_SURFACES.get(request_kind(body), "event"),
             ack=context.ack,
-            respond=context.respond if body.get("response_url") else None,
+            respond=response_urls.for_url(url) if (url := body.get("response_url")) else None,
             tell=tell,
             user_id=user_id,
             channel_id=context.channel_id,

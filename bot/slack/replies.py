@@ -9,17 +9,42 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, Literal
 
-from slack_bolt.async_app import AsyncAck, AsyncRespond
+import aiohttp
+from slack_bolt.async_app import AsyncAck
 
 from bot.domain.errors import PollError
 from bot.services.background import BackgroundWork
-from bot.services.ports import Message, SlackError, TriggerExpired
+from bot.services.ports import Message, OutcomeUnknown, SlackError, TriggerExpired
 from bot.slack.blocks import render_error, render_notice, render_notice_view
 
 logger = logging.getLogger(__name__)
 
 Surface = Literal["command", "action", "view", "event"]
 Tell = Callable[[str, str | None, Message], Awaitable[None]]
+Respond = Callable[..., Awaitable[None]]
+RESPONSE_URL_TIMEOUT = aiohttp.ClientTimeout(total=10)
+
+
+class ResponseUrls:
+    """Replies through a request's response_url over the bot's one HTTP session (Bolt's respond
+    opens a new connection for every reply). Never repeated: a reply twice is worse than none."""
+
+    def __init__(self, session: aiohttp.ClientSession) -> None:
+        self.session = session
+
+    def for_url(self, url: str) -> Respond:
+        async def respond(**payload: Any) -> None:
+            await self.post(url, payload)
+
+        return respond
+
+    async def post(self, url: str, payload: dict[str, Any]) -> None:
+        try:
+            async with self.session.post(url, json=payload, timeout=RESPONSE_URL_TIMEOUT) as reply:
+                if reply.status != 200:
+                    raise SlackError("response_url", f"http_{reply.status}")
+        except (TimeoutError, aiohttp.ClientError) as error:
+            raise OutcomeUnknown("response_url", type(error).__name__) from None
 
 
 def ephemeral(message: Message) -> dict[str, Any]:
@@ -35,7 +60,7 @@ class Reply:
         *,
         surface: Surface,
         ack: AsyncAck,
-        respond: AsyncRespond | None,
+        respond: Respond | None,
         tell: Tell,
         user_id: str,
         channel_id: str | None,
@@ -75,6 +100,11 @@ class Reply:
             await self.respond(**ephemeral(message), replace_original=replace_original)
         else:
             await self.tell(self.user_id, self.channel_id, message)
+
+    async def delete_original(self) -> None:
+        """Remove the message that was clicked (an ephemeral the person no longer needs)."""
+        if self.respond is not None:
+            await self.respond(delete_original=True)
 
     async def notice(self, key: str, *, replace_original: bool = False, **params: object) -> None:
         await self.show(

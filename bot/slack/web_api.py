@@ -54,10 +54,16 @@ ErrorTypes = Mapping[str, type[SlackError]]
 CallObserver = Callable[[str, str], None]
 
 
-def build_client(token: str, base_url: str, timeout: int) -> AsyncWebClient:
+def build_client(
+    token: str, base_url: str, timeout: int, session: aiohttp.ClientSession | None = None
+) -> AsyncWebClient:
     """A Web API client that never repeats a call on its own: slack_sdk's default connection
-    retry would post a message twice when only the answer was lost; WebApi decides."""
-    return AsyncWebClient(token=token, base_url=base_url, timeout=timeout, retry_handlers=[])
+    retry would post a message twice when only the answer was lost; WebApi decides. Given a
+    session, every call reuses its connections (without one, slack_sdk opens a connection, and
+    against slack.com a TLS handshake, per call)."""
+    return AsyncWebClient(
+        token=token, base_url=base_url, timeout=timeout, retry_handlers=[], session=session
+    )
 
 
 class WebApi:

@@ -19,6 +19,7 @@ from bot.services.ports import Clock
 from bot.services.reminders import Reminders
 from bot.slack.gateway import SlackGateway
 from bot.slack.middleware import request_context
+from bot.slack.replies import ResponseUrls
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,13 +37,16 @@ class UseCases:
     slack: SlackGateway
     work: BackgroundWork
     clock: Clock
+    response_urls: ResponseUrls
 
 
 def register(app: AsyncApp, uses: UseCases, command: str) -> None:
     """Attach the middleware and every listener to the app."""
     from bot.slack.listeners import actions, commands, events, views
 
-    app.use(request_context(uses.people, uses.messages.tell, uses.work, uses.clock))
+    app.use(
+        request_context(uses.people, uses.messages.tell, uses.work, uses.clock, uses.response_urls)
+    )
     commands.register(app, uses, command)
     actions.register(app, uses)
     views.register(app, uses)

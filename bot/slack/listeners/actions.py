@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+from slack_bolt.async_app import AsyncAck, AsyncApp
 
 from bot.slack import blocks, ids
 from bot.slack.payloads import parse_poll_id_value, parse_vote_value, read_form_values
@@ -62,11 +62,9 @@ def register(app: AsyncApp, uses: UseCases) -> None:
         await reply.notice("notice.deleted", replace_original=True, poll_id=poll.id)
 
     @guarded
-    async def handle_delete_cancel_button(
-        ack: AsyncAck, respond: AsyncRespond, reply: Reply
-    ) -> None:
+    async def handle_delete_cancel_button(ack: AsyncAck, reply: Reply) -> None:
         await ack()
-        await respond(delete_original=True)
+        await reply.delete_original()
 
     @guarded
     async def handle_template_select(
