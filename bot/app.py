@@ -188,6 +188,9 @@ async def _build_with(
         client=client,
         signing_secret=settings.signing_secret.reveal() or None,
         request_verification_enabled=not settings.socket_mode,
+        # Bolt answers Slack when a listener returns; the listeners' guard returns at their ack
+        # and lets the rest run on (bot.slack.replies.guarded).
+        process_before_response=True,
     )
     uses = listeners.UseCases(
         creation=creation,

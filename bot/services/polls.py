@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections import OrderedDict
+from datetime import datetime, timedelta
 
 from bot.domain.errors import NotOrganiser, PollNotFound
 from bot.domain.model import Poll
 from bot.domain.schedule import next_round
 from bot.domain.tally import PollTally, tally
 from bot.services.ports import Clock, PollStore, ReminderStore
+
+# How long a poll read for a confirmation is reused: a burst of clicks on one poll then costs
+# one read, not one each, right where every click's work competes with the next click's ack.
+RECENT_FOR = timedelta(seconds=30)
+RECENT_POLLS = 256
 
 
 class PollLookup:
@@ -18,6 +24,21 @@ class PollLookup:
         self.polls = polls
         self.reminders = reminders
         self.clock = clock
+        self._recent: OrderedDict[int, tuple[datetime, Poll]] = OrderedDict()
+
+    async def recent(self, poll_id: int) -> Poll:
+        """The poll as read at most RECENT_FOR ago: its questions and options (which never
+        change) are right; its state may be that old. For confirmations only."""
+        now = self.clock.now()
+        seen = self._recent.get(poll_id)
+        if seen is not None and now - seen[0] < RECENT_FOR:
+            return seen[1]
+        poll = await self.require(poll_id)
+        self._recent[poll_id] = (now, poll)
+        self._recent.move_to_end(poll_id)
+        while len(self._recent) > RECENT_POLLS:
+            self._recent.popitem(last=False)
+        return poll
 
     async def require(self, poll_id: int) -> Poll:
         poll = await self.polls.get_poll(poll_id)

@@ -1,27 +1,27 @@
-"""Writing answers before Slack's ack, many in one transaction.
+"""Writing answers before Slack's ack, many in one transaction, in one trip to the database.
 
 Every answer is stored before Slack is told it arrived. In a burst (a poll posted to a big
-channel) answers arrive faster than one transaction each could keep up with: each statement is a
-trip to the database thread that waits behind every other ready task. So answers that arrive
-while a write is under way wait for the next one, which stores all of them together in a few
-statements (a group commit); each answer still learns its own outcome, and only after the
-transaction has committed."""
+channel) answers arrive faster than one transaction each could keep up with, and every statement
+awaited on its own is a trip through the event loop, queued behind every other ready task. So
+answers that arrive while a write is under way wait for the next one, which stores all of them
+(a group commit), and that write runs as one function on the database's thread: one trip, however
+many answers. Each answer still learns its own outcome, and only after the commit."""
 
 from __future__ import annotations
 
 import asyncio
 import itertools
+import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Any
-
-import aiosqlite
 
 from bot.domain.model import PollStatus, QuestionAnswer, QuestionKind
 from bot.services.ports import AnswerOutcome
 from bot.storage.database import Database
-from bot.storage.rows import answer_rows, fetch_all, to_ms
+from bot.storage.rows import answer_rows, to_ms
 
 # Rows per multi-row statement: far below SQLite's limit on bound parameters (32,766).
 CHUNK = 300
@@ -41,125 +41,125 @@ class PendingAnswer:
 
 @dataclass
 class _Person:
-    asked: bool
     response_id: int | None
     answered_at: int | None
     latest: PendingAnswer | None = None
 
 
-@dataclass
-class _Batch:
-    answers: list[PendingAnswer] = field(default_factory=list)
-    done: asyncio.Future[None] | None = None
-
-
 class AnswerWriter:
-    """Group commit of answers: write() returns once the answer is committed (or refused)."""
+    """Group commit of answers: write() returns once the answer is committed (or refused).
+
+    An answer that arrives while no write runs is written at once, with whatever arrived before
+    the write began. Answers arriving meanwhile wait; when a write ends, a task writes them all
+    together. Each answer waits on a future of its own, set straight by the writer: every
+    hand-over costs a pass through the event loop's ready tasks, which in a burst is what an
+    ack waits for."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
-        self._waiting = _Batch()
-        self._writing: asyncio.Task[None] | None = None
+        self._waiting: list[tuple[PendingAnswer, asyncio.Future[None]]] = []
+        self._writing = False
+        self._next: asyncio.Future[None] | None = None
 
     async def write(self, answer: PendingAnswer) -> AnswerOutcome:
-        batch = self._waiting
-        if batch.done is None:
-            batch.done = asyncio.get_running_loop().create_future()
-        batch.answers.append(answer)
-        if self._writing is None or self._writing.done():
-            self._writing = asyncio.create_task(self._write_batches(), name="answer-writes")
-        # Shielded: a listener that gives up waiting does not undo an answer being written.
-        await asyncio.shield(batch.done)
+        done = asyncio.get_running_loop().create_future()
+        self._waiting.append((answer, done))
+        if not self._writing:
+            await self._write_one_batch()
+        # Awaited directly (a shield would cost another pass through the loop): a listener
+        # that gives up cancels only its own future; its answer is written all the same.
+        await done
         assert answer.outcome is not None
         return answer.outcome
 
-    async def _write_batches(self) -> None:
-        while self._waiting.answers:
-            batch, self._waiting = self._waiting, _Batch()
-            assert batch.done is not None
-            try:
-                async with self.db.transaction() as conn:
-                    await _store(conn, batch.answers)
-            except BaseException as error:
-                batch.done.set_exception(error)
-                if isinstance(error, asyncio.CancelledError):
-                    raise
-                continue
-            batch.done.set_result(None)
+    async def _write_one_batch(self) -> None:
+        self._writing = True
+        batch, self._waiting = self._waiting, []
+        try:
+            await self.db.transaction_in_thread(
+                partial(_store, answers=[answer for answer, _done in batch])
+            )
+        except asyncio.CancelledError:
+            self._waiting = batch + self._waiting  # the next write takes them along
+            raise
+        except Exception as error:
+            for _answer, done in batch:
+                if not done.done():
+                    done.set_exception(error)
+        else:
+            for _answer, done in batch:
+                if not done.done():
+                    done.set_result(None)
+        finally:
+            # Those who arrived meanwhile are written next, by a task (this caller has its ack
+            # to send); until it runs nobody else starts a write of their own.
+            self._writing = bool(self._waiting)
+            if self._waiting:
+                self._next = asyncio.ensure_future(self._write_one_batch())
 
 
-async def _store(conn: aiosqlite.Connection, answers: Sequence[PendingAnswer]) -> None:
+def _store(conn: sqlite3.Connection, answers: Sequence[PendingAnswer]) -> None:
+    """Decide and write a batch (runs on the database's thread, inside its transaction)."""
     by_poll = itertools.groupby(sorted(answers, key=lambda a: a.poll_id), key=lambda a: a.poll_id)
     for poll_id, group in by_poll:
-        await _store_for_poll(conn, poll_id, list(group))
+        _store_for_poll(conn, poll_id, list(group))
 
 
-async def _store_for_poll(
-    conn: aiosqlite.Connection, poll_id: int, answers: list[PendingAnswer]
-) -> None:
-    poll, people = await _state(conn, poll_id, sorted({a.user_id for a in answers}))
+def _store_for_poll(conn: sqlite3.Connection, poll_id: int, answers: list[PendingAnswer]) -> None:
+    poll = conn.execute(_POLL_STATE + " FROM polls p WHERE p.id = ?", (poll_id,)).fetchone()
+    people = _people(conn, poll_id, sorted({a.user_id for a in answers}))
     # In arrival order; the stamp decides between one person's answers.
     for answer in answers:
         answer.outcome = _decide(poll, people.get(answer.user_id), answer)
-    final = {
-        user_id: person.latest for user_id, person in people.items() if person.latest is not None
-    }
-    if not final:
-        return
-    new = [
-        user_id
-        for user_id, person in people.items()
-        if user_id in final and person.response_id is None
-    ]
-    ids = {
-        user_id: person.response_id
-        for user_id, person in people.items()
-        if user_id in final and person.response_id is not None
-    }
-    changed = list(ids.values())
+    final = {user: person for user, person in people.items() if person.latest is not None}
+    new = [user for user, person in final.items() if person.response_id is None]
     for chunk in _chunks(new):
-        rows = await fetch_all(
-            conn,
+        rows = conn.execute(
             "INSERT INTO responses (poll_id, respondent_id, answered_at) VALUES "
             + ", ".join("(?, ?, ?)" for _ in chunk)
             + " RETURNING id, respondent_id",
-            tuple(v for user_id in chunk for v in (poll_id, user_id, to_ms(final[user_id].at))),
-        )
-        ids.update({str(row["respondent_id"]): int(row["id"]) for row in rows})
-        await conn.execute(
+            [v for user in chunk for v in (poll_id, user, _stamp(final[user]))],
+        ).fetchall()
+        for row in rows:
+            final[str(row["respondent_id"])].response_id = int(row["id"])
+        conn.execute(
             f"UPDATE poll_members SET answered = TRUE WHERE poll_id = ? AND user_id IN"
             f" ({_marks(chunk)})",
-            (poll_id, *chunk),
+            [poll_id, *chunk],
         )
-    if changed:
-        await conn.executemany(
-            "UPDATE responses SET answered_at = ? WHERE id = ?",
-            [(to_ms(final[user_id].at), ids[user_id]) for user_id in final if user_id not in new],
-        )
-        for chunk_ids in _chunks(changed):
-            await conn.execute(
-                f"DELETE FROM answers WHERE response_id IN ({_marks(chunk_ids)})", tuple(chunk_ids)
-            )
-    await conn.executemany(
+    changed = [person for user, person in final.items() if user not in new]
+    conn.executemany(
+        "UPDATE responses SET answered_at = ? WHERE id = ?",
+        [(_stamp(person), person.response_id) for person in changed],
+    )
+    for chunk in _chunks([person.response_id for person in changed]):
+        conn.execute(f"DELETE FROM answers WHERE response_id IN ({_marks(chunk)})", list(chunk))
+    conn.executemany(
         "INSERT INTO answers (response_id, question_position, option_position, rating, text)"
         " VALUES (?, ?, ?, ?, ?)",
         [
             row
-            for user_id, answer in final.items()
-            for row in answer_rows(ids[user_id], answer.answers)
+            for person in final.values()
+            if person.latest is not None
+            for row in answer_rows(person.response_id, person.latest.answers)
         ],
     )
 
 
+def _stamp(person: _Person) -> int:
+    assert person.latest is not None
+    return to_ms(person.latest.at)
+
+
 def _decide(
-    poll: aiosqlite.Row | None, person: _Person | None, answer: PendingAnswer
+    poll: sqlite3.Row | None, person: _Person | None, answer: PendingAnswer
 ) -> AnswerOutcome:
     """Whether this answer is stored (and becomes the person's latest), and why not if not."""
     if poll is None:
         return AnswerOutcome.NOT_FOUND
     if poll["status"] != PollStatus.OPEN.value:
         return AnswerOutcome.CLOSED
-    if person is None or not person.asked:
+    if person is None:
         return AnswerOutcome.NOT_ASKED
     if answer.option is not None:
         one_click = int(poll["questions"]) == 1 and poll["kind"] == QuestionKind.SINGLE.value
@@ -174,33 +174,22 @@ def _decide(
     return AnswerOutcome.STORED
 
 
-async def _state(
-    conn: aiosqlite.Connection, poll_id: int, user_ids: Sequence[str]
-) -> tuple[aiosqlite.Row | None, dict[str, _Person]]:
-    """The poll's side of whether answers can be stored, and who of user_ids is asked, with
-    their stored response (id and stamp) if any: one statement for a batch of a few hundred."""
-    poll: aiosqlite.Row | None = None
+def _people(conn: sqlite3.Connection, poll_id: int, user_ids: Sequence[str]) -> dict[str, _Person]:
+    """Who of user_ids is asked, with their stored response (id and stamp) if any."""
     people: dict[str, _Person] = {}
     for chunk in _chunks(user_ids):
-        rows = await fetch_all(
-            conn,
-            f"{_POLL_STATE}, m.user_id, r.id AS response_id, r.answered_at FROM polls p"
-            " LEFT JOIN poll_members m"
-            f"  ON m.poll_id = p.id AND m.user_id IN ({_marks(chunk)})"
-            " LEFT JOIN responses r ON r.poll_id = p.id AND r.respondent_id = m.user_id"
-            " WHERE p.id = ?",
-            (*chunk, poll_id),
-        )
+        rows = conn.execute(
+            "SELECT m.user_id, r.id AS response_id, r.answered_at FROM poll_members m"
+            " LEFT JOIN responses r ON r.poll_id = m.poll_id AND r.respondent_id = m.user_id"
+            f" WHERE m.poll_id = ? AND m.user_id IN ({_marks(chunk)})",
+            [poll_id, *chunk],
+        ).fetchall()
         for row in rows:
-            poll = row
-            if row["user_id"] is None:
-                continue
             people[str(row["user_id"])] = _Person(
-                asked=True,
                 response_id=None if row["response_id"] is None else int(row["response_id"]),
                 answered_at=None if row["answered_at"] is None else int(row["answered_at"]),
             )
-    return poll, people
+    return people
 
 
 def _chunks(items: Sequence[Any]) -> list[Sequence[Any]]:

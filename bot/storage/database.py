@@ -6,15 +6,18 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+import sqlite3
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import TypeVar, cast
 
 import aiosqlite
 
 logger = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 5000
+T = TypeVar("T")
 
 
 class Database:
@@ -74,12 +77,39 @@ class Database:
                 raise
             await self.connection.execute("COMMIT")
 
+    async def transaction_in_thread(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        """Run work (plain sqlite3 calls) as one transaction, in one trip to the writer's thread.
+
+        For the hottest write, answers before their ack: a transaction of statements awaited one
+        by one costs a trip through the event loop per statement, each queued behind every ready
+        task. aiosqlite has no public call for running a function on its thread; _execute is the
+        one its own methods use, so the work is queued behind the writer's other statements."""
+        async with self._lock:
+            connection = self.connection
+            return cast(
+                T,
+                await connection._execute(  # type: ignore[no-untyped-call]  # aiosqlite: untyped
+                    _in_transaction, connection._conn, work
+                ),
+            )
+
     @asynccontextmanager
     async def reading(self) -> AsyncIterator[aiosqlite.Connection]:
         """Reads on the reading connection. Each statement sees every write committed before it;
         reads that must agree with each other exactly belong in a transaction()."""
         async with self._read_lock:
             yield self.reader
+
+
+def _in_transaction(conn: sqlite3.Connection, work: Callable[[sqlite3.Connection], T]) -> T:
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        result = work(conn)
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+    return result
 
 
 async def _connect(path: Path) -> aiosqlite.Connection:

@@ -1,4 +1,6 @@
-"""Button clicks: vote, open the answer form, close, opt out of reminders, delete, grow the form."""
+"""Button clicks: vote, open the answer form, close, opt out of reminders, delete, grow the form.
+
+Each handler acks (after storing, for a vote) and hands the rest to reply.later()."""
 
 from __future__ import annotations
 
@@ -24,8 +26,7 @@ def register(app: AsyncApp, uses: UseCases) -> None:
         # Stored before the ack: a click Slack shows as received is never lost to a close.
         await uses.answering.vote(poll_id, reply.user_id, option, received_at)
         await ack()
-        poll = await uses.lookup.require(poll_id)
-        await reply.show(blocks.render_answer_saved(poll, lang=reply.lang, option=option))
+        reply.later(_confirm_vote(uses, poll_id, option, reply), "confirm-vote")
 
     @guarded
     async def handle_answer_button(
@@ -33,38 +34,32 @@ def register(app: AsyncApp, uses: UseCases) -> None:
     ) -> None:
         await ack()
         poll_id = parse_poll_id_value(action["value"])
-        poll, previous = await uses.answering.form_for(poll_id, reply.user_id)
-        view = blocks.render_answer_modal(poll, previous=previous, lang=reply.lang)
-        # An expired trigger (the reads took too long) ends in "please click again".
-        await uses.slack.open_view(body["trigger_id"], view)
+        reply.later(_open_answer_form(uses, poll_id, body["trigger_id"], reply), "answer-form")
 
     @guarded
     async def handle_close_button(ack: AsyncAck, action: dict[str, Any], reply: Reply) -> None:
         await ack()
-        closed = await uses.closing.close(
-            parse_poll_id_value(action["value"]), by_user=reply.user_id
-        )
-        key = "notice.closed" if closed.summarised else "notice.closed_retrying"
-        await reply.notice(key, poll_id=closed.poll.id)
+        poll_id = parse_poll_id_value(action["value"])
+        reply.later(_close(uses, poll_id, reply), "close")
 
     @guarded
     async def handle_opt_out_button(ack: AsyncAck, action: dict[str, Any], reply: Reply) -> None:
         await ack()
-        poll = await uses.answering.opt_out(parse_poll_id_value(action["value"]), reply.user_id)
-        await reply.notice("notice.opted_out", poll_id=poll.id)
+        poll_id = parse_poll_id_value(action["value"])
+        reply.later(_opt_out(uses, poll_id, reply), "opt-out")
 
     @guarded
     async def handle_delete_confirm_button(
         ack: AsyncAck, action: dict[str, Any], reply: Reply
     ) -> None:
         await ack()
-        poll = await uses.organising.delete(parse_poll_id_value(action["value"]), reply.user_id)
-        await reply.notice("notice.deleted", replace_original=True, poll_id=poll.id)
+        poll_id = parse_poll_id_value(action["value"])
+        reply.later(_delete(uses, poll_id, reply), "delete")
 
     @guarded
     async def handle_delete_cancel_button(ack: AsyncAck, reply: Reply) -> None:
         await ack()
-        await reply.delete_original()
+        reply.later(reply.delete_original(), "delete-cancel")
 
     @guarded
     async def handle_template_select(
@@ -72,27 +67,19 @@ def register(app: AsyncApp, uses: UseCases) -> None:
     ) -> None:
         await ack()
         template = action["selected_option"]["value"]
-        await _rerender_form(uses, body, reply, template=template)
+        reply.later(_rerender_form(uses, body, reply, template=template), "form-template")
 
     @guarded
     async def handle_add_question_button(ack: AsyncAck, body: dict[str, Any], reply: Reply) -> None:
         await ack()
-        await _rerender_form(uses, body, reply, add_question=True)
+        reply.later(_rerender_form(uses, body, reply, add_question=True), "form-question")
 
     @guarded
     async def handle_reopen_form_button(
         ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], reply: Reply
     ) -> None:
         await ack()
-        values, metadata = blocks.unpack_form(action["value"])
-        form = blocks.render_create_form(
-            lang=reply.lang,
-            channel_id=metadata.channel_id,
-            template=metadata.template,
-            question_count=metadata.question_count,
-            values=values,
-        )
-        await uses.slack.open_view(body["trigger_id"], form)
+        reply.later(_reopen_form(uses, action["value"], body["trigger_id"], reply), "form-again")
 
     app.action(ids.VOTE_ACTION_PATTERN)(handle_vote_button)
     app.action(ids.OPEN_ANSWER_ACTION)(handle_answer_button)
@@ -103,6 +90,34 @@ def register(app: AsyncApp, uses: UseCases) -> None:
     app.action(ids.TEMPLATE_ACTION)(handle_template_select)
     app.action(ids.ADD_QUESTION_ACTION)(handle_add_question_button)
     app.action(ids.REOPEN_FORM_ACTION)(handle_reopen_form_button)
+
+
+async def _confirm_vote(uses: UseCases, poll_id: int, option: int, reply: Reply) -> None:
+    poll = await uses.lookup.recent(poll_id)
+    await reply.show(blocks.render_answer_saved(poll, lang=reply.lang, option=option))
+
+
+async def _open_answer_form(uses: UseCases, poll_id: int, trigger_id: str, reply: Reply) -> None:
+    poll, previous = await uses.answering.form_for(poll_id, reply.user_id)
+    view = blocks.render_answer_modal(poll, previous=previous, lang=reply.lang)
+    # An expired trigger (the reads took too long) ends in "please click again".
+    await uses.slack.open_view(trigger_id, view)
+
+
+async def _close(uses: UseCases, poll_id: int, reply: Reply) -> None:
+    closed = await uses.closing.close(poll_id, by_user=reply.user_id)
+    key = "notice.closed" if closed.summarised else "notice.closed_retrying"
+    await reply.notice(key, poll_id=closed.poll.id)
+
+
+async def _opt_out(uses: UseCases, poll_id: int, reply: Reply) -> None:
+    poll = await uses.answering.opt_out(poll_id, reply.user_id)
+    await reply.notice("notice.opted_out", poll_id=poll.id)
+
+
+async def _delete(uses: UseCases, poll_id: int, reply: Reply) -> None:
+    poll = await uses.organising.delete(poll_id, reply.user_id)
+    await reply.notice("notice.deleted", replace_original=True, poll_id=poll.id)
 
 
 async def _rerender_form(
@@ -127,3 +142,15 @@ async def _rerender_form(
         values=values,
     )
     await uses.slack.update_view(view["id"], updated, view.get("hash"))
+
+
+async def _reopen_form(uses: UseCases, kept_form: str, trigger_id: str, reply: Reply) -> None:
+    values, metadata = blocks.unpack_form(kept_form)
+    form = blocks.render_create_form(
+        lang=reply.lang,
+        channel_id=metadata.channel_id,
+        template=metadata.template,
+        question_count=metadata.question_count,
+        values=values,
+    )
+    await uses.slack.open_view(trigger_id, form)

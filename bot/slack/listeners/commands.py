@@ -45,18 +45,18 @@ def register(app: AsyncApp, uses: UseCases, command: str) -> None:
             case OpenFormCommand():
                 await ack()
                 form = blocks.render_create_form(lang=lang, channel_id=body["channel_id"])
-                await uses.slack.open_view(body["trigger_id"], form)
+                reply.later(uses.slack.open_view(body["trigger_id"], form), "create-form")
             case _:
                 await ack()
-                # After the ack there is time to learn a newcomer's language from Slack.
-                await uses.people.warm(reply.user_id)
-                reply.lang = await uses.people.language_of(reply.user_id)
-                await _run(uses, parsed, body, reply)
+                reply.later(_run(uses, parsed, body, reply), type(parsed).__name__)
 
     app.command(command)(handle_wishes_command)
 
 
 async def _run(uses: UseCases, parsed: Command, body: dict[str, Any], reply: Reply) -> None:
+    # After the ack there is time to learn a newcomer's language from Slack.
+    await uses.people.warm(reply.user_id)
+    reply.lang = await uses.people.language_of(reply.user_id)
     user_id, channel_id, lang = reply.user_id, body["channel_id"], reply.lang
     match parsed:
         case NewPollCommand(draft=draft):

@@ -45,7 +45,7 @@ def register(app: AsyncApp, uses: UseCases) -> None:
             return
         await ack()
         where = Where(body.get("team", {}).get("id", ""), channel_id, reply.user_id)
-        await _create_and_report(uses, draft, where, view, reply)
+        reply.later(_create_and_report(uses, draft, where, view, reply), "create-poll")
 
     @guarded
     async def handle_answer_view(
