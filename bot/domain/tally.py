@@ -93,8 +93,16 @@ class _ChoiceCounter:
 
     def add(self, answer: QuestionAnswer) -> bool:
         """Count one answer; False if it holds no valid choice."""
+        choices = answer.choices
+        if len(choices) == 1:  # most answers: one option (the summary counts thousands)
+            index = choices[0]
+            if not 0 <= index < len(self.counts):
+                return False
+            self.answered += 1
+            self.counts[index] += 1
+            return True
         # set(): a repeated index in one answer is one vote, and stray indexes are ignored.
-        valid = {index for index in answer.choices if 0 <= index < len(self.counts)}
+        valid = {index for index in choices if 0 <= index < len(self.counts)}
         if not valid:
             return False
         self.answered += 1
