@@ -131,6 +131,10 @@ class Reply:
         except SlackError as error:
             logger.warning("%s failed in %s: %s", error.method, name, error.code)
             await self.notice("error.slack_failed")
+        except Exception:
+            # A bug: logged with its traceback, and the person still hears that it failed.
+            logger.exception("%s failed", name)
+            await self.notice("error.generic")
 
 
 Listener = Callable[..., Awaitable[None]]
