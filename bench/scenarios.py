@@ -208,22 +208,23 @@ async def seed_summary_poll(world: World, count: int) -> int:
         )
         async with db.transaction() as conn:
             at = to_ms(now)
-            await conn.executemany(
+            await conn.execute_many(
                 "INSERT INTO responses (poll_id, respondent_id, answered_at) VALUES (?, ?, ?)",
                 [(poll.id, user, at) for user in members],
             )
-            rows = await conn.execute_fetchall(
+            rows = await conn.fetch_all(
                 "SELECT id FROM responses WHERE poll_id = ? ORDER BY id", (poll.id,)
             )
             answers: list[tuple[int, int, int | None, int | None, str | None]] = []
-            for (response_id,) in rows:
+            for row in rows:
+                response_id = int(row[0])
                 answers.append((response_id, 0, rng.choice((0, 0, 1, 1, 1, 2, 3)), None, None))
                 if rng.random() < 0.7:
                     answers.append((response_id, 1, None, rng.choice((3, 4, 4, 5, 5)), None))
                 if rng.random() < 0.4:
                     text = f"{rng.choice(WISH_TEXTS)} (#{response_id})"
                     answers.append((response_id, 2, None, None, text))
-            await conn.executemany(
+            await conn.execute_many(
                 "INSERT INTO answers (response_id, question_position, option_position, rating,"
                 " text) VALUES (?, ?, ?, ?, ?)",
                 answers,

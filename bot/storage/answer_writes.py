@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Generator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -22,6 +22,7 @@ from bot.domain.model import PollStatus, QuestionAnswer, QuestionKind
 from bot.services.ports import AnswerOutcome
 from bot.storage.database import Database
 from bot.storage.rows import answer_rows, to_ms
+from bot.storage.sql import Row, Sql, SqlDatabase
 
 # Rows per multi-row statement: far below SQLite's limit on bound parameters (32,766).
 CHUNK = 300
@@ -55,7 +56,7 @@ class AnswerWriter:
     hand-over costs a pass through the event loop's ready tasks, which in a burst is what an
     ack waits for."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: SqlDatabase) -> None:
         self.db = db
         self._waiting: list[tuple[PendingAnswer, asyncio.Future[None]]] = []
         self._writing = False
@@ -72,13 +73,19 @@ class AnswerWriter:
         assert answer.outcome is not None
         return answer.outcome
 
+    async def _store(self, answers: list[PendingAnswer]) -> None:
+        if isinstance(self.db, Database):
+            # SQLite: the whole batch in one trip to the database's thread.
+            await self.db.transaction_in_thread(partial(store_on_sqlite, answers=answers))
+            return
+        async with self.db.transaction() as sql:
+            await store_on_sql(sql, answers)
+
     async def _write_one_batch(self) -> None:
         self._writing = True
         batch, self._waiting = self._waiting, []
         try:
-            await self.db.transaction_in_thread(
-                partial(_store, answers=[answer for answer, _done in batch])
-            )
+            await self._store([answer for answer, _done in batch])
         except asyncio.CancelledError:
             self._waiting = batch + self._waiting  # the next write takes them along
             raise
@@ -98,52 +105,104 @@ class AnswerWriter:
                 self._next = asyncio.ensure_future(self._write_one_batch())
 
 
-def _store(conn: sqlite3.Connection, answers: Sequence[PendingAnswer]) -> None:
-    """Decide and write a batch (runs on the database's thread, inside its transaction)."""
+@dataclass(frozen=True, slots=True)
+class _Statement:
+    """One statement of a batch's write; many: params is a list of rows for executemany."""
+
+    sql: str
+    params: Sequence[Any]
+    many: bool = False
+
+
+# The write of a batch, as the statements it needs: run on SQLite's thread in one go
+# (store_on_sqlite) or statement by statement on PostgreSQL (store_on_sql). Each yield hands a
+# statement over and receives its rows.
+_Work = Generator[_Statement, list[Row], None]
+
+
+def store_on_sqlite(conn: sqlite3.Connection, answers: Sequence[PendingAnswer]) -> None:
+    """Decide and write a batch on the database's thread, inside its transaction."""
+    work = _store(answers)
+    try:
+        statement = next(work)
+        while True:
+            if statement.many:
+                conn.executemany(statement.sql, statement.params)
+                rows: list[Row] = []
+            else:
+                rows = conn.execute(statement.sql, statement.params).fetchall()
+            statement = work.send(rows)
+    except StopIteration:
+        return
+
+
+async def store_on_sql(sql: Sql, answers: Sequence[PendingAnswer]) -> None:
+    """Decide and write a batch through the statement API, inside a transaction."""
+    work = _store(answers)
+    try:
+        statement = next(work)
+        while True:
+            if statement.many:
+                await sql.execute_many(statement.sql, statement.params)
+                rows: list[Row] = []
+            else:
+                rows = await sql.fetch_all(statement.sql, statement.params)
+            statement = work.send(rows)
+    except StopIteration:
+        return
+
+
+def _store(answers: Sequence[PendingAnswer]) -> _Work:
     by_poll = itertools.groupby(sorted(answers, key=lambda a: a.poll_id), key=lambda a: a.poll_id)
     for poll_id, group in by_poll:
-        _store_for_poll(conn, poll_id, list(group))
+        yield from _store_for_poll(poll_id, list(group))
 
 
-def _store_for_poll(conn: sqlite3.Connection, poll_id: int, answers: list[PendingAnswer]) -> None:
-    poll = conn.execute(_POLL_STATE + " FROM polls p WHERE p.id = ?", (poll_id,)).fetchone()
-    people = _people(conn, poll_id, sorted({a.user_id for a in answers}))
+def _store_for_poll(poll_id: int, answers: list[PendingAnswer]) -> _Work:
+    polls = yield _Statement(_POLL_STATE + " FROM polls p WHERE p.id = ?", [poll_id])
+    poll = polls[0] if polls else None
+    people = yield from _people(poll_id, sorted({a.user_id for a in answers}))
     # In arrival order; the stamp decides between one person's answers.
     for answer in answers:
         answer.outcome = _decide(poll, people.get(answer.user_id), answer)
     final = {user: person for user, person in people.items() if person.latest is not None}
     new = [user for user, person in final.items() if person.response_id is None]
     for chunk in _chunks(new):
-        rows = conn.execute(
+        rows = yield _Statement(
             "INSERT INTO responses (poll_id, respondent_id, answered_at) VALUES "
             + ", ".join("(?, ?, ?)" for _ in chunk)
             + " RETURNING id, respondent_id",
             [v for user in chunk for v in (poll_id, user, _stamp(final[user]))],
-        ).fetchall()
+        )
         for row in rows:
             final[str(row["respondent_id"])].response_id = int(row["id"])
-        conn.execute(
+        yield _Statement(
             f"UPDATE poll_members SET answered = TRUE WHERE poll_id = ? AND user_id IN"
             f" ({_marks(chunk)})",
             [poll_id, *chunk],
         )
     changed = [person for user, person in final.items() if user not in new]
-    conn.executemany(
-        "UPDATE responses SET answered_at = ? WHERE id = ?",
-        [(_stamp(person), person.response_id) for person in changed],
-    )
+    if changed:
+        yield _Statement(
+            "UPDATE responses SET answered_at = ? WHERE id = ?",
+            [(_stamp(person), person.response_id) for person in changed],
+            many=True,
+        )
     for chunk in _chunks([person.response_id for person in changed]):
-        conn.execute(f"DELETE FROM answers WHERE response_id IN ({_marks(chunk)})", list(chunk))
-    conn.executemany(
-        "INSERT INTO answers (response_id, question_position, option_position, rating, text)"
-        " VALUES (?, ?, ?, ?, ?)",
-        [
-            row
-            for person in final.values()
-            if person.latest is not None
-            for row in answer_rows(person.response_id, person.latest.answers)
-        ],
-    )
+        yield _Statement(f"DELETE FROM answers WHERE response_id IN ({_marks(chunk)})", chunk)
+    answer_values = [
+        row
+        for person in final.values()
+        if person.latest is not None
+        for row in answer_rows(person.response_id, person.latest.answers)
+    ]
+    if answer_values:
+        yield _Statement(
+            "INSERT INTO answers (response_id, question_position, option_position, rating, text)"
+            " VALUES (?, ?, ?, ?, ?)",
+            answer_values,
+            many=True,
+        )
 
 
 def _stamp(person: _Person) -> int:
@@ -151,9 +210,7 @@ def _stamp(person: _Person) -> int:
     return to_ms(person.latest.at)
 
 
-def _decide(
-    poll: sqlite3.Row | None, person: _Person | None, answer: PendingAnswer
-) -> AnswerOutcome:
+def _decide(poll: Row | None, person: _Person | None, answer: PendingAnswer) -> AnswerOutcome:
     """Whether this answer is stored (and becomes the person's latest), and why not if not."""
     if poll is None:
         return AnswerOutcome.NOT_FOUND
@@ -174,16 +231,18 @@ def _decide(
     return AnswerOutcome.STORED
 
 
-def _people(conn: sqlite3.Connection, poll_id: int, user_ids: Sequence[str]) -> dict[str, _Person]:
+def _people(
+    poll_id: int, user_ids: Sequence[str]
+) -> Generator[_Statement, list[Row], dict[str, _Person]]:
     """Who of user_ids is asked, with their stored response (id and stamp) if any."""
     people: dict[str, _Person] = {}
     for chunk in _chunks(user_ids):
-        rows = conn.execute(
+        rows = yield _Statement(
             "SELECT m.user_id, r.id AS response_id, r.answered_at FROM poll_members m"
             " LEFT JOIN responses r ON r.poll_id = m.poll_id AND r.respondent_id = m.user_id"
             f" WHERE m.poll_id = ? AND m.user_id IN ({_marks(chunk)})",
             [poll_id, *chunk],
-        ).fetchall()
+        )
         for row in rows:
             people[str(row["user_id"])] = _Person(
                 response_id=None if row["response_id"] is None else int(row["response_id"]),

@@ -6,25 +6,22 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-import aiosqlite
-
 from bot.domain.model import Poll, QuestionAnswer, Response
 from bot.services.ports import AnswerContext, AnswerOutcome
 from bot.storage.answer_writes import AnswerWriter, PendingAnswer
-from bot.storage.database import Database
 from bot.storage.rows import (
     CURRENT_TEXT_VERSION,
     Table,
-    fetch_one,
     load_poll,
     read_responses,
 )
+from bot.storage.sql import Sql, SqlDatabase
 
 
 class AnswerTable(Table):
     """What people answered; answers are written together when they arrive together."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: SqlDatabase) -> None:
         super().__init__(db)
         self._writer = AnswerWriter(db)
 
@@ -56,8 +53,7 @@ class AnswerTable(Table):
             loaded = await load_poll(conn, poll_id)
             if loaded is None:
                 return None
-            asked = await fetch_one(
-                conn,
+            asked = await conn.fetch_one(
                 "SELECT 1 FROM poll_members WHERE poll_id = ? AND user_id = ?",
                 (poll_id, user_id),
             )
@@ -75,11 +71,8 @@ class AnswerTable(Table):
             )
 
 
-async def _response_of(
-    conn: aiosqlite.Connection, poll: Poll, text_version: int, user_id: str
-) -> Response | None:
-    row = await fetch_one(
-        conn,
+async def _response_of(conn: Sql, poll: Poll, text_version: int, user_id: str) -> Response | None:
+    row = await conn.fetch_one(
         "SELECT id FROM responses WHERE poll_id = ? AND respondent_id = ?",
         (poll.id, user_id),
     )
@@ -91,6 +84,6 @@ async def _response_of(
     return found[0] if found else None
 
 
-async def _text_version(conn: aiosqlite.Connection, poll_id: int) -> int:
-    row = await fetch_one(conn, "SELECT text_version FROM polls WHERE id = ?", (poll_id,))
+async def _text_version(conn: Sql, poll_id: int) -> int:
+    row = await conn.fetch_one("SELECT text_version FROM polls WHERE id = ?", (poll_id,))
     return CURRENT_TEXT_VERSION if row is None else int(row["text_version"])

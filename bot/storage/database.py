@@ -1,18 +1,20 @@
-"""The process's SQLite connections: one that writes (serialised transactions) and one that reads,
-so that reads never wait for a write and writes (answers before their ack) never wait for reads.
-WAL mode lets the reader see every committed write at once."""
+"""SQLite, the embedded backend: one connection that writes (serialised transactions) and one that
+reads, so that reads never wait for a write and writes (answers before their ack) never wait for
+reads. WAL mode lets the reader see every committed write at once."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 import sqlite3
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import TypeVar, cast
+from typing import Any, TypeVar, cast
 
 import aiosqlite
+
+from bot.storage.sql import SQLITE, Row, Sql
 
 logger = logging.getLogger(__name__)
 
@@ -20,9 +22,37 @@ BUSY_TIMEOUT_MS = 5000
 T = TypeVar("T")
 
 
+class SqliteSql:
+    """The statement API over one aiosqlite connection."""
+
+    dialect = SQLITE
+
+    def __init__(self, connection: aiosqlite.Connection) -> None:
+        self.connection = connection
+
+    async def fetch_all(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        # One trip to the database thread (execute, fetch and close a cursor would take three):
+        # in a burst every trip waits behind all the other ready tasks of the event loop.
+        return list(await self.connection.execute_fetchall(sql, tuple(params)))
+
+    async def fetch_one(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
+        rows = await self.fetch_all(sql, params)
+        return rows[0] if rows else None
+
+    async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+        cursor = await self.connection.execute(sql, tuple(params))
+        return cursor.rowcount
+
+    async def execute_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        if rows:
+            await self.connection.executemany(sql, [tuple(row) for row in rows])
+
+
 class Database:
     """Two connections, each with a lock: statements of concurrent tasks never interleave inside
     a transaction, because aiosqlite runs a connection's statements on one thread."""
+
+    dialect = SQLITE
 
     def __init__(
         self, connection: aiosqlite.Connection, reader: aiosqlite.Connection, path: Path
@@ -32,6 +62,8 @@ class Database:
         self.path = path
         self._lock = asyncio.Lock()
         self._read_lock = asyncio.Lock()
+        self._writer_sql = SqliteSql(connection)
+        self._reader_sql = SqliteSql(reader)
 
     @classmethod
     async def open(cls, path: Path) -> Database:
@@ -65,13 +97,17 @@ class Database:
             finally:
                 await self.connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
+    async def forget_deleted(self, tables: Sequence[str]) -> None:
+        """secure_delete overwrote the rows in the file; the WAL may still hold their old pages."""
+        await self.checkpoint()
+
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+    async def transaction(self) -> AsyncIterator[Sql]:
         """BEGIN IMMEDIATE … COMMIT, rolled back on any error."""
         async with self._lock:
             await self.connection.execute("BEGIN IMMEDIATE")
             try:
-                yield self.connection
+                yield self._writer_sql
             except BaseException:
                 await self.connection.execute("ROLLBACK")
                 raise
@@ -94,11 +130,11 @@ class Database:
             )
 
     @asynccontextmanager
-    async def reading(self) -> AsyncIterator[aiosqlite.Connection]:
+    async def reading(self) -> AsyncIterator[Sql]:
         """Reads on the reading connection. Each statement sees every write committed before it;
         reads that must agree with each other exactly belong in a transaction()."""
         async with self._read_lock:
-            yield self.reader
+            yield self._reader_sql
 
 
 def _in_transaction(conn: sqlite3.Connection, work: Callable[[sqlite3.Connection], T]) -> T:

@@ -5,17 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 
-import aiosqlite
-
 from bot.services.ports import Job
-from bot.storage.rows import Table, fetch_all, fetch_one, from_ms, to_ms
+from bot.storage.rows import Table, from_ms, to_ms
+from bot.storage.sql import Row, Sql
 
 _COLUMNS = "job_key, kind, poll_id, due_at, attempts"
 # A job nobody holds, or whose holder's claim has lapsed.
 _CLAIMABLE = "(lease_until IS NULL OR lease_until < ?)"
 
 
-def _job(row: aiosqlite.Row) -> Job:
+def _job(row: Row) -> Job:
     return Job(
         key=str(row["job_key"]),
         kind=str(row["kind"]),
@@ -42,7 +41,7 @@ class JobTable(Table):
         self, poll_id: int, due: Mapping[str, tuple[str, datetime | None]]
     ) -> None:
         async with self.db.transaction() as conn:
-            await conn.executemany(
+            await conn.execute_many(
                 "INSERT INTO jobs (job_key, kind, poll_id, due_at) VALUES (?, ?, ?, ?)"
                 " ON CONFLICT (job_key) DO UPDATE SET due_at = excluded.due_at",
                 [
@@ -51,14 +50,14 @@ class JobTable(Table):
                     if at is not None
                 ],
             )
-            await conn.executemany(
+            await conn.execute_many(
                 "DELETE FROM jobs WHERE job_key = ?",
                 [(key,) for key, (_kind, at) in due.items() if at is None],
             )
 
     async def cancel_jobs(self, keys: Iterable[str]) -> None:
         async with self.db.transaction() as conn:
-            await conn.executemany("DELETE FROM jobs WHERE job_key = ?", [(k,) for k in keys])
+            await conn.execute_many("DELETE FROM jobs WHERE job_key = ?", [(k,) for k in keys])
 
     async def claim_due_jobs(
         self, now: datetime, owner: str, lease_until: datetime, limit: int
@@ -86,18 +85,18 @@ class JobTable(Table):
 
     async def renew_claims(self, keys: Iterable[str], owner: str, lease_until: datetime) -> None:
         async with self.db.transaction() as conn:
-            await conn.executemany(
+            await conn.execute_many(
                 "UPDATE jobs SET lease_until = ? WHERE job_key = ? AND lease_owner = ?",
                 [(to_ms(lease_until), key, owner) for key in keys],
             )
 
     async def finish_job(self, job: Job, owner: str) -> None:
         async with self.db.transaction() as conn:
-            cursor = await conn.execute(
+            changed = await conn.execute(
                 "DELETE FROM jobs WHERE job_key = ? AND lease_owner = ? AND due_at = ?",
                 (job.key, owner, to_ms(job.due_at)),
             )
-            if cursor.rowcount == 0:
+            if changed == 0:
                 # Moved while it ran (the next round, say): it waits for its new time.
                 await conn.execute(
                     "UPDATE jobs SET lease_owner = NULL, lease_until = NULL, attempts = 0,"
@@ -117,21 +116,20 @@ class JobTable(Table):
         """Release every claim: only for a database this process holds alone (the SQLite file
         lock), where a claim left behind can only be a crashed run of this same bot."""
         async with self.db.transaction() as conn:
-            cursor = await conn.execute(
+            changed = await conn.execute(
                 "UPDATE jobs SET lease_owner = NULL, lease_until = NULL"
                 " WHERE lease_owner IS NOT NULL"
             )
-            return cursor.rowcount
+            return changed
 
     async def get_job(self, key: str) -> Job | None:
         async with self.db.reading() as conn:
-            row = await fetch_one(conn, f"SELECT {_COLUMNS} FROM jobs WHERE job_key = ?", (key,))
+            row = await conn.fetch_one(f"SELECT {_COLUMNS} FROM jobs WHERE job_key = ?", (key,))
         return None if row is None else _job(row)
 
     async def next_job_due(self) -> datetime | None:
         async with self.db.reading() as conn:
-            row = await fetch_one(
-                conn,
+            row = await conn.fetch_one(
                 "SELECT MIN(CASE WHEN lease_until IS NULL THEN due_at"
                 " ELSE MAX(due_at, lease_until) END) AS next FROM jobs",
                 (),
@@ -144,13 +142,12 @@ class JobTable(Table):
             return {}
         marks = ", ".join("?" for _ in wanted)
         async with self.db.reading() as conn:
-            rows = await fetch_all(
-                conn,
+            rows = await conn.fetch_all(
                 f"SELECT job_key, attempts FROM jobs WHERE job_key IN ({marks}) AND attempts > 0",
                 tuple(wanted),
             )
         return {str(r["job_key"]): int(r["attempts"]) for r in rows}
 
 
-async def _claimed(conn: aiosqlite.Connection, sql: str, params: tuple[object, ...]) -> list[Job]:
-    return [_job(row) for row in await conn.execute_fetchall(sql, params)]
+async def _claimed(conn: Sql, sql: str, params: tuple[object, ...]) -> list[Job]:
+    return [_job(row) for row in await conn.fetch_all(sql, params)]

@@ -60,8 +60,8 @@ async def applied_versions(db: Database) -> set[int]:
             "CREATE TABLE IF NOT EXISTS schema_migrations ("
             " version INTEGER PRIMARY KEY, name VARCHAR(200) NOT NULL, applied_at BIGINT NOT NULL)"
         )
-        async with conn.execute("SELECT version FROM schema_migrations") as cursor:
-            return {int(row[0]) async for row in cursor}
+        rows = await conn.fetch_all("SELECT version FROM schema_migrations")
+    return {int(row[0]) for row in rows}
 
 
 async def migrate(db: Database, folder: Path | None = None) -> list[Migration]:

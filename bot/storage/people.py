@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from bot.domain.model import Person
-from bot.storage.rows import Table, fetch_all, fetch_one, person_from_row, to_ms
+from bot.storage.rows import Table, person_from_row, to_ms
 
 
 class PeopleTable(Table):
@@ -14,7 +14,7 @@ class PeopleTable(Table):
 
     async def save_people(self, people: Iterable[Person], now: datetime) -> None:
         async with self.db.transaction() as conn:
-            await conn.executemany(
+            await conn.execute_many(
                 "INSERT INTO slack_users (user_id, tz, locale, is_bot, deleted, name, fetched_at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET"
                 " tz = excluded.tz, locale = COALESCE(excluded.locale, slack_users.locale),"
@@ -34,8 +34,7 @@ class PeopleTable(Table):
             for start in range(0, len(ids), 500):
                 chunk = ids[start : start + 500]
                 marks = ", ".join("?" for _ in chunk)
-                rows = await fetch_all(
-                    conn,
+                rows = await conn.fetch_all(
                     "SELECT user_id, tz, locale, is_bot, deleted, name FROM slack_users"
                     f" WHERE user_id IN ({marks})",
                     tuple(chunk),
@@ -45,8 +44,8 @@ class PeopleTable(Table):
 
     async def dm_channel(self, user_id: str) -> str | None:
         async with self.db.reading() as conn:
-            row = await fetch_one(
-                conn, "SELECT dm_channel_id FROM slack_users WHERE user_id = ?", (user_id,)
+            row = await conn.fetch_one(
+                "SELECT dm_channel_id FROM slack_users WHERE user_id = ?", (user_id,)
             )
         return None if row is None or row["dm_channel_id"] is None else str(row["dm_channel_id"])
 

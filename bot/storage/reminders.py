@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.domain.model import MAX_REMINDERS_PER_PERSON, PollStatus, Reminder, ReminderStatus
-from bot.storage.rows import Table, fetch_all, fetch_one, from_ms, reminder_from_row, to_ms
+from bot.storage.rows import Table, from_ms, reminder_from_row, to_ms
 
 # A reminder counts toward the per-person cap once it is planned, unless it failed or was skipped.
 COUNTED_REMINDER_STATES = (ReminderStatus.DUE, ReminderStatus.SENDING, ReminderStatus.SENT)
@@ -20,8 +20,7 @@ class ReminderTable(Table):
         """Asked, not answered, not opted out, not the organiser, under the cap."""
         marks = ", ".join("?" for _ in COUNTED_REMINDER_STATES)
         async with self.db.reading() as conn:
-            rows = await fetch_all(
-                conn,
+            rows = await conn.fetch_all(
                 "SELECT m.user_id FROM poll_members m JOIN polls p ON p.id = m.poll_id"
                 " WHERE m.poll_id = ? AND NOT m.answered AND m.user_id <> p.organiser_id"
                 " AND NOT EXISTS (SELECT 1 FROM reminder_opt_outs o"
@@ -35,8 +34,7 @@ class ReminderTable(Table):
 
     async def latest_auto_round(self, poll_id: int) -> int | None:
         async with self.db.reading() as conn:
-            row = await fetch_one(
-                conn,
+            row = await conn.fetch_one(
                 "SELECT MAX(auto_index) AS latest FROM reminder_rounds WHERE poll_id = ?",
                 (poll_id,),
             )
@@ -53,20 +51,20 @@ class ReminderTable(Table):
         start of the same auto_index returns None and plans nothing."""
         async with self.db.transaction() as conn:
             if auto_index is not None:
-                exists = await fetch_one(
-                    conn,
+                exists = await conn.fetch_one(
                     "SELECT 1 FROM reminder_rounds WHERE poll_id = ? AND auto_index = ?",
                     (poll_id, auto_index),
                 )
                 if exists is not None:
                     return None
-            cursor = await conn.execute(
-                "INSERT INTO reminder_rounds (poll_id, auto_index, started_at) VALUES (?, ?, ?)",
+            inserted = await conn.fetch_one(
+                "INSERT INTO reminder_rounds (poll_id, auto_index, started_at) VALUES (?, ?, ?)"
+                " RETURNING id",
                 (poll_id, auto_index, to_ms(now)),
             )
-            round_id = cursor.lastrowid
-            assert round_id is not None
-            await conn.executemany(
+            assert inserted is not None
+            round_id = int(inserted["id"])
+            await conn.execute_many(
                 "INSERT INTO reminders (round_id, poll_id, user_id, deliver_at, status)"
                 " VALUES (?, ?, ?, ?, ?)",
                 [
@@ -88,13 +86,12 @@ class ReminderTable(Table):
             sql += " AND r.deliver_at <= ?"
             params += (to_ms(due_by),)
         async with self.db.reading() as conn:
-            rows = await fetch_all(conn, sql + " ORDER BY r.deliver_at, r.user_id", params)
+            rows = await conn.fetch_all(sql + " ORDER BY r.deliver_at, r.user_id", params)
         return [reminder_from_row(row) for row in rows]
 
     async def next_delivery(self, poll_id: int) -> datetime | None:
         async with self.db.reading() as conn:
-            row = await fetch_one(
-                conn,
+            row = await conn.fetch_one(
                 "SELECT MIN(deliver_at) AS next FROM reminders WHERE poll_id = ? AND status = ?",
                 (poll_id, ReminderStatus.DUE.value),
             )
@@ -114,7 +111,7 @@ class ReminderTable(Table):
     ) -> bool:
         """Compare-and-set a reminder's status: False when someone else moved it first."""
         async with self.db.transaction() as conn:
-            cursor = await conn.execute(
+            changed = await conn.execute(
                 "UPDATE reminders SET status = ?, sent_at = COALESCE(?, sent_at),"
                 " dm_channel_id = COALESCE(?, dm_channel_id), message_ts = COALESCE(?, message_ts),"
                 " error = COALESCE(?, error), attempts = COALESCE(?, attempts)"
@@ -131,12 +128,11 @@ class ReminderTable(Table):
                     expected.value,
                 ),
             )
-            return cursor.rowcount == 1
+            return changed == 1
 
     async def reminder_totals(self, poll_id: int) -> dict[str, int]:
         async with self.db.reading() as conn:
-            rows = await fetch_all(
-                conn,
+            rows = await conn.fetch_all(
                 "SELECT status, COUNT(*) AS n FROM reminders WHERE poll_id = ? GROUP BY status",
                 (poll_id,),
             )
@@ -145,8 +141,7 @@ class ReminderTable(Table):
     async def reminder_count_for(self, poll_id: int, user_id: str) -> int:
         """How many reminders for this poll have gone (or are going) out to this person."""
         async with self.db.reading() as conn:
-            row = await fetch_one(
-                conn,
+            row = await conn.fetch_one(
                 "SELECT COUNT(*) AS n FROM reminders WHERE poll_id = ? AND user_id = ?"
                 " AND status IN (?, ?)",
                 (poll_id, user_id, ReminderStatus.SENDING.value, ReminderStatus.SENT.value),
@@ -169,8 +164,7 @@ class ReminderTable(Table):
     async def still_wants_reminder(self, poll_id: int, user_id: str) -> bool:
         """At delivery time: the poll is open, the person has not answered and not opted out."""
         async with self.db.reading() as conn:
-            row = await fetch_one(
-                conn,
+            row = await conn.fetch_one(
                 "SELECT 1 FROM poll_members m JOIN polls p ON p.id = m.poll_id"
                 " WHERE m.poll_id = ? AND m.user_id = ? AND NOT m.answered AND p.status = ?"
                 " AND NOT EXISTS (SELECT 1 FROM reminder_opt_outs o"

@@ -9,8 +9,6 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-import aiosqlite
-
 from bot.domain.model import (
     Audience,
     AudienceKind,
@@ -26,13 +24,12 @@ from bot.storage.people import PeopleTable
 from bot.storage.reminders import ReminderTable
 from bot.storage.rows import (
     CURRENT_TEXT_VERSION,
-    fetch_all,
-    fetch_one,
     from_ms,
     load_poll,
     to_ms,
     unlink_responses,
 )
+from bot.storage.sql import Sql
 
 __all__ = ["Repository", "from_ms", "to_ms"]
 
@@ -60,11 +57,11 @@ class Repository(AnswerTable, ReminderTable, PeopleTable, JobTable):
     ) -> Poll:
         """Store a poll with its questions and the people asked, all or nothing."""
         async with self.db.transaction() as conn:
-            cursor = await conn.execute(
+            inserted = await conn.fetch_one(
                 "INSERT INTO polls (team_id, channel_id, organiser_id, language, anonymous,"
                 " audience_kind, audience_users, audience_groups, sample_size, status, opened_at,"
                 " closes_at, remind_every_ms, idempotency_key, text_version)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 (
                     team_id,
                     channel_id,
@@ -83,13 +80,13 @@ class Repository(AnswerTable, ReminderTable, PeopleTable, JobTable):
                     CURRENT_TEXT_VERSION,
                 ),
             )
-            poll_id = cursor.lastrowid
-            assert poll_id is not None
-            await conn.executemany(
+            assert inserted is not None
+            poll_id = int(inserted["id"])
+            await conn.execute_many(
                 "INSERT INTO questions (poll_id, position, kind, text) VALUES (?, ?, ?, ?)",
                 [(poll_id, i, q.kind.value, q.text) for i, q in enumerate(questions)],
             )
-            await conn.executemany(
+            await conn.execute_many(
                 "INSERT INTO options (poll_id, question_position, position, text)"
                 " VALUES (?, ?, ?, ?)",
                 [
@@ -99,7 +96,7 @@ class Repository(AnswerTable, ReminderTable, PeopleTable, JobTable):
                 ],
             )
             now_ms = to_ms(opened_at)
-            await conn.executemany(
+            await conn.execute_many(
                 "INSERT INTO poll_members (poll_id, user_id, added_at) VALUES (?, ?, ?)",
                 [(poll_id, user_id, now_ms) for user_id in dict.fromkeys(members)],
             )
@@ -109,7 +106,7 @@ class Repository(AnswerTable, ReminderTable, PeopleTable, JobTable):
 
     async def poll_by_idempotency_key(self, key: str) -> Poll | None:
         async with self.db.reading() as conn:
-            row = await fetch_one(conn, "SELECT id FROM polls WHERE idempotency_key = ?", (key,))
+            row = await conn.fetch_one("SELECT id FROM polls WHERE idempotency_key = ?", (key,))
             return None if row is None else await self._poll(conn, int(row["id"]))
 
     async def get_poll(self, poll_id: int) -> Poll | None:
@@ -130,8 +127,7 @@ class Repository(AnswerTable, ReminderTable, PeopleTable, JobTable):
         statuses = statuses or tuple(PollStatus)
         marks = ", ".join("?" for _ in statuses)
         async with self.db.reading() as conn:
-            rows = await fetch_all(
-                conn,
+            rows = await conn.fetch_all(
                 f"SELECT id FROM polls WHERE {condition}status IN ({marks}) ORDER BY id",
                 (*params, *(s.value for s in statuses)),
             )
@@ -144,30 +140,30 @@ class Repository(AnswerTable, ReminderTable, PeopleTable, JobTable):
     async def set_closes_at(self, poll_id: int, closes_at: datetime) -> bool:
         """Move the close of an open poll; False when it is no longer open."""
         async with self.db.transaction() as conn:
-            cursor = await conn.execute(
+            changed = await conn.execute(
                 "UPDATE polls SET closes_at = ? WHERE id = ? AND status = ?",
                 (to_ms(closes_at), poll_id, PollStatus.OPEN.value),
             )
-            return cursor.rowcount == 1
+            return changed == 1
 
     async def begin_close(self, poll_id: int, now: datetime) -> Poll | None:
         """OPEN → CLOSING, once. For an anonymous poll the link between people and answers is cut
         in the same transaction: responses are rewritten in random order without respondent."""
         async with self.db.transaction() as conn:
-            cursor = await conn.execute(
+            changed = await conn.execute(
                 "UPDATE polls SET status = ?, closed_at = ? WHERE id = ? AND status = ?",
                 (PollStatus.CLOSING.value, to_ms(now), poll_id, PollStatus.OPEN.value),
             )
-            if cursor.rowcount != 1:
+            if changed != 1:
                 return None
-            row = await fetch_one(conn, "SELECT anonymous FROM polls WHERE id = ?", (poll_id,))
+            row = await conn.fetch_one("SELECT anonymous FROM polls WHERE id = ?", (poll_id,))
             anonymous = row is not None and bool(row["anonymous"])
             if anonymous:
                 await unlink_responses(conn, poll_id)
             poll = await self._poll(conn, poll_id)
         if anonymous:
-            # The deleted, still linked rows must not live on in the WAL either.
-            await self.db.checkpoint()
+            # The deleted, still linked rows must not live on in the files either.
+            await self.db.forget_deleted(["responses", "answers"])
         return poll
 
     async def mark_summary_started(self, poll_id: int) -> None:
@@ -176,9 +172,7 @@ class Repository(AnswerTable, ReminderTable, PeopleTable, JobTable):
 
     async def summary_started(self, poll_id: int) -> bool:
         async with self.db.reading() as conn:
-            row = await fetch_one(
-                conn, "SELECT summary_started FROM polls WHERE id = ?", (poll_id,)
-            )
+            row = await conn.fetch_one("SELECT summary_started FROM polls WHERE id = ?", (poll_id,))
             return bool(row and row["summary_started"])
 
     async def finish_close(self, poll_id: int) -> None:
@@ -195,8 +189,8 @@ class Repository(AnswerTable, ReminderTable, PeopleTable, JobTable):
 
     async def delete_poll(self, poll_id: int) -> bool:
         async with self.db.transaction() as conn:
-            cursor = await conn.execute("DELETE FROM polls WHERE id = ?", (poll_id,))
-            return cursor.rowcount == 1
+            changed = await conn.execute("DELETE FROM polls WHERE id = ?", (poll_id,))
+            return changed == 1
 
     # --- messages of a poll ------------------------------------------------------------------
 
@@ -218,15 +212,14 @@ class Repository(AnswerTable, ReminderTable, PeopleTable, JobTable):
             sql += " AND kind = ?"
             params += (kind,)
         async with self.db.reading() as conn:
-            rows = await fetch_all(conn, sql + " ORDER BY kind, part", params)
+            rows = await conn.fetch_all(sql + " ORDER BY kind, part", params)
         return [(int(r["part"]), str(r["channel_id"]), str(r["ts"])) for r in rows]
 
     # --- the people asked --------------------------------------------------------------------
 
     async def counts(self, poll_id: int) -> PollCounts:
         async with self.db.reading() as conn:
-            row = await fetch_one(
-                conn,
+            row = await conn.fetch_one(
                 "SELECT COUNT(*) AS asked, COALESCE(SUM(CASE WHEN answered THEN 1 ELSE 0 END), 0)"
                 " AS answered FROM poll_members WHERE poll_id = ?",
                 (poll_id,),
@@ -236,8 +229,7 @@ class Repository(AnswerTable, ReminderTable, PeopleTable, JobTable):
 
     async def is_member(self, poll_id: int, user_id: str) -> bool:
         async with self.db.reading() as conn:
-            row = await fetch_one(
-                conn,
+            row = await conn.fetch_one(
                 "SELECT 1 FROM poll_members WHERE poll_id = ? AND user_id = ?",
                 (poll_id, user_id),
             )
@@ -247,8 +239,7 @@ class Repository(AnswerTable, ReminderTable, PeopleTable, JobTable):
         """Someone joined a channel: they are asked in its open channel-wide polls (not samples).
         Returns the polls they were added to."""
         async with self.db.transaction() as conn:
-            rows = await fetch_all(
-                conn,
+            rows = await conn.fetch_all(
                 "SELECT id FROM polls WHERE channel_id = ? AND status = ? AND audience_kind = ?"
                 " AND sample_size IS NULL AND organiser_id <> ?"
                 " AND NOT EXISTS (SELECT 1 FROM poll_members m"
@@ -256,7 +247,7 @@ class Repository(AnswerTable, ReminderTable, PeopleTable, JobTable):
                 (channel_id, PollStatus.OPEN.value, AudienceKind.CHANNEL.value, user_id, user_id),
             )
             poll_ids = [int(r["id"]) for r in rows]
-            await conn.executemany(
+            await conn.execute_many(
                 "INSERT INTO poll_members (poll_id, user_id, joined, added_at)"
                 " VALUES (?, ?, TRUE, ?)",
                 [(poll_id, user_id, to_ms(now)) for poll_id in poll_ids],
@@ -265,8 +256,7 @@ class Repository(AnswerTable, ReminderTable, PeopleTable, JobTable):
 
     async def uninvited_members(self, poll_id: int) -> list[str]:
         async with self.db.reading() as conn:
-            rows = await fetch_all(
-                conn,
+            rows = await conn.fetch_all(
                 "SELECT m.user_id FROM poll_members m JOIN polls p ON p.id = m.poll_id"
                 " WHERE m.poll_id = ? AND NOT m.invited AND m.user_id <> p.organiser_id"
                 " ORDER BY m.user_id",
@@ -286,8 +276,7 @@ class Repository(AnswerTable, ReminderTable, PeopleTable, JobTable):
     async def health(self) -> dict[str, int]:
         """A real query on the bot's tables: fails when the file or the schema is unusable."""
         async with self.db.reading() as conn:
-            row = await fetch_one(
-                conn,
+            row = await conn.fetch_one(
                 "SELECT (SELECT MAX(version) FROM schema_migrations) AS schema_version,"
                 " (SELECT COUNT(*) FROM polls WHERE status = 'open') AS open_polls,"
                 " (SELECT COUNT(*) FROM jobs) AS pending_jobs",
@@ -296,6 +285,6 @@ class Repository(AnswerTable, ReminderTable, PeopleTable, JobTable):
         assert row is not None
         return {key: int(row[key]) for key in ("schema_version", "open_polls", "pending_jobs")}
 
-    async def _poll(self, conn: aiosqlite.Connection, poll_id: int) -> Poll | None:
+    async def _poll(self, conn: Sql, poll_id: int) -> Poll | None:
         loaded = await load_poll(conn, poll_id)
         return None if loaded is None else loaded[0]

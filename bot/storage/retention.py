@@ -5,11 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-import aiosqlite
-
 from bot.domain.model import PollStatus
-from bot.storage.database import Database
-from bot.storage.repository import from_ms, to_ms
+from bot.storage.rows import from_ms, to_ms
+from bot.storage.sql import Sql, SqlDatabase
 
 # A poll is past retention once it is CLOSED (its summary is in Slack) and closed before the
 # cutoff; a poll still CLOSING keeps its data until the summary is out.
@@ -22,6 +20,23 @@ UNREFERENCED_PEOPLE = (
     f"  WHERE m.user_id = u.user_id AND NOT ({EXPIRED}))"
     " AND NOT EXISTS (SELECT 1 FROM polls p WHERE p.organiser_id = u.user_id"
     f"  AND NOT ({EXPIRED}))"
+)
+
+
+# Every table a purge deletes rows of (by cascade from polls, and the cached profiles).
+PURGED_TABLES = (
+    "polls",
+    "questions",
+    "options",
+    "poll_members",
+    "responses",
+    "answers",
+    "reminder_rounds",
+    "reminders",
+    "reminder_opt_outs",
+    "poll_messages",
+    "jobs",
+    "slack_users",
 )
 
 
@@ -51,7 +66,7 @@ class RetentionStore:
     """Deletes a poll past retention whole: questions, people asked, answers, reminders, opt-outs
     and message references go with it by ON DELETE CASCADE. Its id is never reused."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: SqlDatabase) -> None:
         self.db = db
 
     async def preview(self, cutoff: datetime) -> PurgeReport:
@@ -64,7 +79,7 @@ class RetentionStore:
         transaction; then fold the WAL in so that the deleted rows leave it too."""
         async with self.db.transaction() as conn:
             report = await _report(conn, cutoff)
-            await conn.executemany(
+            await conn.execute_many(
                 "DELETE FROM polls WHERE id = ?", [(p.poll_id,) for p in report.polls]
             )
             params = (PollStatus.CLOSED.value, to_ms(cutoff)) * 2
@@ -74,13 +89,13 @@ class RetentionStore:
                 params,
             )
         if report.polls or report.people:
-            await self.db.checkpoint()
+            await self.db.forget_deleted(PURGED_TABLES)
         return report
 
 
-async def _report(conn: aiosqlite.Connection, cutoff: datetime) -> PurgeReport:
+async def _report(conn: Sql, cutoff: datetime) -> PurgeReport:
     expired_params = (PollStatus.CLOSED.value, to_ms(cutoff))
-    async with conn.execute(
+    rows = await conn.fetch_all(
         "SELECT p.id, p.closed_at, p.anonymous,"
         " (SELECT COUNT(*) FROM poll_members m WHERE m.poll_id = p.id) AS asked,"
         " (SELECT COUNT(*) FROM responses r WHERE r.poll_id = p.id) AS responses,"
@@ -90,12 +105,10 @@ async def _report(conn: aiosqlite.Connection, cutoff: datetime) -> PurgeReport:
         " (SELECT COUNT(*) FROM reminder_opt_outs o WHERE o.poll_id = p.id) AS opt_outs"
         f" FROM polls p WHERE {EXPIRED} ORDER BY p.id",
         expired_params,
-    ) as cursor:
-        rows = list(await cursor.fetchall())
-    async with conn.execute(
+    )
+    people_row = await conn.fetch_one(
         f"SELECT COUNT(*) FROM slack_users u WHERE {UNREFERENCED_PEOPLE}", expired_params * 2
-    ) as cursor:
-        people_row = await cursor.fetchone()
+    )
     polls = [
         ExpiredPoll(
             poll_id=int(row["id"]),

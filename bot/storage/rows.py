@@ -7,8 +7,6 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import aiosqlite
-
 from bot.domain.model import (
     Audience,
     AudienceKind,
@@ -23,7 +21,7 @@ from bot.domain.model import (
     Response,
 )
 from bot.domain.text import decode_slack
-from bot.storage.database import Database
+from bot.storage.sql import Row, Sql, SqlDatabase
 
 # How people's text is kept (see migrations/0003): 2 = Slack's encoding, bot.domain.text.
 CURRENT_TEXT_VERSION = 2
@@ -40,11 +38,11 @@ def from_ms(value: int) -> datetime:
 class Table:
     """What every part of the repository shares: the database."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: SqlDatabase) -> None:
         self.db = db
 
 
-def poll_from_row(row: aiosqlite.Row, questions: tuple[Question, ...]) -> Poll:
+def poll_from_row(row: Row, questions: tuple[Question, ...]) -> Poll:
     remind_ms = row["remind_every_ms"]
     return Poll(
         id=int(row["id"]),
@@ -84,7 +82,7 @@ def answer_rows(
 
 
 async def read_responses(
-    conn: aiosqlite.Connection,
+    conn: Sql,
     poll: Poll,
     where: str,
     params: tuple[Any, ...],
@@ -92,8 +90,7 @@ async def read_responses(
     text_version: int = CURRENT_TEXT_VERSION,
 ) -> list[Response]:
     decode = decode_slack if text_version < CURRENT_TEXT_VERSION else str
-    rows = await fetch_all(
-        conn,
+    rows = await conn.fetch_all(
         "SELECT r.id, r.respondent_id, a.question_position, a.option_position, a.rating, a.text"
         f" FROM responses r LEFT JOIN answers a ON a.response_id = r.id WHERE {where}"
         " ORDER BY r.id, a.question_position, a.option_position",
@@ -129,23 +126,25 @@ async def read_responses(
     ]
 
 
-async def unlink_responses(conn: aiosqlite.Connection, poll_id: int) -> None:
+async def unlink_responses(conn: Sql, poll_id: int) -> None:
     """Copy every response to a new row, in random order, without respondent or time."""
-    rows = await fetch_all(conn, "SELECT id FROM responses WHERE poll_id = ?", (poll_id,))
+    rows = await conn.fetch_all("SELECT id FROM responses WHERE poll_id = ?", (poll_id,))
     old_ids = [int(r["id"]) for r in rows]
     random.SystemRandom().shuffle(old_ids)
     for old_id in old_ids:
-        cursor = await conn.execute(
-            "INSERT INTO responses (poll_id, respondent_id, answered_at) VALUES (?, NULL, NULL)",
+        new = await conn.fetch_one(
+            "INSERT INTO responses (poll_id, respondent_id, answered_at) VALUES (?, NULL, NULL)"
+            " RETURNING id",
             (poll_id,),
         )
+        assert new is not None
         await conn.execute(
-            "UPDATE answers SET response_id = ? WHERE response_id = ?", (cursor.lastrowid, old_id)
+            "UPDATE answers SET response_id = ? WHERE response_id = ?", (int(new["id"]), old_id)
         )
-    await conn.executemany("DELETE FROM responses WHERE id = ?", [(i,) for i in old_ids])
+    await conn.execute_many("DELETE FROM responses WHERE id = ?", [(i,) for i in old_ids])
 
 
-def reminder_from_row(row: aiosqlite.Row) -> Reminder:
+def reminder_from_row(row: Row) -> Reminder:
     return Reminder(
         round_id=int(row["round_id"]),
         poll_id=int(row["poll_id"]),
@@ -157,7 +156,7 @@ def reminder_from_row(row: aiosqlite.Row) -> Reminder:
     )
 
 
-def person_from_row(row: aiosqlite.Row) -> Person:
+def person_from_row(row: Row) -> Person:
     return Person(
         user_id=str(row["user_id"]),
         tz=None if row["tz"] is None else str(row["tz"]),
@@ -168,36 +167,20 @@ def person_from_row(row: aiosqlite.Row) -> Person:
     )
 
 
-async def fetch_one(
-    conn: aiosqlite.Connection, sql: str, params: tuple[Any, ...]
-) -> aiosqlite.Row | None:
-    rows = await fetch_all(conn, sql, params)
-    return rows[0] if rows else None
-
-
-async def fetch_all(
-    conn: aiosqlite.Connection, sql: str, params: tuple[Any, ...]
-) -> list[aiosqlite.Row]:
-    # One trip to the database thread (execute, fetch and close a cursor would take three):
-    # in a burst every trip waits behind all the other ready tasks of the event loop.
-    return list(await conn.execute_fetchall(sql, params))
-
-
-async def load_poll(conn: aiosqlite.Connection, poll_id: int) -> tuple[Poll, int] | None:
+async def load_poll(conn: Sql, poll_id: int) -> tuple[Poll, int] | None:
     """A poll and the text version its people's texts are stored in."""
-    row = await fetch_one(conn, "SELECT * FROM polls WHERE id = ?", (poll_id,))
+    row = await conn.fetch_one("SELECT * FROM polls WHERE id = ?", (poll_id,))
     if row is None:
         return None
     # Questions and their options in one statement: reading a poll is on the path of every
     # click's confirmation, and each statement is a trip to the database thread.
-    rows = await fetch_all(
-        conn,
+    rows = await conn.fetch_all(
         "SELECT q.position, q.kind, q.text, o.text AS option_text FROM questions q"
         " LEFT JOIN options o ON o.poll_id = q.poll_id AND o.question_position = q.position"
         " WHERE q.poll_id = ? ORDER BY q.position, o.position",
         (poll_id,),
     )
-    question_rows: dict[int, aiosqlite.Row] = {}
+    question_rows: dict[int, Row] = {}
     options: dict[int, list[str]] = {}
     for option in rows:
         position = int(option["position"])

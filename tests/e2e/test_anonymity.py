@@ -107,19 +107,17 @@ async def test_after_close_no_answer_is_linked_to_a_respondent(
     await running.settle()
     db = running.repo.db
     async with db.reading() as conn:
-        cursor = await conn.execute(
+        row = await conn.fetch_one(
             "SELECT COUNT(*) FROM responses WHERE poll_id = ? AND respondent_id IS NOT NULL",
             (poll.id,),
         )
-        row = await cursor.fetchone()
         assert row is not None and row[0] == 4  # still known while open: changes and reminders
     await running.driver.slash_command(ORGANISER, CHANNEL, "/wishes", f"close {poll.id}")
     await running.settle()
     async with db.reading() as conn:
-        cursor = await conn.execute(
+        rows = await conn.fetch_all(
             "SELECT respondent_id, answered_at FROM responses WHERE poll_id = ?", (poll.id,)
         )
-        rows = list(await cursor.fetchall())
     assert len(rows) == 4
     assert all(row[0] is None and row[1] is None for row in rows)
     responses = await running.repo.responses(poll)

@@ -11,6 +11,7 @@ import pytest
 
 from bot.services.jobs import RETENTION
 from bot.slack import ids
+from bot.storage.database import Database
 from bot.storage.repository import to_ms
 from slack_emulator import SlackEmulator
 from tests.e2e.conftest import CHANNEL, ORGANISER, PEOPLE, BotFactory, RunningBot
@@ -168,6 +169,7 @@ async def test_anonymous_poll_keeps_no_link_to_people_once_closed_not_even_on_di
         await running.driver.click(person, poll_message(emu, poll), label)
     await running.settle()
     times = answer_times(db_path, [poll.id])
+    assert isinstance(running.repo.db, Database)  # the file-level check is SQLite's
     await running.repo.db.checkpoint()
     assert len(times) == 4 and on_disk(db_path, times) == times  # the check can see them
 
