@@ -206,6 +206,7 @@ async def seed_summary_poll(world: World, count: int) -> int:
             remind_every=None,
             members=members,
         )
+        assert poll is not None  # no idempotency key: always a new poll
         async with db.transaction() as conn:
             at = to_ms(now)
             await conn.execute_many(

@@ -13,7 +13,8 @@ from typing import Any
 from bot import __version__, cli
 from bot.config import ConfigError, Settings, load_settings, read_environment
 from bot.logs import configure_logging
-from bot.storage.database import Database
+from bot.services.ports import StoreUnavailable
+from bot.storage.backend import describe, open_configured
 from bot.storage.migrations import MigrationError, migrate, pending_migrations
 
 EXIT_USAGE = 2
@@ -56,12 +57,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as error:
         print(f"wishbot: {error}", file=sys.stderr)
         return EXIT_USAGE
-    configure_logging(
-        settings.log_level,
-        settings.log_format,
-        [settings.bot_token.reveal(), settings.signing_secret.reveal()]
-        + ([settings.app_token.reveal()] if settings.app_token else []),
-    )
+    configure_logging(settings.log_level, settings.log_format, settings.secrets())
     runners: dict[str, Callable[[], Coroutine[Any, Any, int]]] = {
         "run": lambda: run(settings),
         "migrate": lambda: run_migrate(settings),
@@ -72,7 +68,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     try:
         return asyncio.run(runners[command]())
-    except (MigrationError, OSError) as error:
+    except (MigrationError, StoreUnavailable, OSError) as error:
         print(f"wishbot: {error}", file=sys.stderr)
         return EXIT_FAILURE
 
@@ -97,12 +93,12 @@ async def run(settings: Settings) -> int:
 
 
 async def run_migrate(settings: Settings) -> int:
-    db = await Database.open(settings.db_path)
+    db = await open_configured(settings)
     try:
         applied = await migrate(db)
     finally:
         await db.close()
-    print(f"database {settings.db_path}: {len(applied)} migration(s) applied, schema up to date")
+    print(f"database {db.location}: {len(applied)} migration(s) applied, schema up to date")
     return 0
 
 
@@ -114,13 +110,14 @@ async def run_check(settings: Settings) -> int:
     from bot.slack.gateway import SlackGateway
     from bot.slack.web_api import WebApi, build_client
 
-    db = await Database.open(settings.db_path)
+    db = await open_configured(settings)
     try:
         pending = await pending_migrations(db)
+        backend = await describe(db)
     finally:
         await db.close()
     if pending:
-        print(f"wishbot: database {settings.db_path} needs migrating: run 'wishbot migrate'")
+        print(f"wishbot: database {db.location} needs migrating: run 'wishbot migrate'")
         return EXIT_FAILURE
     try:
         client = build_client(settings.bot_token.reveal(), settings.api_url, SLACK_TIMEOUT_SECONDS)
@@ -129,7 +126,7 @@ async def run_check(settings: Settings) -> int:
         print(f"wishbot: Slack refused SLACK_BOT_TOKEN ({error.code}): check the token in .env")
         return EXIT_FAILURE
     mode = "Socket Mode" if settings.socket_mode else f"HTTP on port {settings.port}"
-    print(f"configuration ok ({mode}); database {settings.db_path} ok")
+    print(f"configuration ok ({mode}); database ok: {backend}")
     print(
         f"bot user @{identity.user_name} ({identity.user_id})"
         f" in workspace {identity.team_name} ({identity.team_id})"

@@ -30,7 +30,7 @@ from bot.services.messages import PollMessages
 from bot.services.organising import Organising
 from bot.services.people import PeopleDirectory
 from bot.services.polls import PollLookup
-from bot.services.ports import Clock, SlackError
+from bot.services.ports import Clock, SlackError, StoreUnavailable
 from bot.services.refresher import PollMessageRefresher
 from bot.services.reminders import Reminders
 from bot.services.scheduling import PollSchedule
@@ -40,11 +40,12 @@ from bot.slack.presenter import SlackPresenter
 from bot.slack.replies import ResponseUrls
 from bot.slack.socket_mode import InstrumentedSocketModeHandler
 from bot.slack.web_api import WebApi, build_client
-from bot.storage.database import Database
+from bot.storage.backend import open_database
 from bot.storage.lock import DatabaseInUse, DatabaseLock
 from bot.storage.migrations import migrate
 from bot.storage.repository import Repository
 from bot.storage.retention import RetentionStore
+from bot.storage.sql import SqlDatabase
 from bot.web import web_application
 
 logger = logging.getLogger(__name__)
@@ -64,8 +65,8 @@ class Wishbot:
     """A running bot: everything start() built, for serving and for stop()."""
 
     settings: Settings
-    db: Database
-    lock: DatabaseLock
+    db: SqlDatabase
+    lock: DatabaseLock | None  # SQLite's: one bot per file
     identity: BotIdentity
     clock: Clock
     repo: Repository
@@ -95,26 +96,43 @@ def runner_name() -> str:
 
 
 async def start(settings: Settings, *, clock: Clock | None = None) -> Wishbot:
-    """Lock, open and migrate the database, check the token, build and start; ready."""
+    """Open and migrate the database (locking a SQLite file to this process), check the token,
+    build and start; ready."""
+    lock = None
+    if settings.db_url is None:
+        try:
+            lock = DatabaseLock.acquire(settings.db_path)
+        except DatabaseInUse as error:
+            raise StartupError(
+                f"{error}: one bot per SQLite file (use PostgreSQL for several)"
+            ) from None
     try:
-        lock = DatabaseLock.acquire(settings.db_path)
-    except DatabaseInUse as error:
-        raise StartupError(f"{error}: one bot per database") from None
-    try:
-        db = await Database.open(settings.db_path)
+        db = await _open_database(settings)
     except BaseException:
-        lock.release()
+        if lock is not None:
+            lock.release()
         raise
     try:
         await migrate(db)
         return await _build(settings, db, lock, clock or SystemClock())
     except BaseException:
         await db.close()
-        lock.release()
+        if lock is not None:
+            lock.release()
         raise
 
 
-async def _build(settings: Settings, db: Database, lock: DatabaseLock, clock: Clock) -> Wishbot:
+async def _open_database(settings: Settings) -> SqlDatabase:
+    url = None if settings.db_url is None else settings.db_url.reveal()
+    try:
+        return await open_database(settings.db_path, url, pool_size=settings.db_pool)
+    except StoreUnavailable as error:
+        raise StartupError(f"the database is unavailable: {error}") from None
+
+
+async def _build(
+    settings: Settings, db: SqlDatabase, lock: DatabaseLock | None, clock: Clock
+) -> Wishbot:
     metrics = Metrics()
     # One HTTP session for every call to Slack: its connections are kept and reused.
     session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=SLACK_CONNECTIONS))
@@ -127,8 +145,8 @@ async def _build(settings: Settings, db: Database, lock: DatabaseLock, clock: Cl
 
 async def _build_with(
     settings: Settings,
-    db: Database,
-    lock: DatabaseLock,
+    db: SqlDatabase,
+    lock: DatabaseLock | None,
     clock: Clock,
     metrics: Metrics,
     session: aiohttp.ClientSession,
@@ -145,7 +163,7 @@ async def _build_with(
         ) from None
     repo = Repository(db)
     work = BackgroundWork()
-    queue = JobQueue(repo, clock, runner_name())
+    queue = JobQueue(repo, clock, runner_name(), lease=settings.job_lease)
     presenter = SlackPresenter()
     people = PeopleDirectory(repo, gateway, clock, settings.language)
     lookup = PollLookup(repo, repo, clock)
@@ -208,9 +226,10 @@ async def _build_with(
     )
     listeners.register(app, uses, settings.command)
     _register_error_handler(app)
-    # One bot per SQLite file (the lock): a claim left in it is a crashed run of this bot, to be
-    # taken over now, not after its lease.
-    await repo.forget_claims()
+    if lock is not None:
+        # One bot per SQLite file: a claim left in it is a crashed run of this bot, to be taken
+        # over now, not after its lease. (Replicas sharing PostgreSQL wait for the lease.)
+        await repo.forget_claims()
     await schedule.recover()
     if retention is not None:
         await retention.install()
@@ -261,7 +280,8 @@ async def stop(bot: Wishbot) -> None:
         logger.warning("work in flight did not finish within %d s", SHUTDOWN_GRACE_SECONDS)
     await bot.session.close()
     await bot.db.close()
-    bot.lock.release()
+    if bot.lock is not None:
+        bot.lock.release()
     logger.info("stopped")
 
 

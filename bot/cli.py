@@ -10,8 +10,8 @@ from bot.clock import SystemClock
 from bot.config import Settings
 from bot.domain.model import PollStatus
 from bot.domain.retention import retention_cutoff
+from bot.storage.backend import open_configured
 from bot.storage.backup import BackupError, backup, restore
-from bot.storage.database import Database
 from bot.storage.lock import DatabaseInUse
 from bot.storage.migrations import load_migrations, pending_migrations
 from bot.storage.retention import PurgeReport, RetentionStore
@@ -25,8 +25,14 @@ def fail(message: str, status: int = EXIT_USAGE) -> int:
     return status
 
 
+# PostgreSQL has its own tools for this, made for a live server; the README shows them.
+POSTGRES_BACKUP = "on PostgreSQL, back up with pg_dump -Fc and restore with pg_restore"
+
+
 async def run_backup(settings: Settings, target: Path) -> int:
     """Copy the live database to target while the bot keeps running."""
+    if settings.backend != "sqlite":
+        return fail(f"'wishbot backup' copies a SQLite file: {POSTGRES_BACKUP}")
     try:
         summary = await asyncio.to_thread(backup, settings.db_path, target)
     except BackupError as error:
@@ -40,6 +46,8 @@ async def run_backup(settings: Settings, target: Path) -> int:
 
 async def run_restore(settings: Settings, source: Path) -> int:
     """Replace the (stopped) bot's database with a checked backup."""
+    if settings.backend != "sqlite":
+        return fail(f"'wishbot restore' restores a SQLite file: {POSTGRES_BACKUP}")
     newest_known = max((m.version for m in load_migrations()), default=0)
     try:
         summary = await asyncio.to_thread(
@@ -62,12 +70,12 @@ async def run_purge(settings: Settings, *, dry_run: bool) -> int:
     days = settings.retention_days
     if days is None:
         return fail("WISHBOT_RETENTION_DAYS is off: set it to a number of days to purge")
-    if not settings.db_path.is_file():
+    if settings.backend == "sqlite" and not settings.db_path.is_file():
         return fail(f"there is no database at {settings.db_path}")
-    db = await Database.open(settings.db_path)
+    db = await open_configured(settings)
     try:
         if await pending_migrations(db):
-            return fail(f"database {settings.db_path} needs migrating: run 'wishbot migrate'")
+            return fail(f"database {db.location} needs migrating: run 'wishbot migrate'")
         store = RetentionStore(db)
         cutoff = retention_cutoff(SystemClock().now(), days)
         report = await (store.preview(cutoff) if dry_run else store.purge(cutoff))

@@ -6,7 +6,9 @@ import logging
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from dotenv import dotenv_values
 
@@ -18,6 +20,10 @@ SETUP_HINT = (
 )
 LANGUAGES = ("en", "fi")
 LOG_FORMATS = ("text", "json")
+POSTGRESQL_SCHEMES = ("postgresql://", "postgres://")
+DEFAULT_DB_POOL = 10
+MAX_DB_POOL = 100
+DEFAULT_JOB_LEASE = timedelta(seconds=60)
 
 
 class ConfigError(Exception):
@@ -67,10 +73,28 @@ class Settings:
     log_format: str
     quiet_hours: WorkingHours | None
     retention_days: int | None
+    # PostgreSQL's URL when WISHBOT_DB names one (several replicas may share it); else SQLite
+    # at db_path.
+    db_url: Secret | None = None
+    db_pool: int = DEFAULT_DB_POOL
+    job_lease: timedelta = DEFAULT_JOB_LEASE
 
     @property
     def socket_mode(self) -> bool:
         return self.app_token is not None
+
+    @property
+    def backend(self) -> str:
+        return "sqlite" if self.db_url is None else "postgresql"
+
+    def secrets(self) -> list[str]:
+        """Every secret value the settings hold, for the logs to hide."""
+        values = [self.bot_token.reveal(), self.signing_secret.reveal()]
+        if self.app_token is not None:
+            values.append(self.app_token.reveal())
+        if self.db_url is not None:
+            values.append(urlsplit(self.db_url.reveal()).password or "")
+        return [value for value in values if value]
 
 
 def read_environment(
@@ -93,6 +117,13 @@ def load_settings(environ: Mapping[str, str], *, require_slack: bool = True) -> 
         app_token=_optional_token(environ, "SLACK_APP_TOKEN", "xapp-"),
         api_url=_api_url(environ),
         db_path=_db_path(environ),
+        db_url=_db_url(environ),
+        db_pool=_bounded_number(environ, "WISHBOT_DB_POOL", DEFAULT_DB_POOL, 1, MAX_DB_POOL),
+        job_lease=timedelta(
+            seconds=_bounded_number(
+                environ, "WISHBOT_JOB_LEASE", int(DEFAULT_JOB_LEASE.total_seconds()), 5, 3600
+            )
+        ),
         port=_port(environ),
         command=_command(environ),
         language=_choice(environ, "WISHBOT_LANGUAGE", LANGUAGES, "en"),
@@ -148,7 +179,48 @@ def _api_url(environ: Mapping[str, str]) -> str:
 
 
 def _db_path(environ: Mapping[str, str]) -> Path:
-    return Path(_value(environ, "WISHBOT_DB") or "data/wishbot.sqlite3")
+    value = _value(environ, "WISHBOT_DB")
+    if value.startswith("sqlite:"):
+        value = value.removeprefix("sqlite:").removeprefix("//")
+        if not value:
+            raise ConfigError("WISHBOT_DB", "must name a file after sqlite:, as sqlite:data/a.db")
+    elif value.lower().startswith(POSTGRESQL_SCHEMES):
+        value = ""
+    elif "://" in value:
+        raise ConfigError(
+            "WISHBOT_DB",
+            "must be a file path, sqlite:PATH or a postgresql://user@host/database URL",
+        )
+    return Path(value or "data/wishbot.sqlite3")
+
+
+def _db_url(environ: Mapping[str, str]) -> Secret | None:
+    value = _value(environ, "WISHBOT_DB")
+    if not value.lower().startswith(POSTGRESQL_SCHEMES):
+        return None
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018  # raises ValueError for a port that is not a number
+    except ValueError:
+        raise ConfigError(
+            "WISHBOT_DB", "is not a valid URL: write postgresql://user:password@host:5432/wishbot"
+        ) from None
+    if not parts.path.strip("/") and "dbname=" not in parts.query:
+        raise ConfigError(
+            "WISHBOT_DB", "names no database: end the URL with one, as postgresql://host/wishbot"
+        )
+    return Secret(value)
+
+
+def _bounded_number(
+    environ: Mapping[str, str], name: str, default: int, lowest: int, highest: int
+) -> int:
+    raw = _value(environ, name)
+    if not raw:
+        return default
+    if not raw.isdigit() or not lowest <= int(raw) <= highest:
+        raise ConfigError(name, f"must be a whole number from {lowest} to {highest}, not {raw!r}")
+    return int(raw)
 
 
 def _port(environ: Mapping[str, str]) -> int:

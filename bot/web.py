@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Callable
@@ -20,6 +21,8 @@ from bot.storage.repository import Repository
 logger = logging.getLogger(__name__)
 
 SLACK_EVENTS_PATH = "/slack/events"
+# A load balancer probes often; an answer later than this means the database is out of reach.
+HEALTH_TIMEOUT_SECONDS = 2.0
 # What the endpoint learnt about a request, for the middleware that times it.
 REQUEST_KIND = web.RequestKey("wishbot_request_kind", str)
 
@@ -36,7 +39,8 @@ def web_application(
 
     async def healthz(_request: web.Request) -> web.StreamResponse:
         try:
-            state = await repo.health()
+            # A database that does not answer is as unhealthy as one that refuses.
+            state = await asyncio.wait_for(repo.health(), HEALTH_TIMEOUT_SECONDS)
         except Exception as error:
             logger.warning("health check failed: %s", error)
             return web.json_response({"status": "unavailable"}, status=503)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import copy
+import itertools
 import json
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlencode
 
@@ -44,13 +46,14 @@ class SlackClientDriver:
         command_url: str | None = None,
         interactivity_url: str | None = None,
         events_url: str | None = None,
+        replicas: Sequence[str] = (),
         ack_timeout: float = 3.0,
         connect_timeout: float = 5.0,
         strict: bool = True,
     ) -> None:
         if mode not in ("http", "socket"):
             raise ValueError(f"unknown mode {mode!r}")
-        if mode == "http" and not (request_url or (command_url and interactivity_url)):
+        if mode == "http" and not (request_url or (command_url and interactivity_url) or replicas):
             raise ValueError("HTTP mode needs request_url")
         self.emu = emu
         self.mode = mode
@@ -59,6 +62,10 @@ class SlackClientDriver:
             "interactive": interactivity_url or request_url or "",
             "event": events_url or request_url or "",
         }
+        # Request URLs taken in turn, as a load balancer in front of several replicas would
+        # (and, like one, passing over a replica that refuses connections).
+        self.replicas = tuple(replicas)
+        self._turn = itertools.count()
         self.ack_timeout = ack_timeout
         self.connect_timeout = connect_timeout
         self.strict = strict
@@ -92,11 +99,25 @@ class SlackClientDriver:
             if delivery.retry_num:
                 headers["X-Slack-Retry-Num"] = str(delivery.retry_num)
                 headers["X-Slack-Retry-Reason"] = delivery.retry_reason or "http_timeout"
-            reply = await self._post(self.urls[delivery.kind], body, headers, delivery)
+            reply = await self._post_somewhere(delivery.kind, body, headers, delivery)
         if reply.body is not None:
             self.emu.ack_bodies.append(copy.deepcopy(reply.body))
         await self.emu.notify()
         return reply
+
+    async def _post_somewhere(
+        self, kind: str, body: bytes, headers: dict[str, str], delivery: Delivery
+    ) -> AckReply:
+        if not self.replicas:
+            return await self._post(self.urls[kind], body, headers, delivery)
+        first = next(self._turn)
+        for offset in range(len(self.replicas)):
+            url = self.replicas[(first + offset) % len(self.replicas)]
+            try:
+                return await self._post(url, body, headers, delivery)
+            except aiohttp.ClientConnectorError:
+                continue
+        raise AckTimeoutError(delivery, self.ack_timeout)
 
     async def _post(
         self, url: str, body: bytes, headers: dict[str, str], delivery: Delivery

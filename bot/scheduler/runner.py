@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from datetime import timedelta
 
 from bot.services.jobs import JobQueue, JobWork
-from bot.services.ports import Job
+from bot.services.ports import Job, StoreUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -74,6 +74,9 @@ class JobRunner:
                 await self.queue.wait_for_work(until)
             except asyncio.CancelledError:
                 raise
+            except StoreUnavailable as error:
+                logger.warning("the job runner cannot reach the database: %s", error)
+                await self.queue.wait_for_work(self.queue.clock.now() + self.look_again)
             except Exception:
                 # The database may be away for a moment; the jobs stay in it.
                 logger.exception("the job runner failed to look for work; trying again")

@@ -65,7 +65,9 @@ class Closing:
             and await self.polls.begin_close(poll.id, self.clock.now()) is None
         ):
             raise PollClosed(poll.id)  # closed by someone else in the meantime
-        await self.queue.schedule(jobs.CLOSE, poll.id, self.clock.now())
+        # Due only if this close stops half-way (a crash): due at once, a job runner would
+        # often claim it first and the close would run outside the organiser's request.
+        await self.queue.schedule(jobs.CLOSE, poll.id, self.clock.now() + self.queue.lease)
         # JobBusy: another runner is finishing this close already.
         with contextlib.suppress(JobBusy):
             await self.queue.run_now(jobs.CLOSE, poll.id, self.run_close_job)

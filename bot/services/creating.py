@@ -34,6 +34,9 @@ logger = logging.getLogger(__name__)
 # Creating a poll is the heaviest work after an ack; letting a burst of commands all run it at
 # once fills the event loop's queue ahead of the next request's ack.
 CONCURRENT_CREATIONS = 2
+# Before the ack Slack is asked only about a group handle that was not learnt yet (one made
+# since the warm-up), and only this long, well inside the three seconds Slack waits.
+PRE_ACK_LOOKUP_SECONDS = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,16 +91,26 @@ class PollCreation:
 
     async def check_draft(self, draft: PollDraft, *, organiser_id: str, channel_id: str) -> None:
         """What a form can be refused for inline, decided from what is already known (the
-        organiser's time zone, recently seen user groups and channels): no Slack call."""
+        organiser's time zone, recently seen user groups and channels); Slack is asked only
+        about a group handle not seen yet, briefly."""
         zone = await self.people.zone(organiser_id, known_only=True)
         now = self.clock.now()
         closes_at = resolve_close(draft.close, now, zone)
         if draft.remind_explicit:
             check_reminders(draft.remind_every, now, closes_at)
-        groups = self.facts.recent_groups()
-        if groups is not None:
-            _resolve_handles(draft, groups)
+        await self._check_handles(draft)
         _check_channel(channel_id, self.facts.recent_channel(channel_id))
+
+    async def _check_handles(self, draft: PollDraft) -> None:
+        handles = _typed_handles(draft)
+        if not handles:
+            return
+        try:
+            lookup = self.facts.group_ids(handles=handles)
+            groups = await asyncio.wait_for(lookup, PRE_ACK_LOOKUP_SECONDS)
+        except (TimeoutError, SlackError):
+            return  # decided after the ack, where a refusal reopens the form
+        _resolve_handles(draft, groups)
 
     async def warm(self) -> None:
         """Learn the workspace's user groups, so that forms can be checked before their ack."""
@@ -121,11 +134,8 @@ class PollCreation:
     async def _create(
         self, draft: PollDraft, where: Where, idempotency_key: str | None
     ) -> CreatedPoll:
-        if idempotency_key and (
-            existing := await self.polls.poll_by_idempotency_key(idempotency_key)
-        ):
-            counts = await self.polls.counts(existing.id)
-            return CreatedPoll(existing, counts.asked, everyone_asked=False, duplicate=True)
+        if idempotency_key and (duplicate := await self._duplicate(idempotency_key)):
+            return duplicate
         channel_id = draft.channel_id or where.channel_id
         organiser_id = where.organiser_id
         now = self.clock.now()
@@ -136,7 +146,7 @@ class PollCreation:
         else:
             remind_every = default_remind_every(now, closes_at)
         await self._make_postable(channel_id)
-        draft = _resolve_handles(draft, await self.facts.group_ids())
+        draft = _resolve_handles(draft, await self.facts.group_ids(handles=_typed_handles(draft)))
         candidates = await self._audience(draft, channel_id, organiser_id)
         members, everyone_asked = _draw(draft, candidates, organiser_id)
         if not [m for m in members if m != organiser_id]:
@@ -155,6 +165,11 @@ class PollCreation:
             members=members,
             idempotency_key=idempotency_key,
         )
+        if poll is None:
+            assert idempotency_key is not None
+            duplicate = await self._duplicate(idempotency_key)
+            assert duplicate is not None
+            return duplicate
         try:
             await self.messages.post(poll, asked=len(members))
         except SlackError:
@@ -172,6 +187,14 @@ class PollCreation:
             extra={"poll_id": poll.id},
         )
         return CreatedPoll(poll, len(members), everyone_asked)
+
+    async def _duplicate(self, idempotency_key: str) -> CreatedPoll | None:
+        """The poll this same submission created before (Slack's retry, a double submit)."""
+        existing = await self.polls.poll_by_idempotency_key(idempotency_key)
+        if existing is None:
+            return None
+        counts = await self.polls.counts(existing.id)
+        return CreatedPoll(existing, counts.asked, everyone_asked=False, duplicate=True)
 
     async def _make_postable(self, channel_id: str) -> None:
         """Join a public channel the bot is not in; a private one needs an invitation."""
@@ -217,6 +240,11 @@ def _check_channel(channel_id: str, info: ChannelInfo | None) -> None:
         raise InvalidPollInput("error.archived_channel", field=CHANNEL_FIELD, channel=channel_id)
     if not info.is_member and info.is_private:
         raise InvalidPollInput("error.private_channel", field=CHANNEL_FIELD, channel=channel_id)
+
+
+def _typed_handles(draft: PollDraft) -> tuple[str, ...]:
+    """The @handles typed in the form, lower-case and without the @."""
+    return tuple(g[1:].lower() for g in draft.audience.usergroup_ids if g.startswith("@"))
 
 
 def _resolve_handles(draft: PollDraft, known: dict[str, str]) -> PollDraft:

@@ -26,13 +26,19 @@ class WorkspaceFacts:
             return None
         return self._groups[1]
 
-    async def group_ids(self) -> dict[str, str]:
-        """User group ids by handle, asked from Slack unless learnt recently."""
+    async def group_ids(self, *, handles: tuple[str, ...] = ()) -> dict[str, str]:
+        """User group ids by handle, asked from Slack unless learnt recently and knowing every
+        one of handles (lower-case, without the @): a missing one may name a group made since,
+        and a person typing a handle is rare enough to ask Slack each time."""
         groups = self.recent_groups()
-        if groups is None:
+        if groups is None or self._missing(groups, handles):
             groups = dict(await self.slack.usergroup_ids_by_handle())
             self._groups = (self.clock.now(), groups)
         return groups
+
+    @staticmethod
+    def _missing(groups: dict[str, str], handles: tuple[str, ...]) -> bool:
+        return any(handle not in groups for handle in handles)
 
     def recent_channel(self, channel_id: str) -> ChannelInfo | None:
         """What a channel looked like recently (no Slack call)."""

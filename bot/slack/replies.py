@@ -11,10 +11,17 @@ from typing import Any, Literal
 
 import aiohttp
 from slack_bolt.async_app import AsyncAck
+from slack_bolt.response import BoltResponse
 
 from bot.domain.errors import PollError
 from bot.services.background import BackgroundWork
-from bot.services.ports import Message, OutcomeUnknown, SlackError, TriggerExpired
+from bot.services.ports import (
+    Message,
+    OutcomeUnknown,
+    SlackError,
+    StoreUnavailable,
+    TriggerExpired,
+)
 from bot.slack.blocks import render_error, render_notice, render_notice_view
 
 logger = logging.getLogger(__name__)
@@ -80,10 +87,13 @@ class Reply:
     def acked(self) -> bool:
         return self.ack.response is not None
 
-    async def show(self, message: Message, *, replace_original: bool = False) -> None:
+    async def show(
+        self, message: Message, *, replace_original: bool = False, acknowledge: bool = True
+    ) -> None:
         """Show a message to the person only: in the ack when it is still to come, else through
-        the response_url, else as an ephemeral in the channel or a DM."""
-        if not self.acked:
+        the response_url, else as an ephemeral in the channel or a DM. Without acknowledge the
+        request stays unacknowledged (Slack shows it failed) and the message comes separately."""
+        if not self.acked and acknowledge:
             if self.surface == "command":
                 await self.ack(**ephemeral(message))
                 return
@@ -120,8 +130,10 @@ class Reply:
         background work, with the same polite answer to any known failure."""
         self.work.spawn(self.politely(work, name), name)
 
-    async def politely(self, work: Awaitable[object], name: str) -> None:
-        """Run work; a known failure ends in a message to the person, never in silence."""
+    async def politely(self, work: Awaitable[object], name: str) -> BoltResponse | None:
+        """Run work; a known failure ends in a message to the person, never in silence. When
+        the database was out of reach before the ack, the answer for Slack is a 503: Bolt would
+        send an unacknowledged request a 200, and Slack would show it as received."""
         try:
             await work
         except PollError as error:
@@ -131,13 +143,23 @@ class Reply:
         except SlackError as error:
             logger.warning("%s failed in %s: %s", error.method, name, error.code)
             await self.notice("error.slack_failed")
+        except StoreUnavailable as error:
+            # Nothing was stored, so nothing is acknowledged: Slack shows the request failed
+            # (and keeps a form open), and the person reads why and tries again.
+            logger.warning("the database is unavailable in %s: %s", name, error)
+            message = render_notice("error.store_unavailable", lang=self.lang)
+            unacknowledged = not self.acked
+            await self.show(message, acknowledge=False)
+            if unacknowledged:
+                return BoltResponse(status=503, body="")
         except Exception:
             # A bug: logged with its traceback, and the person still hears that it failed.
             logger.exception("%s failed", name)
             await self.notice("error.generic")
+        return None
 
 
-Listener = Callable[..., Awaitable[None]]
+Listener = Callable[..., Awaitable[BoltResponse | None]]
 
 
 def guarded(handler: Listener) -> Listener:
@@ -150,8 +172,8 @@ def guarded(handler: Listener) -> Listener:
         raise TypeError(f"{handler.__name__} must take reply to be guarded")
 
     @functools.wraps(handler)
-    async def guarded_listener(**kwargs: Any) -> None:
+    async def guarded_listener(**kwargs: Any) -> BoltResponse | None:
         reply: Reply = kwargs["reply"]
-        await reply.politely(handler(**kwargs), handler.__name__)
+        return await reply.politely(handler(**kwargs), handler.__name__)
 
     return guarded_listener

@@ -22,10 +22,12 @@ from bot.domain.model import PollStatus, QuestionAnswer, QuestionKind
 from bot.services.ports import AnswerOutcome
 from bot.storage.database import Database
 from bot.storage.rows import answer_rows, to_ms
-from bot.storage.sql import Row, Sql, SqlDatabase
+from bot.storage.sql import SQLITE, Dialect, Row, Sql, SqlDatabase, WriteConflict
 
 # Rows per multi-row statement: far below SQLite's limit on bound parameters (32,766).
 CHUNK = 300
+# Tries of a batch that met a concurrent write of the same rows (PostgreSQL, several replicas).
+CONFLICT_ATTEMPTS = 5
 
 
 @dataclass
@@ -78,8 +80,16 @@ class AnswerWriter:
             # SQLite: the whole batch in one trip to the database's thread.
             await self.db.transaction_in_thread(partial(store_on_sqlite, answers=answers))
             return
-        async with self.db.transaction() as sql:
-            await store_on_sql(sql, answers)
+        for attempt in itertools.count(1):
+            try:
+                async with self.db.transaction() as sql:
+                    await store_on_sql(sql, answers)
+                return
+            except WriteConflict:
+                # Another replica stored one of these people's first answer at the same moment
+                # (a double click, a retry): the next attempt sees it and decides again.
+                if attempt == CONFLICT_ATTEMPTS:
+                    raise
 
     async def _write_one_batch(self) -> None:
         self._writing = True
@@ -122,7 +132,7 @@ _Work = Generator[_Statement, list[Row], None]
 
 def store_on_sqlite(conn: sqlite3.Connection, answers: Sequence[PendingAnswer]) -> None:
     """Decide and write a batch on the database's thread, inside its transaction."""
-    work = _store(answers)
+    work = _store(answers, SQLITE)
     try:
         statement = next(work)
         while True:
@@ -138,7 +148,7 @@ def store_on_sqlite(conn: sqlite3.Connection, answers: Sequence[PendingAnswer]) 
 
 async def store_on_sql(sql: Sql, answers: Sequence[PendingAnswer]) -> None:
     """Decide and write a batch through the statement API, inside a transaction."""
-    work = _store(answers)
+    work = _store(answers, sql.dialect)
     try:
         statement = next(work)
         while True:
@@ -152,14 +162,18 @@ async def store_on_sql(sql: Sql, answers: Sequence[PendingAnswer]) -> None:
         return
 
 
-def _store(answers: Sequence[PendingAnswer]) -> _Work:
+def _store(answers: Sequence[PendingAnswer], dialect: Dialect) -> _Work:
     by_poll = itertools.groupby(sorted(answers, key=lambda a: a.poll_id), key=lambda a: a.poll_id)
     for poll_id, group in by_poll:
-        yield from _store_for_poll(poll_id, list(group))
+        yield from _store_for_poll(poll_id, list(group), dialect)
 
 
-def _store_for_poll(poll_id: int, answers: list[PendingAnswer]) -> _Work:
-    polls = yield _Statement(_POLL_STATE + " FROM polls p WHERE p.id = ?", [poll_id])
+def _store_for_poll(poll_id: int, answers: list[PendingAnswer], dialect: Dialect) -> _Work:
+    # The poll's row stays as read until the answers are committed: a close waits for them, so
+    # an answer stored (and acknowledged) is always counted in the summary.
+    polls = yield _Statement(
+        _POLL_STATE + " FROM polls p WHERE p.id = ?" + dialect.lock_shared, [poll_id]
+    )
     poll = polls[0] if polls else None
     people = yield from _people(poll_id, sorted({a.user_id for a in answers}))
     # In arrival order; the stamp decides between one person's answers.

@@ -65,6 +65,13 @@ class Database:
         self._writer_sql = SqliteSql(connection)
         self._reader_sql = SqliteSql(reader)
 
+    @property
+    def location(self) -> str:
+        return str(self.path)
+
+    async def server_version(self) -> str:
+        return sqlite3.sqlite_version
+
     @classmethod
     async def open(cls, path: Path) -> Database:
         """Open (creating the folder) and configure the database file."""

@@ -67,7 +67,7 @@ class JobTable(Table):
                 conn,
                 "UPDATE jobs SET lease_owner = ?, lease_until = ? WHERE job_key IN"
                 f" (SELECT job_key FROM jobs WHERE due_at <= ? AND {_CLAIMABLE}"
-                f"  ORDER BY due_at LIMIT ?) RETURNING {_COLUMNS}",
+                f"  ORDER BY due_at LIMIT ?{conn.dialect.skip_locked}) RETURNING {_COLUMNS}",
                 (owner, to_ms(lease_until), to_ms(now), to_ms(now), limit),
             )
 
@@ -131,7 +131,7 @@ class JobTable(Table):
         async with self.db.reading() as conn:
             row = await conn.fetch_one(
                 "SELECT MIN(CASE WHEN lease_until IS NULL THEN due_at"
-                " ELSE MAX(due_at, lease_until) END) AS next FROM jobs",
+                f" ELSE {conn.dialect.greatest('due_at', 'lease_until')} END) AS next FROM jobs",
                 (),
             )
         return None if row is None or row["next"] is None else from_ms(int(row["next"]))

@@ -54,14 +54,17 @@ class Repository(AnswerTable, ReminderTable, PeopleTable, JobTable):
         remind_every: timedelta | None,
         members: Iterable[str],
         idempotency_key: str | None = None,
-    ) -> Poll:
-        """Store a poll with its questions and the people asked, all or nothing."""
+    ) -> Poll | None:
+        """Store a poll with its questions and the people asked, all or nothing; None when a
+        poll with this idempotency_key exists already."""
         async with self.db.transaction() as conn:
             inserted = await conn.fetch_one(
                 "INSERT INTO polls (team_id, channel_id, organiser_id, language, anonymous,"
                 " audience_kind, audience_users, audience_groups, sample_size, status, opened_at,"
                 " closes_at, remind_every_ms, idempotency_key, text_version)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                # The same submission arriving twice (at two replicas) makes one poll.
+                " ON CONFLICT (idempotency_key) DO NOTHING RETURNING id",
                 (
                     team_id,
                     channel_id,
@@ -80,7 +83,8 @@ class Repository(AnswerTable, ReminderTable, PeopleTable, JobTable):
                     CURRENT_TEXT_VERSION,
                 ),
             )
-            assert inserted is not None
+            if inserted is None:
+                return None
             poll_id = int(inserted["id"])
             await conn.execute_many(
                 "INSERT INTO questions (poll_id, position, kind, text) VALUES (?, ?, ?, ?)",
@@ -246,13 +250,18 @@ class Repository(AnswerTable, ReminderTable, PeopleTable, JobTable):
                 "  WHERE m.poll_id = polls.id AND m.user_id = ?)",
                 (channel_id, PollStatus.OPEN.value, AudienceKind.CHANNEL.value, user_id, user_id),
             )
-            poll_ids = [int(r["id"]) for r in rows]
-            await conn.execute_many(
-                "INSERT INTO poll_members (poll_id, user_id, joined, added_at)"
-                " VALUES (?, ?, TRUE, ?)",
-                [(poll_id, user_id, to_ms(now)) for poll_id in poll_ids],
-            )
-        return poll_ids
+            added = []
+            for row in rows:
+                # A join told twice (Slack's retry, reaching another replica) adds them once.
+                inserted = await conn.fetch_one(
+                    "INSERT INTO poll_members (poll_id, user_id, joined, added_at)"
+                    " VALUES (?, ?, TRUE, ?) ON CONFLICT (poll_id, user_id) DO NOTHING"
+                    " RETURNING poll_id",
+                    (int(row["id"]), user_id, to_ms(now)),
+                )
+                if inserted is not None:
+                    added.append(int(inserted["poll_id"]))
+        return added
 
     async def uninvited_members(self, poll_id: int) -> list[str]:
         async with self.db.reading() as conn:

@@ -9,6 +9,11 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 
+class WriteConflict(Exception):
+    """Another transaction wrote the same rows at the same moment (another replica, say); the
+    transaction was rolled back and may simply be run again."""
+
+
 class Row(Protocol):
     """A result row: by column name or position (sqlite3.Row and asyncpg.Record both are)."""
 
@@ -23,15 +28,22 @@ class Dialect:
     # Appended to the SELECT that picks rows to claim: other runners skip rows being claimed.
     skip_locked: str
     greatest_function: str
+    # Appended to a SELECT of rows a transaction relies on staying as read until it commits
+    # (a poll's state while answers to it are written): a concurrent change waits for it.
+    lock_shared: str
 
     def greatest(self, first: str, second: str) -> str:
         """The larger of two expressions."""
         return f"{self.greatest_function}({first}, {second})"
 
 
-SQLITE = Dialect("sqlite", skip_locked="", greatest_function="MAX")
+# SQLite has one writer at a time: what a write transaction reads stays as read until it ends.
+SQLITE = Dialect("sqlite", skip_locked="", greatest_function="MAX", lock_shared="")
 POSTGRESQL = Dialect(
-    "postgresql", skip_locked=" FOR UPDATE SKIP LOCKED", greatest_function="GREATEST"
+    "postgresql",
+    skip_locked=" FOR UPDATE SKIP LOCKED",
+    greatest_function="GREATEST",
+    lock_shared=" FOR SHARE",
 )
 
 
@@ -56,6 +68,11 @@ class SqlDatabase(Protocol):
     (bot.storage.postgres)."""
 
     dialect: Dialect
+
+    @property
+    def location(self) -> str:
+        """Where the data is, as it may be shown (a path, or a URL without its password)."""
+        ...
 
     def transaction(self) -> AbstractAsyncContextManager[Sql]:
         """One transaction; committed at the end, rolled back on any error."""

@@ -63,7 +63,9 @@ async def emu(clock: ShiftableClock) -> AsyncIterator[SlackEmulator]:
         await emulator.stop()
 
 
-def make_settings(emu: SlackEmulator, db_path: Path, *, socket: bool = False) -> Settings:
+def make_settings(
+    emu: SlackEmulator, db_path: Path, *, socket: bool = False, db_url: str | None = None
+) -> Settings:
     return Settings(
         bot_token=Secret(BOT_TOKEN),
         signing_secret=Secret(SIGNING_SECRET),
@@ -77,6 +79,7 @@ def make_settings(emu: SlackEmulator, db_path: Path, *, socket: bool = False) ->
         log_format="text",
         quiet_hours=None,
         retention_days=None,
+        db_url=Secret(db_url) if db_url is not None else None,
     )
 
 
@@ -104,15 +107,21 @@ BotFactory = Callable[..., Awaitable[RunningBot]]
 
 @pytest.fixture
 async def start_bot(
-    emu: SlackEmulator, tmp_path: Path, clock: ShiftableClock
+    emu: SlackEmulator, tmp_path: Path, clock: ShiftableClock, db_url: str | None
 ) -> AsyncIterator[BotFactory]:
-    """Start the real bot (HTTP by default, or Socket Mode) on a real SQLite file."""
+    """Start the real bot (HTTP by default, or Socket Mode) on a real SQLite file, or on a
+    database of its own on the throwaway PostgreSQL server (see tests/conftest.py)."""
     cleanups: list[Callable[[], Awaitable[None]]] = []
 
     async def factory(*, mode: str = "http", **overrides: object) -> RunningBot:
-        settings = make_settings(emu, tmp_path / "wishbot.sqlite3", socket=mode == "socket")
+        settings = make_settings(
+            emu, tmp_path / "wishbot.sqlite3", socket=mode == "socket", db_url=db_url
+        )
         settings = dataclasses.replace(settings, **overrides)  # type: ignore[arg-type]
         bot = await start(settings, clock=clock)
+        # As a load balancer waits for /readyz: forms are checked against the user groups
+        # learnt in the warm-up, and a test that races it would test the start, not the form.
+        await asyncio.wait_for(bot.warm.wait(), timeout=10)
         if mode == "socket":
             handler = AsyncSocketModeHandler(bot.app, APP_TOKEN)
             await handler.connect_async()  # type: ignore[no-untyped-call]  # Bolt leaves it untyped

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.config import Settings
 from slack_emulator import SlackEmulator
 from tests.e2e.conftest import (
     BOT_TOKEN,
@@ -25,11 +26,21 @@ from tests.e2e.conftest import (
 from tests.e2e.helpers import create, poll_message
 from tests.e2e.test_process import BotProcess, free_port, wishbot
 
+# Backup, restore and the one-bot lock are SQLite's own (PostgreSQL has pg_dump and replicas).
+pytestmark = pytest.mark.sqlite_only
 
-def database_env(db_path: Path, **extra: str) -> dict[str, str]:
-    """The environment of a database command: no Slack settings are needed for those."""
+
+def database_env(where: Path | Settings, **extra: str) -> dict[str, str]:
+    """The environment of a database command (no Slack settings are needed for those), for a
+    SQLite file or for the database a running bot's settings name."""
     base = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "WISHBOT_"))}
-    return {**base, "WISHBOT_DB": str(db_path), **extra}
+    if not isinstance(where, Settings):
+        location = str(where)
+    elif where.db_url is None:
+        location = str(where.db_path)
+    else:
+        location = where.db_url.reveal()
+    return {**base, "WISHBOT_DB": location, **extra}
 
 
 def answers_by_respondent(path: Path) -> dict[str, list[tuple[int, int | None]]]:

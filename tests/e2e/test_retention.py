@@ -13,6 +13,7 @@ from bot.services.jobs import RETENTION
 from bot.slack import ids
 from bot.storage.database import Database
 from bot.storage.repository import to_ms
+from bot.storage.sql import Sql
 from slack_emulator import SlackEmulator
 from tests.e2e.conftest import CHANNEL, ORGANISER, PEOPLE, BotFactory, RunningBot
 from tests.e2e.helpers import create, poll_message
@@ -25,35 +26,43 @@ POLL_TABLES: tuple[str, ...] = ("questions", "options", "poll_members", "respons
 POLL_TABLES += ("reminder_rounds", "reminders", "reminder_opt_outs", "poll_messages")
 
 
-def rows_of(conn: sqlite3.Connection, poll_id: int) -> dict[str, int]:
-    counts = {
-        table: conn.execute(
-            f"SELECT COUNT(*) FROM {table} WHERE poll_id = ?", (poll_id,)
-        ).fetchone()[0]
-        for table in POLL_TABLES
-    }
-    counts["answers"] = conn.execute(
-        "SELECT COUNT(*) FROM answers a JOIN responses r ON r.id = a.response_id"
+async def rows_of(conn: Sql, poll_id: int) -> dict[str, int]:
+    counts = {}
+    for table in POLL_TABLES:
+        row = await conn.fetch_one(
+            f"SELECT COUNT(*) AS n FROM {table} WHERE poll_id = ?", (poll_id,)
+        )
+        counts[table] = int(row["n"]) if row else 0
+    row = await conn.fetch_one(
+        "SELECT COUNT(*) AS n FROM answers a JOIN responses r ON r.id = a.response_id"
         " WHERE r.poll_id = ?",
         (poll_id,),
-    ).fetchone()[0]
+    )
+    counts["answers"] = int(row["n"]) if row else 0
     return counts
 
 
-def snapshot(db_path: Path, poll_ids: list[int]) -> dict[int, dict[str, int]]:
-    with contextlib.closing(sqlite3.connect(db_path)) as conn:
-        return {poll_id: rows_of(conn, poll_id) for poll_id in poll_ids}
+async def snapshot(running: RunningBot, poll_ids: list[int]) -> dict[int, dict[str, int]]:
+    """The rows each poll has in every table, read through the bot's own database (either
+    backend)."""
+    async with running.repo.db.reading() as conn:
+        return {poll_id: await rows_of(conn, poll_id) for poll_id in poll_ids}
 
 
-def answer_times(db_path: Path, poll_ids: list[int]) -> list[int]:
-    with contextlib.closing(sqlite3.connect(db_path)) as conn:
-        marks = ", ".join("?" for _ in poll_ids)
-        rows = conn.execute(
+async def answer_times(running: RunningBot, poll_ids: list[int]) -> list[int]:
+    marks = ", ".join("?" for _ in poll_ids)
+    async with running.repo.db.reading() as conn:
+        rows = await conn.fetch_all(
             f"SELECT answered_at FROM responses WHERE poll_id IN ({marks})"
             " AND answered_at IS NOT NULL",
             poll_ids,
-        ).fetchall()
-    return [int(row[0]) for row in rows]
+        )
+    return [int(row["answered_at"]) for row in rows]
+
+
+async def column(running: RunningBot, sql: str) -> set[object]:
+    async with running.repo.db.reading() as conn:
+        return {row["value"] for row in await conn.fetch_all(sql, ())}
 
 
 def on_disk(db_path: Path, values: list[int]) -> list[int]:
@@ -122,44 +131,58 @@ async def test_retention_job_purges_exactly_the_polls_closed_before_the_cutoff(
     aged: tuple[RunningBot, dict[str, int]],
 ) -> None:
     running, polls = aged
-    db_path = running.settings.db_path
     kept = [polls["recent"], polls["closing"], polls["open"]]
-    before = snapshot(db_path, kept)
-    expired = snapshot(db_path, [polls["expired"], polls["expired_anonymous"]])
+    before = await snapshot(running, kept)
+    expired = await snapshot(running, [polls["expired"], polls["expired_anonymous"]])
     assert all(counts["answers"] and counts["reminders"] for counts in expired.values())
     assert all(counts["reminder_opt_outs"] for counts in expired.values())
     job = await running.repo.get_job(RETENTION)
     assert job is not None  # daily, installed because WISHBOT_RETENTION_DAYS is set
     assert running.bot.retention is not None
 
-    named_times = answer_times(db_path, [polls["expired"]])
-    assert named_times and on_disk(db_path, named_times) == named_times
+    named_times = await answer_times(running, [polls["expired"]])
+    assert named_times
 
     report = await running.bot.retention.run()
 
     assert [p.poll_id for p in report.polls] == [polls["expired"], polls["expired_anonymous"]]
-    assert snapshot(db_path, kept) == before
+    assert await snapshot(running, kept) == before
     zero = dict.fromkeys((*POLL_TABLES, "answers"), 0)
-    assert snapshot(db_path, [polls["expired"], polls["expired_anonymous"]]) == {
+    assert await snapshot(running, [polls["expired"], polls["expired_anonymous"]]) == {
         polls["expired"]: zero,
         polls["expired_anonymous"]: zero,
     }
-    with contextlib.closing(sqlite3.connect(db_path)) as conn:
-        remaining = {row[0] for row in conn.execute("SELECT id FROM polls")}
-        profiles = {row[0] for row in conn.execute("SELECT user_id FROM slack_users")}
-        referenced = {row[0] for row in conn.execute("SELECT user_id FROM poll_members")}
-        referenced |= {row[0] for row in conn.execute("SELECT organiser_id FROM polls")}
-        orphans = conn.execute(
-            "SELECT COUNT(*) FROM answers WHERE response_id NOT IN (SELECT id FROM responses)"
-        ).fetchone()[0]
+    remaining = await column(running, "SELECT id AS value FROM polls")
+    profiles = await column(running, "SELECT user_id AS value FROM slack_users")
+    referenced = await column(running, "SELECT user_id AS value FROM poll_members")
+    referenced |= await column(running, "SELECT organiser_id AS value FROM polls")
+    orphans = await column(
+        running,
+        "SELECT COUNT(*) AS value FROM answers WHERE response_id NOT IN (SELECT id FROM responses)",
+    )
     assert remaining == set(kept)
     assert profiles == referenced  # nobody of the old team, and no one asked in no poll
     assert not profiles & set(OLD_TEAM)
-    assert orphans == 0
+    assert orphans == {0}
     assert (await running.bot.retention.run()).polls == []  # nothing left to do
-    assert on_disk(db_path, named_times) == []  # overwritten, not just unlinked
 
 
+@pytest.mark.sqlite_only
+async def test_purged_answers_are_overwritten_in_the_sqlite_file_not_just_unlinked(
+    aged: tuple[RunningBot, dict[str, int]],
+) -> None:
+    running, polls = aged
+    db_path = running.settings.db_path
+    named_times = await answer_times(running, [polls["expired"]])
+    assert isinstance(running.repo.db, Database)
+    await running.repo.db.checkpoint()
+    assert named_times and on_disk(db_path, named_times) == named_times  # the check can see them
+    assert running.bot.retention is not None
+    await running.bot.retention.run()
+    assert on_disk(db_path, named_times) == []
+
+
+@pytest.mark.sqlite_only
 async def test_anonymous_poll_keeps_no_link_to_people_once_closed_not_even_on_disk(
     running: RunningBot, emu: SlackEmulator
 ) -> None:
@@ -168,7 +191,7 @@ async def test_anonymous_poll_keeps_no_link_to_people_once_closed_not_even_on_di
     for person, label in zip(PEOPLE[:4], ["Yes", "No", "No", "Yes"], strict=True):
         await running.driver.click(person, poll_message(emu, poll), label)
     await running.settle()
-    times = answer_times(db_path, [poll.id])
+    times = await answer_times(running, [poll.id])
     assert isinstance(running.repo.db, Database)  # the file-level check is SQLite's
     await running.repo.db.checkpoint()
     assert len(times) == 4 and on_disk(db_path, times) == times  # the check can see them
@@ -189,10 +212,12 @@ async def test_recently_closed_polls_still_answer_commands_after_a_purge(
     running, polls = aged
     assert running.bot.retention is not None
     await running.bot.retention.run()
-    await running.driver.slash_command(ORGANISER, CHANNEL, "/wishes", f"results {polls['recent']}")
-    await running.driver.slash_command(ORGANISER, CHANNEL, "/wishes", f"results {polls['expired']}")
-    await running.settle()
-    shown = [e.text + str(e.blocks) for e in emu.ephemerals(ORGANISER)[-2:]]
+    shown = []
+    for poll_id in (polls["recent"], polls["expired"]):
+        # One at a time: two commands are answered in whichever order their work finishes.
+        await running.driver.slash_command(ORGANISER, CHANNEL, "/wishes", f"results {poll_id}")
+        await running.settle()
+        shown.append(str([(e.text, e.blocks) for e in emu.ephemerals(ORGANISER)[-1:]]))
     assert "3 of" in shown[0]
     assert f"I can't find poll #{polls['expired']}" in shown[1]
 
@@ -201,10 +226,9 @@ async def test_purge_dry_run_lists_what_would_go_and_purge_removes_it(
     aged: tuple[RunningBot, dict[str, int]], tmp_path: Path
 ) -> None:
     running, polls = aged
-    db_path = running.settings.db_path
-    env = database_env(db_path, WISHBOT_RETENTION_DAYS="30")
+    env = database_env(running.settings, WISHBOT_RETENTION_DAYS="30")
     every = list(polls.values())
-    before = snapshot(db_path, every)
+    before = await snapshot(running, every)
 
     code, out, err = await wishbot(env, "purge", "--dry-run", cwd=tmp_path)
     assert code == 0, err
@@ -216,7 +240,7 @@ async def test_purge_dry_run_lists_what_would_go_and_purge_removes_it(
     assert all("would be purged" in line for line in lines)
     assert "anonymous" in lines[1] and "1 responses" in lines[0]
     assert lines[-1].startswith("2 closed poll(s)")
-    assert snapshot(db_path, every) == before
+    assert await snapshot(running, every) == before
 
     code, out, err = await wishbot(env, "purge", cwd=tmp_path)
     assert code == 0, err

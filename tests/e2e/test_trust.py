@@ -8,14 +8,16 @@ import asyncio
 import csv
 import io
 import sqlite3
-from contextlib import closing
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, closing
 from datetime import timedelta
 from functools import partial
-from pathlib import Path
 
+import asyncpg
 import pytest
 
 from bot.clock import ShiftableClock
+from bot.config import Settings
 from bot.domain.model import PollStatus, QuestionAnswer
 from bot.services.ports import AnswerOutcome
 from slack_emulator import SlackEmulator
@@ -62,15 +64,43 @@ async def test_a_change_acknowledged_just_before_a_close_is_in_the_summary(
     assert "Mon (7)" in lines and "Wed (1)" in lines
 
 
-def stored_choices(db_path: Path, poll_id: int) -> list[tuple[str, int]]:
-    """What the database file holds right now, read past the bot (as after a crash)."""
-    with closing(sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)) as conn:
-        rows = conn.execute(
-            "SELECT r.respondent_id, a.option_position FROM responses r"
-            " JOIN answers a ON a.response_id = r.id WHERE r.poll_id = ?",
-            (poll_id,),
-        ).fetchall()
+STORED_CHOICES = (
+    "SELECT r.respondent_id, a.option_position FROM responses r"
+    " JOIN answers a ON a.response_id = r.id WHERE r.poll_id = {}"
+)
+
+
+async def stored_choices(settings: Settings, poll_id: int) -> list[tuple[str, int]]:
+    """What the database holds right now, read past the bot (as after a crash)."""
+    if settings.db_url is None:
+        uri = f"file:{settings.db_path}?mode=ro"
+        with closing(sqlite3.connect(uri, uri=True)) as conn:
+            rows = conn.execute(STORED_CHOICES.format("?"), (poll_id,)).fetchall()
+    else:
+        connection = await asyncpg.connect(settings.db_url.reveal())
+        try:
+            rows = await connection.fetch(STORED_CHOICES.format("$1"), poll_id)
+        finally:
+            await connection.close()
     return [(str(user), int(option)) for user, option in rows]
+
+
+@asynccontextmanager
+async def another_writer(settings: Settings) -> AsyncIterator[None]:
+    """Another writer holding the answers while the block runs."""
+    if settings.db_url is None:
+        with closing(sqlite3.connect(settings.db_path, timeout=5)) as writer:
+            writer.execute("BEGIN IMMEDIATE")
+            yield
+            writer.rollback()
+        return
+    connection = await asyncpg.connect(settings.db_url.reveal())
+    try:
+        async with connection.transaction():
+            await connection.execute("LOCK TABLE responses IN SHARE ROW EXCLUSIVE MODE")
+            yield
+    finally:
+        await connection.close()
 
 
 @pytest.mark.parametrize("mode", ["http", "socket"])
@@ -84,15 +114,13 @@ async def test_a_click_is_in_the_database_file_when_slack_gets_its_ack(
     await running.settle()
     # Another writer holds the database while the change arrives: a bot that acks first and
     # stores later acks at once; one that stores first acks once the writer is done.
-    with closing(sqlite3.connect(running.settings.db_path, timeout=5)) as writer:
-        writer.execute("BEGIN IMMEDIATE")
+    async with another_writer(running.settings):
         change = asyncio.create_task(running.driver.click(PEOPLE[0], message, "Tue"))
         await asyncio.wait({change}, timeout=1.0)
-        writer.rollback()
     reply = await change
     assert reply.status == 200
     # Read at once, without giving the bot another turn: if it crashed now, this would be all.
-    assert stored_choices(running.settings.db_path, poll.id) == [(PEOPLE[0], 1)]
+    assert await stored_choices(running.settings, poll.id) == [(PEOPLE[0], 1)]
 
 
 # ---- 2. people's text reads as they typed it --------------------------------------------------
@@ -399,4 +427,4 @@ async def test_an_answer_stamped_before_a_stored_one_is_refused_not_stored(
         poll.id, PEOPLE[0], earlier, now - timedelta(milliseconds=5)
     )
     assert outcome is AnswerOutcome.SUPERSEDED
-    assert stored_choices(running.settings.db_path, poll.id) == [(PEOPLE[0], 1)]
+    assert await stored_choices(running.settings, poll.id) == [(PEOPLE[0], 1)]

@@ -23,6 +23,7 @@ from bot.services.ports.storage import (
     PollStore,
     ReminderStore,
     Store,
+    StoreUnavailable,
 )
 
 __all__ = [
@@ -44,6 +45,7 @@ __all__ = [
     "SlackError",
     "SlackPort",
     "Store",
+    "StoreUnavailable",
     "TriggerExpired",
     "UserGroupNotFound",
     "View",

@@ -24,6 +24,11 @@ from bot.domain.model import (
 )
 
 
+class StoreUnavailable(Exception):
+    """The database cannot be reached just now (a restart, a network failure): nothing was
+    stored, and the same request may be made again in a moment."""
+
+
 class AnswerOutcome(enum.Enum):
     """What became of an answer given to the store."""
 
@@ -76,7 +81,10 @@ class PollStore(Protocol):
         remind_every: timedelta | None,
         members: Iterable[str],
         idempotency_key: str | None = None,
-    ) -> Poll: ...
+    ) -> Poll | None:
+        """The new poll; None when a poll with this idempotency_key exists already (the same
+        submission, stored by another replica a moment ago)."""
+        ...
 
     async def poll_by_idempotency_key(self, key: str) -> Poll | None: ...
 

@@ -33,7 +33,7 @@ def register(app: AsyncApp, uses: UseCases) -> None:
             draft = read_create_form(view["state"]["values"], lang=lang)
             metadata = blocks.read_form_metadata(view.get("private_metadata", ""))
             channel_id = draft.channel_id or metadata.channel_id or ""
-            # Decided from what is known already: no Slack call before the ack.
+            # Decided from what is known already (Slack is asked only about a new group handle).
             await uses.creation.check_draft(
                 draft, organiser_id=reply.user_id, channel_id=channel_id
             )
