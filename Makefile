@@ -6,8 +6,9 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test lint bench migrate check clean
 
+# Without any Slack configuration (env or .env) this opens the local playground instead.
 run: $(STAMP)
-	$(BIN)/wishbot run
+	$(BIN)/wishbot run --or-playground
 
 # Tests run on every core; worksteal keeps both busy until the last slow test.
 test: $(STAMP)
