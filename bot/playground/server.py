@@ -12,6 +12,7 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.playground.composer import as_sent
 from bot.playground.controls import submitted_values
 from bot.playground.page import DM, Place, render_page
 from bot.playground.playground import Playground
@@ -111,9 +112,10 @@ async def compose(world: World, place: Place, form: Any) -> str | None:
         command, _, rest = text.partition(" ")
         if command != COMMAND:
             return f"{command} is not a command here: try {COMMAND} help"
-        await world.driver.slash_command(place.viewer, where, command, rest.strip())
+        sent = as_sent(world.emu, rest.strip())
+        await world.driver.slash_command(place.viewer, where, command, sent)
     else:
-        await world.driver.user_message(place.viewer, where, text)
+        await world.driver.user_message(place.viewer, where, as_sent(world.emu, text))
     return None
 
 
