@@ -67,7 +67,7 @@ def render_page(emu: SlackEmulator, place: Place, *, revision: str, notice: str 
 
 def _conversation_title(emu: SlackEmulator, place: Place) -> str:
     if place.conversation == DM:
-        return "Wishbot (direct messages)"
+        return "Wishbot (DM)"
     return f"#{emu.channel(place.conversation).name}"
 
 
@@ -149,13 +149,18 @@ def _modal(emu: SlackEmulator, place: Place, renderer: Renderer) -> str:
         f'<section id="modal" class="modal" role="dialog" aria-modal="true"'
         f' aria-labelledby="modal-title" data-version="{attr(view.hash)}">'
         f'<form method="post" action="/playground/view/submit">{place.hidden()}'
-        f'<input type="hidden" name="view" value="{attr(view.id)}">'
-        # Enter in a text field submits with the form's first button: make that the submit.
-        '<button type="submit" class="visually-hidden" tabindex="-1" aria-hidden="true">'
-        "Submit</button>"
+        f'<input type="hidden" name="view" value="{attr(view.id)}">{_default_button(view)}'
         f'<h2 id="modal-title">{escape(view.title, quote=False)}</h2>{blocks}'
         f'<div class="modal-buttons">{_modal_buttons(view)}</div></form></section>'
     )
+
+
+def _default_button(view: View) -> str:
+    """Enter in a text field submits with the form's first button: make that the submit (or
+    nothing, in a modal that cannot be submitted)."""
+    if not isinstance(view.definition.get("submit"), dict):
+        return '<button type="submit" disabled hidden>Nothing to submit</button>'
+    return '<button type="submit" class="visually-hidden" tabindex="-1" aria-hidden="true"></button>'
 
 
 def _modal_buttons(view: View) -> str:

@@ -4,6 +4,7 @@ the revision a page compares to know that it is out of date."""
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime
 from pathlib import Path
 
 from bot.playground.world import World, remove_database
@@ -12,8 +13,11 @@ from bot.playground.world import World, remove_database
 class Playground:
     """Owns the running world; one action at a time goes through `lock`."""
 
-    def __init__(self, db_path: Path, *, log_level: str = "WARNING") -> None:
+    def __init__(
+        self, db_path: Path, *, log_level: str = "WARNING", start_at: datetime | None = None
+    ) -> None:
         self.db_path = db_path
+        self.start_at = start_at
         self.log_level = log_level
         self.lock = asyncio.Lock()
         self.notices: dict[str, str] = {}
@@ -35,7 +39,9 @@ class Playground:
         """Open a fresh world. The stand-in Slack lives in memory, so a database left by an
         earlier run would point at messages that no longer exist: it goes first."""
         remove_database(self.db_path)
-        self._world = await World.open(self.db_path, log_level=self.log_level)
+        self._world = await World.open(
+            self.db_path, log_level=self.log_level, start_at=self.start_at
+        )
 
     async def stop(self) -> None:
         if self._world is not None:

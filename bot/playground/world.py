@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from aiohttp import web
@@ -52,9 +53,12 @@ class World:
     bot_site: web.AppRunner
 
     @classmethod
-    async def open(cls, db_path: Path, *, log_level: str = "INFO") -> World:
-        """Start the emulator with the seeded workspace, then the bot against it."""
-        clock = ShiftableClock()
+    async def open(
+        cls, db_path: Path, *, log_level: str = "INFO", start_at: datetime | None = None
+    ) -> World:
+        """Start the emulator with the seeded workspace, then the bot against it; the clock
+        starts now, or at start_at (a test that reads exact times)."""
+        clock = ShiftableClock(start_at)
         emu = SlackEmulator(
             signing_secret=SIGNING_SECRET, bot_token=BOT_TOKEN, bot_name="wishbot", clock=clock
         )
