@@ -160,7 +160,10 @@ def _default_button(view: View) -> str:
     nothing, in a modal that cannot be submitted)."""
     if not isinstance(view.definition.get("submit"), dict):
         return '<button type="submit" disabled hidden>Nothing to submit</button>'
-    return '<button type="submit" class="visually-hidden" tabindex="-1" aria-hidden="true"></button>'
+    return (
+        '<button type="submit" class="visually-hidden" tabindex="-1" aria-hidden="true">'
+        "</button>"
+    )
 
 
 def _modal_buttons(view: View) -> str:
