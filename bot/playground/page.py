@@ -161,8 +161,7 @@ def _default_button(view: View) -> str:
     if not isinstance(view.definition.get("submit"), dict):
         return '<button type="submit" disabled hidden>Nothing to submit</button>'
     return (
-        '<button type="submit" class="visually-hidden" tabindex="-1" aria-hidden="true">'
-        "</button>"
+        '<button type="submit" class="visually-hidden" tabindex="-1" aria-hidden="true"></button>'
     )
 
 
