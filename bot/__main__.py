@@ -110,11 +110,13 @@ def start_playground(
         return EXIT_USAGE
     if instead_of is None:
         return launch.run_playground(port)
-    print(
-        f"wishbot: no Slack app configured, so here is the playground: {launch.page_url(port)}"
-        " (to connect a real Slack: cp .env.example .env, fill it in, see README)"
+    return launch.run_playground(
+        port,
+        announce=lambda url: (
+            f"wishbot: no Slack app configured, so here is the playground: {url}"
+            " (to connect a real Slack: cp .env.example .env, fill it in, see README)"
+        ),
     )
-    return launch.run_playground(port, announce=False)
 
 
 async def run(settings: Settings) -> int:

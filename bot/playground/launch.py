@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import signal
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from aiohttp import web
@@ -42,12 +42,19 @@ def page_url(port: int) -> str:
     return f"http://127.0.0.1:{port}/playground"
 
 
-def run_playground(port: int, *, announce: bool = True, db_path: Path = DEFAULT_DB) -> int:
-    """Serve the playground until SIGINT or SIGTERM; the exit status."""
+def announcement(url: str) -> str:
+    return f"Wishbot playground on {url} (Ctrl+C stops it)"
+
+
+def run_playground(
+    port: int, *, announce: Callable[[str], str] = announcement, db_path: Path = DEFAULT_DB
+) -> int:
+    """Serve the playground until SIGINT or SIGTERM, printing announce(url) once the page is
+    up; the exit status."""
     return asyncio.run(_serve(port, announce, db_path))
 
 
-async def _serve(port: int, announce: bool, db_path: Path) -> int:
+async def _serve(port: int, announce: Callable[[str], str], db_path: Path) -> int:
     stop_event = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
@@ -66,9 +73,7 @@ async def _serve(port: int, announce: bool, db_path: Path) -> int:
                 file=sys.stderr,
             )
             return EXIT_FAILURE
-        if announce:
-            served = int(runner.addresses[0][1])
-            print(f"Wishbot playground on {page_url(served)} (Ctrl+C stops it)")
+        print(announce(page_url(int(runner.addresses[0][1]))), flush=True)
         await stop_event.wait()
     finally:
         await runner.cleanup()
