@@ -118,7 +118,7 @@ def _item(emu: SlackEmulator, place: Place, renderer: Renderer, item: Message | 
     note = '<p class="only-you">Only visible to you</p>' if ephemeral else ""
     replies = ""
     if isinstance(item, Message):
-        thread = [_item(emu, place, renderer, m) for m in emu.thread(item.channel, item.ts)[1:]]
+        thread = [_item(emu, place, renderer, reply) for reply in _replies(emu, place, item)]
         if thread:
             replies = f'<ol class="thread" aria-label="Thread replies">{"".join(thread)}</ol>'
     key = f"{'e' if ephemeral else 'm'}{item.ts}"
@@ -129,6 +129,17 @@ def _item(emu: SlackEmulator, place: Place, renderer: Renderer, item: Message | 
         f'<p class="meta"><strong>{escape(_author(emu, item), quote=False)}</strong> '
         f'{renderer.time(item.ts)}</p>{note}<div class="body">{body}</div>{replies}</li>'
     )
+
+
+def _replies(emu: SlackEmulator, place: Place, parent: Message) -> list[Message | Ephemeral]:
+    """The thread under parent as the viewer sees it: replies, and their own ephemerals."""
+    replies: list[Message | Ephemeral] = [*emu.thread(parent.channel, parent.ts)[1:]]
+    replies.extend(
+        e
+        for e in emu.ephemerals(place.viewer)
+        if e.channel == parent.channel and e.thread_ts == parent.ts
+    )
+    return sorted(replies, key=lambda reply: float(reply.ts))
 
 
 def _author(emu: SlackEmulator, item: Message | Ephemeral) -> str:

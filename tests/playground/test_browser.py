@@ -10,6 +10,8 @@ import contextlib
 import os
 import shutil
 import threading
+import urllib.parse
+import urllib.request
 from collections.abc import Iterator
 from concurrent.futures import Future
 from datetime import UTC, datetime
@@ -28,6 +30,7 @@ from selenium.webdriver.support.wait import WebDriverWait
 
 from bot.playground.playground import Playground
 from bot.playground.server import playground_application
+from bot.playground.workspace import IDEAS
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
@@ -88,7 +91,7 @@ class PlaygroundThread:
 
 
 @pytest.fixture
-def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[WebDriver]:
+def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[webdriver.Chrome]:
     reason = browser_missing()
     if reason is not None:
         if os.environ.get("CI") == "true":
@@ -98,6 +101,8 @@ def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[WebDriver]:
     monkeypatch.setenv("SE_OFFLINE", "true")
     options = webdriver.ChromeOptions()
     options.binary_location = str(CHROMIUM)
+    # The console's errors, for the check that the page's script ran without one.
+    options.set_capability("goog:loggingPrefs", {"browser": "SEVERE"})
     for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage",
                      "--disable-gpu", "--window-size=1280,1000", "--lang=en-US"):  # fmt: skip
         options.add_argument(argument)
@@ -152,6 +157,13 @@ def become(browser: WebDriver, person: str, conversation: str) -> None:
     wait_for_text(browser, conversation, "conversation-title")
 
 
+def post_form(url: str, fields: dict[str, str]) -> None:
+    """Post a form to the playground from outside the browser (another person's tab)."""
+    request = urllib.request.Request(url, data=urllib.parse.urlencode(fields).encode())
+    with urllib.request.urlopen(request, timeout=WAIT_SECONDS) as response:
+        assert response.status == 200
+
+
 def send(browser: WebDriver, text: str) -> None:
     composer = browser.find_element(By.ID, "composer")
     composer.send_keys(text)
@@ -160,7 +172,7 @@ def send(browser: WebDriver, text: str) -> None:
 
 
 def test_a_poll_from_creation_to_summary_in_the_browser(
-    browser: WebDriver, playground_url: str
+    browser: webdriver.Chrome, playground_url: str
 ) -> None:
     browser.get(playground_url)
     become(browser, "Olivia Bennett", "#product-ideas")
@@ -203,5 +215,10 @@ def test_a_poll_from_creation_to_summary_in_the_browser(
         "█████░░░░░ 50% · Tuesday (1)",
         "█████░░░░░ 50% · Thursday (1)",
     ]
+    # Someone else writes meanwhile: the open page shows it without being reloaded.
+    post_form(playground_url + "/compose", {"as": "U0MARCUS", "at": IDEAS, "text": "Tuesday it is"})
+    wait_for_text(browser, "Tuesday it is")
+    console = browser.get_log("browser")  # type: ignore[no-untyped-call]  # Selenium leaves it untyped
+    assert [entry for entry in console if entry["level"] == "SEVERE"] == []
     SCREENSHOT.parent.mkdir(exist_ok=True)
     browser.save_screenshot(str(SCREENSHOT))
