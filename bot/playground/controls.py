@@ -4,8 +4,9 @@ own small form; in a modal every input belongs to the one form that submits the 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from html import escape
-from typing import Any
+from typing import Any, Protocol
 
 from bot.playground.render import JsonDict, Renderer, action_token, attr, option_label
 from slack_emulator.interaction import all_options, block_id, text_of
@@ -30,6 +31,14 @@ CHANNEL_PICKERS = frozenset(
     }
 )
 SELECTS = frozenset({"static_select", "multi_static_select"}) | PEOPLE_PICKERS | CHANNEL_PICKERS
+
+
+class FormFields(Protocol):
+    """What the handlers read of a posted form (aiohttp's MultiDictProxy has both)."""
+
+    def get(self, key: str, /) -> object: ...
+
+    def getall(self, key: str, default: list[str], /) -> Sequence[object]: ...
 
 
 def input_name(bid: str) -> str:
@@ -251,7 +260,9 @@ def _choice_list(
     return "".join(items)
 
 
-def submitted_values(blocks: list[JsonDict], form: Any, prefix: str = "in:") -> dict[str, Any]:
+def submitted_values(
+    blocks: list[JsonDict], form: FormFields, prefix: str = "in:"
+) -> dict[str, Any]:
     """What the person typed and chose in a modal's form, keyed by block_id (as the emulator's
     driver takes it); an empty field is None."""
     values: dict[str, Any] = {}

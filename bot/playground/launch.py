@@ -39,10 +39,12 @@ def playground_port(environ: Mapping[str, str], given: int | None) -> int:
 
 
 def page_url(port: int) -> str:
+    """Where the page is served."""
     return f"http://127.0.0.1:{port}/playground"
 
 
 def announcement(url: str) -> str:
+    """The line `wishbot playground` prints once the page is up."""
     return f"Wishbot playground on {url} (Ctrl+C stops it)"
 
 

@@ -27,6 +27,7 @@ class Place:
     conversation: str
 
     def url(self) -> str:
+        """The page showing this place."""
         return "/playground?" + urlencode({"as": self.viewer, "at": self.conversation})
 
     def hidden(self) -> str:

@@ -26,6 +26,7 @@ class Playground:
 
     @property
     def world(self) -> World:
+        """The running world (between start and stop)."""
         if self._world is None:
             raise RuntimeError("the playground is not started")
         return self._world
@@ -44,6 +45,7 @@ class Playground:
         )
 
     async def stop(self) -> None:
+        """Close the world, if one runs."""
         if self._world is not None:
             await self._world.close()
             self._world = None

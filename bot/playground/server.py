@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import timedelta
 from importlib.resources import files
 from typing import Any
@@ -13,12 +13,12 @@ from typing import Any
 from aiohttp import web
 
 from bot.playground.composer import as_sent
-from bot.playground.controls import submitted_values
+from bot.playground.controls import FormFields, submitted_values
 from bot.playground.page import DM, Place, render_page
 from bot.playground.playground import Playground
 from bot.playground.workspace import FIRST_PERSON, GENERAL
 from bot.playground.world import COMMAND, World
-from slack_emulator import AckProblem, AckTimeoutError, Ephemeral, Message
+from slack_emulator import AckProblem, AckTimeoutError, Ephemeral, Message, View
 from slack_emulator.interaction import Found, elements
 
 logger = logging.getLogger(__name__)
@@ -27,7 +27,7 @@ STATIC = {"playground.css": "text/css", "playground.js": "text/javascript"}
 CLOCK_STEPS = {"hour": timedelta(hours=1), "day": timedelta(days=1)}
 PLAYGROUND = web.AppKey("playground", Playground)
 
-Action = Callable[[World, Place, Any], Awaitable[str | None]]
+Action = Callable[[World, Place, FormFields], Awaitable[str | None]]
 
 
 def playground_application(playground: Playground) -> web.Application:
@@ -45,10 +45,11 @@ def playground_application(playground: Playground) -> web.Application:
 
 
 async def show_home(request: web.Request) -> web.Response:
+    """/ is the page."""
     raise web.HTTPSeeOther("/playground")
 
 
-def place_of(playground: Playground, params: Any) -> Place:
+def place_of(playground: Playground, params: FormFields | Mapping[str, str]) -> Place:
     """The viewer and conversation asked for, or the first person in #general when they are not
     a person of the workspace or not someone who can see that conversation."""
     emu = playground.world.emu
@@ -61,6 +62,7 @@ def place_of(playground: Playground, params: Any) -> Place:
 
 
 async def show_page(request: web.Request) -> web.Response:
+    """The page for ?as=person&at=conversation."""
     playground = request.app[PLAYGROUND]
     place = place_of(playground, request.query)
     notice = playground.notices.pop(place.viewer, "")
@@ -69,12 +71,14 @@ async def show_page(request: web.Request) -> web.Response:
 
 
 async def show_revision(request: web.Request) -> web.Response:
+    """What the page's script compares to know that it is out of date."""
     return web.Response(
         text=request.app[PLAYGROUND].revision, headers={"Cache-Control": "no-store"}
     )
 
 
 async def show_static(request: web.Request) -> web.Response:
+    """The page's stylesheet and script."""
     name = request.match_info["name"]
     if name not in STATIC:
         raise web.HTTPNotFound()
@@ -103,7 +107,8 @@ def _acting(action: Action) -> Callable[[web.Request], Awaitable[web.Response]]:
     return handle
 
 
-async def compose(world: World, place: Place, form: Any) -> str | None:
+async def compose(world: World, place: Place, form: FormFields) -> str | None:
+    """The composer: a /wishes command or a plain message, as the Slack client sends it."""
     text = str(form.get("text") or "").strip()
     where = DM if place.conversation == DM else place.conversation
     if not text:
@@ -119,7 +124,7 @@ async def compose(world: World, place: Place, form: Any) -> str | None:
     return None
 
 
-def _target(world: World, place: Place, form: Any) -> Message | Ephemeral:
+def _target(world: World, place: Place, form: FormFields) -> Message | Ephemeral:
     where = json.loads(str(form.get("target") or "{}"))
     if where.get("ephemeral"):
         for ephemeral in world.emu.ephemerals(place.viewer):
@@ -139,14 +144,15 @@ def _element(blocks: list[dict[str, Any]], token: dict[str, Any]) -> Found:
     raise AssertionError("That button or menu is no longer there.")
 
 
-def _token(form: Any) -> dict[str, Any]:
+def _token(form: FormFields) -> dict[str, Any]:
     token = json.loads(str(form.get("action") or "{}"))
     if not isinstance(token, dict):
         raise AssertionError("The page sent an unknown action.")
     return token
 
 
-async def click(world: World, place: Place, form: Any) -> str | None:
+async def click(world: World, place: Place, form: FormFields) -> str | None:
+    """A button in a message or an ephemeral."""
     target, token = _target(world, place, form), _token(form)
     await world.driver.click(
         place.viewer, target, action_id=token.get("action_id"), value=token.get("value")
@@ -154,7 +160,8 @@ async def click(world: World, place: Place, form: Any) -> str | None:
     return None
 
 
-async def select(world: World, place: Place, form: Any) -> str | None:
+async def select(world: World, place: Place, form: FormFields) -> str | None:
+    """A menu (select or overflow) in a message or an ephemeral."""
     target, token = _target(world, place, form), _token(form)
     found = _element(target.blocks or [], token)
     choice = str(form.get("choice") or "") or None
@@ -167,21 +174,23 @@ async def select(world: World, place: Place, form: Any) -> str | None:
     return None
 
 
-def _top_view(world: World, place: Place, form: Any) -> Any:
+def _top_view(world: World, place: Place, form: FormFields) -> View:
     stack = world.emu.views(place.viewer)
     if not stack or stack[-1].id != form.get("view"):
         raise AssertionError("That form is no longer open.")
     return stack[-1]
 
 
-async def submit_view(world: World, place: Place, form: Any) -> str | None:
+async def submit_view(world: World, place: Place, form: FormFields) -> str | None:
+    """The modal's submit button, with what was typed and chosen."""
     view = _top_view(world, place, form)
     values = submitted_values(view.blocks, form)
     await world.driver.submit_view(place.viewer, view.id, values=values)
     return None
 
 
-async def click_in_view(world: World, place: Place, form: Any) -> str | None:
+async def click_in_view(world: World, place: Place, form: FormFields) -> str | None:
+    """A button inside the modal; what was typed so far goes with it, as in Slack."""
     view, token = _top_view(world, place, form), _token(form)
     await world.driver.fill_view(place.viewer, submitted_values(view.blocks, form), view.id)
     await world.driver.click(
@@ -190,7 +199,8 @@ async def click_in_view(world: World, place: Place, form: Any) -> str | None:
     return None
 
 
-async def select_in_view(world: World, place: Place, form: Any) -> str | None:
+async def select_in_view(world: World, place: Place, form: FormFields) -> str | None:
+    """A menu outside the modal's inputs (one that the app hears at once)."""
     view, token = _top_view(world, place, form), _token(form)
     await world.driver.fill_view(place.viewer, submitted_values(view.blocks, form), view.id)
     found = _element(view.blocks, token)
@@ -199,13 +209,15 @@ async def select_in_view(world: World, place: Place, form: Any) -> str | None:
     return None
 
 
-async def close_view(world: World, place: Place, form: Any) -> str | None:
+async def close_view(world: World, place: Place, form: FormFields) -> str | None:
+    """The modal's close button."""
     _top_view(world, place, form)
     await world.driver.close_view(place.viewer)
     return None
 
 
-async def move_clock(world: World, place: Place, form: Any) -> str | None:
+async def move_clock(world: World, place: Place, form: FormFields) -> str | None:
+    """Move the shared clock forward; the bot then does what fell due."""
     step = CLOCK_STEPS.get(str(form.get("forward")))
     if step is None:
         return "Unknown clock step."
