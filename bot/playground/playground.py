@@ -32,6 +32,11 @@ class Playground:
         return self._world
 
     @property
+    def running(self) -> bool:
+        """False while Reset swaps one world for the next."""
+        return self._world is not None
+
+    @property
     def revision(self) -> str:
         """Changes whenever the workspace does, and with every reset."""
         return f"{self.generation}.{self.world.emu.revision}"

@@ -61,9 +61,16 @@ def place_of(playground: Playground, params: FormFields | Mapping[str, str]) -> 
     return Place(viewer, conversation if conversation in visible else GENERAL)
 
 
+def _running(playground: Playground) -> None:
+    if not playground.running:
+        # A Reset is under way: the page's script tries again at its next tick.
+        raise web.HTTPServiceUnavailable(text="restarting", headers={"Retry-After": "1"})
+
+
 async def show_page(request: web.Request) -> web.Response:
     """The page for ?as=person&at=conversation."""
     playground = request.app[PLAYGROUND]
+    _running(playground)
     place = place_of(playground, request.query)
     notice = playground.notices.pop(place.viewer, "")
     html = render_page(playground.world.emu, place, revision=playground.revision, notice=notice)
@@ -91,6 +98,7 @@ def _acting(action: Action) -> Callable[[web.Request], Awaitable[web.Response]]:
         playground = request.app[PLAYGROUND]
         form = await request.post()
         async with playground.lock:
+            _running(playground)
             place = place_of(playground, form)
             world = playground.world
             try:

@@ -111,3 +111,36 @@ async def test_reset_starts_an_empty_workspace_on_a_new_database(
 async def test_an_unknown_person_or_channel_falls_back_to_the_first_person(page: Page) -> None:
     html = await show(page, "U0NOBODY", "C0SECRET")
     assert '<option value="U0OLIVIA" selected>' in html and "<title>#general" in html
+
+
+async def test_the_create_form_shows_the_bots_field_errors_then_posts_the_poll(
+    page: Page, playground: Playground
+) -> None:
+    opened = await post(
+        page, "/playground/compose", **{"as": OLIVIA, "at": GENERAL}, text="/wishes"
+    )
+    assert re.search(r'<option value="single" selected>Single choice</option>', opened)
+    (view,) = playground.world.emu.views(OLIVIA)
+    typed = {
+        "as": OLIVIA, "at": GENERAL, "view": view.id, "in:create.q_text0": "Best snack?",
+        "in:create.q_kind0": "single", "in:create.q_options0": "Chips", "in:create.remind": "1d",
+        "in:create.audience_kind": "channel", "in:create.channel": GENERAL,
+    }  # fmt: skip
+    refused = await post(page, "/playground/view/submit", **typed)
+    assert re.search(r'role="alert">Question 1 has only one option\.', refused)
+    assert 'aria-invalid="true"' in refused and "Best snack?" in refused  # what was typed stays
+    posted = await post(page, "/playground/view/submit",
+                        **{**typed, "in:create.q_options0": "Chips\nFruit"})  # fmt: skip
+    assert 'role="dialog"' not in posted and "Best snack?" in visible_text(posted)
+
+
+async def test_a_required_field_left_empty_is_refused_as_a_slack_client_would(
+    page: Page, playground: Playground
+) -> None:
+    await post(page, "/playground/compose", **{"as": OLIVIA, "at": GENERAL}, text="/wishes")
+    (view,) = playground.world.emu.views(OLIVIA)
+    refused = await post(page, "/playground/view/submit", **{"as": OLIVIA, "at": GENERAL,
+                                                             "view": view.id})  # fmt: skip
+    shown = visible_text(refused)
+    assert "Slack would not submit the modal: required input 'Question 1' is empty" in shown
+    assert playground.world.emu.views(OLIVIA) == [view]
