@@ -58,6 +58,12 @@ def _confirm(element: JsonDict) -> str:
     return f' data-confirm="{attr(text_of(confirm.get("text")))}"'
 
 
+def _shown_once(element: JsonDict, label: str) -> str:
+    """A label taken from the text beside the menu is for screen readers only: that text is
+    on the screen already."""
+    return ' class="visually-hidden"' if label and not element.get("placeholder") else ""
+
+
 def _button_style(element: JsonDict) -> str:
     style = element.get("style")
     return f"btn btn-{style}" if style in ("primary", "danger") else "btn"
@@ -78,22 +84,28 @@ class MessageControls:
         )
 
     def __call__(
-        self, element: JsonDict, bid: str, aid: str, input_block: JsonDict | None = None
+        self,
+        element: JsonDict,
+        bid: str,
+        aid: str,
+        input_block: JsonDict | None = None,
+        *,
+        label: str = "",
     ) -> str:
         kind = element.get("type")
         token = (
             f'<input type="hidden" name="action" value="{attr(action_token(bid, aid, element))}">'
         )
         if kind == "button":
-            label = escape(text_of(element.get("text")), quote=False)
-            body = f'{token}<button type="submit" class="{_button_style(element)}">{label}</button>'
+            text = escape(text_of(element.get("text")), quote=False)
+            body = f'{token}<button type="submit" class="{_button_style(element)}">{text}</button>'
             return self._form("/playground/click", body, _confirm(element))
         if kind == "overflow" or kind in SELECTS:
             field_id = html_id("pick", f"{self.target}/{bid}/{aid}")
-            label = escape(text_of(element.get("placeholder")) or "Choose", quote=False)
+            name = escape(text_of(element.get("placeholder")) or label or "Choose", quote=False)
             options = _options(self.renderer, element, [])
             body = (
-                f'{token}<label for="{field_id}">{label}</label> '
+                f'{token}<label for="{field_id}"{_shown_once(element, label)}>{name}</label> '
                 f'<select id="{field_id}" name="choice">{options}</select> '
                 '<button type="submit" class="btn">Choose</button>'
             )
@@ -112,23 +124,30 @@ class ModalControls:
         self.errors = errors
 
     def __call__(
-        self, element: JsonDict, bid: str, aid: str, input_block: JsonDict | None = None
+        self,
+        element: JsonDict,
+        bid: str,
+        aid: str,
+        input_block: JsonDict | None = None,
+        *,
+        label: str = "",
     ) -> str:
         entry = self.values.get(bid, {}).get(aid, {})
         if input_block is not None:
             return self._input_block(input_block, element, bid, entry)
         token = attr(action_token(bid, aid, element))
         if element.get("type") == "button":
-            label = escape(text_of(element.get("text")), quote=False)
+            text = escape(text_of(element.get("text")), quote=False)
             return (
                 f'<button type="submit" class="{_button_style(element)}"'
                 f' formaction="/playground/view/click" name="action" value="{token}"'
-                f"{_confirm(element)}>{label}</button>"
+                f"{_confirm(element)}>{text}</button>"
             )
         field_id = html_id("act", bid)
-        label = escape(text_of(element.get("placeholder")) or "Choose", quote=False)
+        name = escape(text_of(element.get("placeholder")) or label or "Choose", quote=False)
         return (
-            f'<span class="bk-control"><label for="{field_id}">{label}</label> '
+            f'<span class="bk-control"><label for="{field_id}"{_shown_once(element, label)}>'
+            f"{name}</label> "
             f"{self._field(element, field_id, f'act:{bid}', entry, '')} "
             f'<button type="submit" class="btn" formaction="/playground/view/select"'
             f' name="action" value="{token}">Apply</button></span>'

@@ -50,6 +50,7 @@ def render_page(emu: SlackEmulator, place: Place, *, revision: str, notice: str 
     renderer = Renderer(emu, place.viewer)
     viewer = emu.workspace.users[place.viewer]
     title = _conversation_title(emu, place)
+    modal = _modal(emu, place, renderer)
     return PAGE.substitute(
         title=escape(title, quote=False),
         revision=attr(revision),
@@ -60,7 +61,10 @@ def render_page(emu: SlackEmulator, place: Place, *, revision: str, notice: str 
         zone=escape(viewer.tz, quote=False),
         notice=escape(notice, quote=False),
         timeline=_timeline(emu, place, renderer),
-        modal=_modal(emu, place, renderer),
+        modal=modal,
+        # While a modal is open the conversation behind it cannot be reached, as in Slack; the
+        # header stays usable, to switch to someone else.
+        behind_modal=" inert" if modal else "",
         command=escape(COMMAND, quote=False),
         composer_label=escape(f"Message {title}", quote=False),
     )

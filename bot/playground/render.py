@@ -130,7 +130,9 @@ class Renderer:
             parts.append(f'<div class="bk-fields">{"".join(fields)}</div>')
         accessory = block.get("accessory")
         if isinstance(accessory, dict):
-            parts.append(control(accessory, bid, action_id(accessory, index, 0)))
+            # A menu beside a text is named by that text, as a reader hears it.
+            named = re.sub(r"[*_~`]", "", text_of(block.get("text")))
+            parts.append(control(accessory, bid, action_id(accessory, index, 0), label=named))
         return f'<div class="bk-section">{"".join(parts)}</div>'
 
     def _context_part(self, element: JsonDict) -> str:

@@ -144,3 +144,19 @@ async def test_a_required_field_left_empty_is_refused_as_a_slack_client_would(
     shown = visible_text(refused)
     assert "Slack would not submit the modal: required input 'Question 1' is empty" in shown
     assert playground.world.emu.views(OLIVIA) == [view]
+
+
+async def test_a_menu_in_the_modal_keeps_what_was_typed_and_lets_the_bot_update_it(
+    page: Page, playground: Playground
+) -> None:
+    await post(page, "/playground/compose", **{"as": OLIVIA, "at": GENERAL}, text="/wishes")
+    (view,) = playground.world.emu.views(OLIVIA)
+    first_version = view.hash
+    action = '{"block_id": "create.template", "action_id": "create.template"}'
+    picked = await post(page, "/playground/view/select", **{
+        "as": OLIVIA, "at": GENERAL, "view": view.id, "action": action,
+        "act:create.template": "event", "in:create.channel": IDEAS,
+    })  # fmt: skip
+    (updated,) = playground.world.emu.views(OLIVIA)
+    assert updated.hash != first_version and 'role="dialog"' in picked
+    assert re.search(rf'<option value="{IDEAS}" selected>#product-ideas</option>', picked)

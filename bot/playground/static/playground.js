@@ -33,6 +33,8 @@ function mergeModal(current, fresh) {
   const now = fresh.querySelector("#modal");
   if ((was && was.dataset.version) === (now && now.dataset.version)) return;
   current.replaceChildren(...fresh.childNodes);
+  const open = Boolean(current.querySelector("#modal"));
+  for (const behind of document.querySelectorAll("nav, main")) behind.inert = open;
   focusModal();
 }
 
