@@ -128,7 +128,9 @@ async def compose(world: World, place: Place, form: FormFields) -> str | None:
         sent = as_sent(world.emu, rest.strip())
         await world.driver.slash_command(place.viewer, where, command, sent)
     else:
-        await world.driver.user_message(place.viewer, where, as_sent(world.emu, text))
+        # The manifest subscribes the app to no message events: Slack only stores the message.
+        channel = world.emu.workspace.ensure_dm(place.viewer).id if where == DM else where
+        world.emu.add_message(channel, place.viewer, as_sent(world.emu, text))
     return None
 
 
