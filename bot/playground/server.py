@@ -32,7 +32,7 @@ Action = Callable[[World, Place, FormFields], Awaitable[str | None]]
 
 def playground_application(playground: Playground) -> web.Application:
     """The page at /playground and its form handlers."""
-    app = web.Application()
+    app = web.Application(middlewares=[only_this_page])
     app[PLAYGROUND] = playground
     app.router.add_get("/", show_home)
     app.router.add_get("/playground", show_page)
@@ -42,6 +42,23 @@ def playground_application(playground: Playground) -> web.Application:
         app.router.add_post(path, _acting(action))
     app.router.add_post("/playground/reset", reset)
     return app
+
+
+LOCAL_HOSTS = ("127.0.0.1", "localhost")
+
+
+@web.middleware
+async def only_this_page(
+    request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+) -> web.StreamResponse:
+    """Refuse what another web site could make a browser send: a request for another host name
+    (DNS rebinding) or a form posted from another origin."""
+    if request.url.host not in LOCAL_HOSTS:
+        raise web.HTTPForbidden(text="the playground answers on 127.0.0.1 only")
+    origin = request.headers.get("Origin")
+    if request.method == "POST" and origin not in (None, f"http://{request.host}"):
+        raise web.HTTPForbidden(text="forms come from the playground's own page")
+    return await handler(request)
 
 
 async def show_home(request: web.Request) -> web.Response:

@@ -160,3 +160,11 @@ async def test_a_menu_in_the_modal_keeps_what_was_typed_and_lets_the_bot_update_
     (updated,) = playground.world.emu.views(OLIVIA)
     assert updated.hash != first_version and 'role="dialog"' in picked
     assert re.search(rf'<option value="{IDEAS}" selected>#product-ideas</option>', picked)
+
+
+async def test_forms_from_another_origin_and_other_host_names_are_refused(page: Page) -> None:
+    elsewhere = await page.post("/playground/reset", data={"as": OLIVIA},
+                                headers={"Origin": "https://evil.example"})  # fmt: skip
+    assert elsewhere.status == 403
+    rebound = await page.get("/playground", headers={"Host": "evil.example:3000"})
+    assert rebound.status == 403
