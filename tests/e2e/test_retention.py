@@ -190,6 +190,9 @@ async def test_recently_closed_polls_still_answer_commands_after_a_purge(
     assert running.bot.retention is not None
     await running.bot.retention.run()
     await running.driver.slash_command(ORGANISER, CHANNEL, "/wishes", f"results {polls['recent']}")
+    # Each reply is posted after its ack: the first must be out before the second is asked for,
+    # or a slow first reply lands second.
+    await running.settle()
     await running.driver.slash_command(ORGANISER, CHANNEL, "/wishes", f"results {polls['expired']}")
     await running.settle()
     shown = [e.text + str(e.blocks) for e in emu.ephemerals(ORGANISER)[-2:]]
