@@ -32,6 +32,8 @@ from bot.playground.playground import Playground
 from bot.playground.server import playground_application
 from bot.playground.workspace import IDEAS
 
+pytestmark = pytest.mark.browser
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "playground.png"
