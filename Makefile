@@ -6,12 +6,16 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test lint bench migrate check clean
 
+# Without any Slack configuration (env or .env) this opens the local playground instead.
 run: $(STAMP)
-	$(BIN)/wishbot run
+	$(BIN)/wishbot run --or-playground
 
-# Tests run on every core; worksteal keeps both busy until the last slow test.
+# Tests run on every core; worksteal keeps both busy until the last slow test. The browser test
+# runs alone afterwards: Chromium's processes would take the CPU that the timing-sensitive
+# end-to-end tests beside it need (-rs prints why it was skipped, when it is).
 test: $(STAMP)
-	$(BIN)/pytest -n auto --dist worksteal
+	$(BIN)/pytest -n auto --dist worksteal -m "not browser"
+	$(BIN)/pytest -m browser -rs
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

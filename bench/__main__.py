@@ -38,6 +38,15 @@ def parse(argv: list[str]) -> argparse.Namespace:
         "--only", choices=sorted(SCENARIOS), action="append", help="run only these scenarios"
     )
     parser.add_argument(
+        "--backend",
+        choices=("sqlite", "postgresql"),
+        default="sqlite",
+        help="the bot's database (postgresql: a throwaway server of its own)",
+    )
+    parser.add_argument(
+        "--replicas", type=int, default=1, help="bot replicas behind a round-robin (PostgreSQL)"
+    )
+    parser.add_argument(
         "--window-scale",
         type=float,
         help="rate-window multiplier for the reminder round (default 1/6: a minute is 10 s)",
@@ -67,6 +76,10 @@ def main(argv: list[str] | None = None) -> int:
     sizes = dataclasses.replace(QUICK) if args.quick else Sizes()
     if args.window_scale:
         sizes.window_scale = args.window_scale
+    if args.replicas > 1 and args.backend != "postgresql":
+        print("python -m bench: several replicas need --backend postgresql", file=sys.stderr)
+        return 2
+    sizes.backend, sizes.replicas = args.backend, args.replicas
     only = args.only or list(SCENARIOS)
     print(f"machine: {machine()}", file=sys.stderr)
     runs = []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import os
 import shutil
 import sqlite3
@@ -10,9 +12,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import asyncpg
+
 from bench.processes import Served, launch
 from bench.timing import TimedDriver
+from bot.storage.postgres import numbered
 from slack_emulator import SlackEmulator
+from tests.pg_server import ThrowawayPostgres
 
 SIGNING_SECRET = "bench-signing-secret-0123456789"
 BOT_TOKEN = "xoxb-bench-bot-token"
@@ -37,6 +43,8 @@ class Sizes:
     round_people: int = 2000
     round_concurrency: int = 10
     window_scale: float = 1 / 6
+    backend: str = "sqlite"
+    replicas: int = 1
 
 
 @dataclass
@@ -50,29 +58,60 @@ class World:
     sizes: Sizes
     crowd: dict[str, list[str]] = field(default_factory=dict)
     _tmp: Any = None
+    # PostgreSQL mode: the throwaway server, its database and every replica (bot is the first).
+    postgres: ThrowawayPostgres | None = None
+    db_url: str | None = None
+    replicas: list[Served] = field(default_factory=list)
 
     @property
     def db_path(self) -> Path:
         return self.workdir / "wishbot.sqlite3"
 
     def query(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-        """A read-only look at the bot's database (WAL lets it run beside the bot)."""
-        with sqlite3.connect(f"file:{self.db_path}?mode=ro", uri=True, timeout=10) as conn:
-            return list(conn.execute(sql, params))
+        """A read-only look at the bot's database (WAL lets SQLite's run beside the bot)."""
+        if self.db_url is None:
+            with sqlite3.connect(f"file:{self.db_path}?mode=ro", uri=True, timeout=10) as conn:
+                return list(conn.execute(sql, params))
+        # On a thread of its own: the caller's loop also serves the emulator.
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            return pool.submit(asyncio.run, self._query_postgres(sql, params)).result()
+
+    async def _query_postgres(self, sql: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+        assert self.db_url is not None
+        connection = await asyncpg.connect(self.db_url)
+        try:
+            return [tuple(row) for row in await connection.fetch(numbered(sql), *params)]
+        finally:
+            await connection.close()
+
+    def bot_urls(self) -> list[str]:
+        return [served.url for served in self.replicas] or [self.bot.url]
 
     async def drivers(self) -> tuple[TimedDriver, TimedDriver]:
         """Fresh timed drivers (empty samples) for the next measurement."""
         await self.bot_driver.close()
         await self.floor_driver.close()
-        self.bot_driver = TimedDriver(self.emu, mode="http", request_url=self.bot.url)
+        self.bot_driver = TimedDriver(self.emu, mode="http", replicas=self.bot_urls())
         self.floor_driver = TimedDriver(self.emu, mode="http", request_url=self.floor.url)
         return self.bot_driver, self.floor_driver
+
+    def memory_kb(self) -> dict[str, int]:
+        """The peak and current resident set of the bot: of its largest replica (the target is
+        per process)."""
+        largest: dict[str, int] = {}
+        for served in self.replicas or [self.bot]:
+            for key, value in served.memory_kb().items():
+                largest[key] = max(largest.get(key, 0), value)
+        return largest
 
     async def close(self) -> None:
         await self.bot_driver.close()
         await self.floor_driver.close()
-        self.bot.stop()
+        for served in self.replicas or [self.bot]:
+            served.stop()
         self.floor.stop()
+        if self.postgres is not None:
+            self.postgres.remove()
         await self.emu.stop()
         logs = REPO_ROOT / "bench" / "results"
         logs.mkdir(exist_ok=True)
@@ -113,15 +152,32 @@ async def build_world(sizes: Sizes) -> World:
         ),
     }
     floor = await launch("floor", "bench.floor", env, workdir)
-    bot = await launch("bot", "bot", env, workdir)
-    return World(
+    postgres = None
+    db_url = None
+    if sizes.backend == "postgresql":
+        postgres = ThrowawayPostgres()
+        postgres.start()
+        db_url = await postgres.new_database(migrated=False)
+        env["WISHBOT_DB"] = db_url
+    bots = []
+    for index in range(sizes.replicas):
+        # Each replica learns the 12,000 people itself; users.list's limit (Tier 2) would make
+        # the second wait a minute for the first one's calls to age out. Start-up is measured
+        # by "ready after start" of the first, not here.
+        emu.reset_rate_limits()
+        bots.append(await launch(f"bot-{index + 1}" if index else "bot", "bot", env, workdir))
+    world = World(
         emu,
-        bot,
+        bots[0],
         floor,
-        TimedDriver(emu, mode="http", request_url=bot.url),
+        TimedDriver(emu, mode="http", replicas=[served.url for served in bots]),
         TimedDriver(emu, mode="http", request_url=floor.url),
         workdir,
         sizes,
         crowd,
         tmp,
+        postgres,
+        db_url,
+        bots if len(bots) > 1 else [],
     )
+    return world

@@ -17,7 +17,7 @@ from bench.timing import TimedDriver, interleaved, percentiles, ratios
 from bot.domain.model import Audience, Question, QuestionKind
 from bot.domain.tally import tally
 from bot.slack.blocks import render_summary
-from bot.storage.database import Database
+from bot.storage.backend import open_database
 from bot.storage.repository import Repository, to_ms
 from slack_emulator import Message, validate_blocks
 
@@ -162,7 +162,7 @@ async def button_answers(world: World) -> dict[str, Any]:
         "chat_update_min_gap_s": min(gaps) if gaps else None,
         "last_update_after_clicks_s": (times[-1] - clicks_done) if times else None,
         "rate_limited": emu.rate_limited_count,
-        "rss": world.bot.memory_kb(),
+        "rss": world.memory_kb(),
     }
 
 
@@ -182,7 +182,7 @@ async def seed_summary_poll(world: World, count: int) -> int:
     """A closed-to-be poll with `count` responses: a choice, a rating and a free-text question,
     answered in a mix (everyone chose, about 70 % rated, about 40 % wrote something)."""
     rng = random.Random(6)
-    db = await Database.open(world.db_path)
+    db = await open_database(world.db_path, world.db_url, pool_size=2)
     try:
         repo = Repository(db)
         now = datetime.now(UTC)
@@ -244,7 +244,7 @@ async def summary(world: World) -> dict[str, Any]:
     emu = world.emu
     emu.reset_rate_limits()
     poll_id = await seed_summary_poll(world, world.sizes.summary_answers)
-    db = await Database.open(world.db_path)
+    db = await open_database(world.db_path, world.db_url, pool_size=2)
     load_ms, compute_ms, render_ms = [], [], []
     try:
         repo = Repository(db)
@@ -386,5 +386,5 @@ async def reminder_round(world: World) -> dict[str, Any]:
         "statuses": statuses,
         "rate_limited": emu.rate_limited_count - throttled_before,
         "slack_calls_by_method": dict(sorted(_by_method(calls).items())),
-        "rss": world.bot.memory_kb(),
+        "rss": world.memory_kb(),
     }

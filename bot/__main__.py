@@ -27,7 +27,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"wishbot {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    commands.add_parser("run", help="run the bot (the default)")
+    run = commands.add_parser("run", help="run the bot (the default)")
+    run.add_argument(
+        "--or-playground",
+        action="store_true",
+        help="with no Slack app configured at all, start the playground instead (make run)",
+    )
+    playground = commands.add_parser(
+        "playground", help="try the bot without Slack: a local page with a stand-in Slack"
+    )
+    playground.add_argument(
+        "--port", type=int, default=None, help="the page's port (WISHBOT_PLAYGROUND_PORT, 3000)"
+    )
     commands.add_parser("migrate", help="bring the database schema up to date")
     commands.add_parser("check", help="check configuration, database and the Slack token")
     backup = commands.add_parser(
@@ -52,9 +63,14 @@ DATABASE_COMMANDS = ("migrate", "backup", "restore", "purge")
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     command = args.command or "run"
+    environ = read_environment()
+    if command == "playground":
+        return start_playground(environ, args.port)
     try:
-        settings = load_settings(read_environment(), require_slack=command not in DATABASE_COMMANDS)
+        settings = load_settings(environ, require_slack=command not in DATABASE_COMMANDS)
     except ConfigError as error:
+        if getattr(args, "or_playground", False):
+            return start_playground(environ, None, instead_of=error)
         print(f"wishbot: {error}", file=sys.stderr)
         return EXIT_USAGE
     configure_logging(settings.log_level, settings.log_format, settings.secrets())
@@ -71,6 +87,32 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (MigrationError, StoreUnavailable, OSError) as error:
         print(f"wishbot: {error}", file=sys.stderr)
         return EXIT_FAILURE
+
+
+def start_playground(
+    environ: dict[str, str], port: int | None, *, instead_of: ConfigError | None = None
+) -> int:
+    """The playground; instead_of: `run --or-playground` found no Slack configuration, which
+    is fine only when none was begun (else the configuration error stands)."""
+    from bot.playground import launch
+
+    if instead_of is not None and launch.slack_configured(environ):
+        print(f"wishbot: {instead_of}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        port = launch.playground_port(environ, port)
+    except ValueError as error:
+        print(f"wishbot: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    if instead_of is None:
+        return launch.run_playground(port)
+    return launch.run_playground(
+        port,
+        announce=lambda url: (
+            f"wishbot: no Slack app configured, so here is the playground: {url}"
+            " (to connect a real Slack: cp .env.example .env, fill it in, see README)"
+        ),
+    )
 
 
 async def run(settings: Settings) -> int:

@@ -169,7 +169,9 @@ async def _build_with(
     lookup = PollLookup(repo, repo, clock)
     schedule = PollSchedule(repo, repo, queue, clock)
     messages = PollMessages(repo, gateway, presenter, people)
-    refresher = PollMessageRefresher(messages.refresh, clock, work)
+    # Several replicas share one database: they take turns on each message through it.
+    claims = repo if settings.backend == "postgresql" else None
+    refresher = PollMessageRefresher(messages.refresh, clock, work, claims=claims)
     answering = Answering(
         repo, repo, lookup, people, clock, refresher.mark, bot_user_id=identity.user_id
     )

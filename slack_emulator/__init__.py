@@ -12,6 +12,7 @@ from .models import (
     RecordedCall,
     ResponseUrlPost,
     User,
+    Usergroup,
     View,
 )
 from .scopes import scopes_from_manifest
@@ -33,6 +34,7 @@ __all__ = [
     "SlackClientDriver",
     "SlackEmulator",
     "User",
+    "Usergroup",
     "View",
     "WorldClock",
     "parse_ack_body",

@@ -144,6 +144,7 @@ def _checked_view(reply: AckReply, definition: Any) -> JsonDict | None:
 def apply_view_ack(emu: SlackEmulator, reply: AckReply, user_id: str, view: View) -> None:
     """Apply a view_submission ack: close, errors, update, push or clear."""
     stack = emu.workspace.modal_stacks.setdefault(user_id, [])
+    view.errors = {}
     if not reply.ok:
         reply.problems.append(f"view_submission answered HTTP {reply.status}")
         return
@@ -166,6 +167,8 @@ def apply_view_ack(emu: SlackEmulator, reply: AckReply, user_id: str, view: View
             unknown = sorted(set(errors) - input_ids)
             if unknown:
                 reply.problems.append(f"errors name non-input block_ids: {unknown}")
+            else:
+                view.errors = {str(k): str(v) for k, v in errors.items()}
         return
     if action == "clear":
         stack.clear()

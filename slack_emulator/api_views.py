@@ -107,8 +107,9 @@ def keep_state(old: View, definition: JsonDict) -> JsonDict:
 
 
 def replace_definition(emu: SlackEmulator, view: View, definition: JsonDict) -> None:
-    """Swap a view's definition in place (new hash, compatible state kept)."""
+    """Swap a view's definition in place (new hash, compatible state kept, errors gone)."""
     view.state_values = keep_state(view, definition)
+    view.errors = {}
     view.definition = definition
     view.hash = emu.workspace.new_view_hash()
 

@@ -344,6 +344,16 @@ class SlackClientDriver:
             raise AssertionError(f"view {view_id} is not the top modal of {user_id}")
         return top
 
+    async def fill_view(
+        self, user_id: str, values: dict[str, Any], view_id: str | None = None
+    ) -> None:
+        """Type into the top modal's inputs without submitting it (what a person has typed when
+        they then click a button or pick an option inside the modal); keys as in submit_view."""
+        self._check_user(user_id)
+        view = self._top_view(user_id, view_id)
+        view.state_values = payloads.fill_entries(view.blocks, view.state_values, values)
+        await self.emu.notify()
+
     async def submit_view(
         self,
         user_id: str,

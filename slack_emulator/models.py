@@ -197,6 +197,9 @@ class View:
     root_view_id: str
     previous_view_id: str | None = None
     state_values: JsonDict = field(default_factory=dict)
+    # What the client shows under inputs after `response_action: errors` (block_id → message),
+    # until the next submission or update.
+    errors: dict[str, str] = field(default_factory=dict)
 
     @property
     def type(self) -> str:

@@ -72,6 +72,8 @@ class SlackEmulator(TrafficControls, WorkspaceAccess):
         self.socket = SocketHub(
             app_id=app_id, notify=self.notify, clock=self.workspace.now_datetime
         )
+        # Counts notify() calls: a page showing the workspace reloads when it has moved on.
+        self.revision = 0
         self._cond = asyncio.Condition()
         self._runner: web.AppRunner | None = None
         self._drivers: list[SlackClientDriver] = []
@@ -204,6 +206,7 @@ class SlackEmulator(TrafficControls, WorkspaceAccess):
 
     async def notify(self) -> None:
         """Wake every wait_for (called after each call and state change)."""
+        self.revision += 1
         async with self._cond:
             self._cond.notify_all()
 

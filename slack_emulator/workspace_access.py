@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from . import mrkdwn
 from .common import JsonDict
-from .models import Channel, Ephemeral, FileRecord, Message, User, View
-from .state import Workspace
+from .models import Channel, Ephemeral, FileRecord, Message, User, Usergroup, View
+from .payloads import current_entries
+from .state import SLACKBOT_ID, Workspace
 
 
 class WorkspaceAccess:
@@ -155,6 +157,70 @@ class WorkspaceAccess:
     def home_view(self, user_id: str) -> View | None:
         """The user's published Home tab."""
         return self.workspace.home_views.get(user_id)
+
+    def view_values(self, view: View) -> dict[str, dict[str, JsonDict]]:
+        """What the client holds in a view's inputs: typed or chosen, else the initial values
+        (the `state.values` a submission would send)."""
+        return current_entries(view.blocks, view.state_values)
+
+    def people(self) -> list[User]:
+        """Active human members, in the order they were added (no bots, no deactivated)."""
+        return [
+            u
+            for u in self.workspace.users.values()
+            if not u.is_bot and not u.deleted and u.id != SLACKBOT_ID
+        ]
+
+    def conversations(self, member: str | None = None) -> list[Channel]:
+        """Channels (no DMs), by name; with `member`, only those that person is in."""
+        channels = [
+            c
+            for c in self.workspace.channels.values()
+            if not c.is_im and not c.is_mpim and (member is None or member in c.members)
+        ]
+        return sorted(channels, key=lambda c: c.name)
+
+    def usergroups(self) -> list[Usergroup]:
+        """User groups, by handle."""
+        return sorted(self.workspace.usergroups.values(), key=lambda g: g.handle)
+
+    def show_token(self, piece: mrkdwn.Piece, viewer_id: str) -> str:
+        """The text a client shows `viewer_id` for one piece of mrkdwn (see mrkdwn.parse)."""
+        ws = self.workspace
+        match piece:
+            case mrkdwn.Text(text=text):
+                return text
+            case mrkdwn.UserMention(user_id=user_id, label=label):
+                user = ws.users.get(user_id)
+                if user is None:
+                    return f"@{label or user_id}"
+                return f"@{user.display_name or user.real_name or user.name}"
+            case mrkdwn.ChannelMention(channel_id=channel_id, label=label):
+                channel = ws.channels.get(channel_id)
+                return f"#{channel.name if channel is not None else label or channel_id}"
+            case mrkdwn.GroupMention(group_id=group_id, label=label):
+                group = ws.usergroups.get(group_id)
+                if group is not None:
+                    return f"@{group.handle}"
+                return label if label and label.startswith("@") else f"@{label or group_id}"
+            case mrkdwn.Broadcast(name=name):
+                return f"@{name}"
+            case mrkdwn.DateToken():
+                viewer = ws.users.get(viewer_id)
+                return mrkdwn.format_date(
+                    piece,
+                    tz=viewer.tz if viewer is not None else "UTC",
+                    now=ws.now_datetime(),
+                    hour_24=mrkdwn.uses_24_hour_clock(viewer.locale) if viewer else True,
+                )
+            case mrkdwn.Link(url=url, label=label):
+                return label or url.removeprefix("mailto:")
+        raise AssertionError(f"unknown piece {piece!r}")  # pragma: no cover
+
+    def readable(self, text: str, viewer_id: str) -> str:
+        """mrkdwn as `viewer_id`'s client shows its tokens: people and groups by name, #channels,
+        dates in the viewer's own time zone; formatting marks (*bold*) are kept."""
+        return "".join(self.show_token(piece, viewer_id) for piece in mrkdwn.parse(text))
 
     @property
     def files(self) -> list[FileRecord]:

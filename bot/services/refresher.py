@@ -6,6 +6,7 @@ import logging
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from bot.services.background import BackgroundWork
 from bot.services.ports import Clock
@@ -19,6 +20,14 @@ MIN_INTERVAL = timedelta(seconds=1)
 Updater = Callable[[int], Awaitable[None]]
 
 
+class RefreshClaims(Protocol):
+    """Turns on each poll message shared by the replicas (through the database)."""
+
+    async def claim_message_refresh(self, poll_id: int, now: datetime, gap: timedelta) -> bool: ...
+
+    async def release_message_refresh(self, poll_id: int, finished_at: datetime) -> None: ...
+
+
 class PollMessageRefresher:
     """Coalesces many answer notifications into at most one update per poll per interval; the
     last update always runs after the last notification, so the final count is exact."""
@@ -29,8 +38,11 @@ class PollMessageRefresher:
         clock: Clock,
         background: BackgroundWork,
         min_interval: timedelta = MIN_INTERVAL,
+        claims: RefreshClaims | None = None,
     ) -> None:
         self._update = update
+        # None when this process is the only one that updates Slack.
+        self._claims = claims
         self._clock = clock
         self._background = background
         self._min_interval = min_interval
@@ -53,6 +65,11 @@ class PollMessageRefresher:
                 last = self._last_run.get(poll_id)
                 if last is not None:
                     await self._clock.sleep_until(last + self._min_interval)
+                if not await self._claimed(poll_id):
+                    # Another replica refreshed it a moment ago, perhaps before this answer:
+                    # this one tries again once the interval has passed.
+                    self._finished(poll_id)
+                    continue
                 self._dirty.discard(poll_id)
                 try:
                     await self._update(poll_id)
@@ -65,8 +82,29 @@ class PollMessageRefresher:
                 # Timed from the end: however long reading and rendering took, two calls to
                 # Slack for the same message are always at least the interval apart.
                 self._finished(poll_id)
+                await self._release(poll_id)
         finally:
             self._running.discard(poll_id)
+
+    async def _claimed(self, poll_id: int) -> bool:
+        if self._claims is None:
+            return True
+        try:
+            now = self._clock.now()
+            return await self._claims.claim_message_refresh(poll_id, now, self._min_interval)
+        except Exception as error:
+            # At worst one update more than the limit, which Slack answers with a 429 that is
+            # respected; never a message left behind.
+            logger.warning("claiming the refresh of poll %s failed: %s", poll_id, error)
+            return True
+
+    async def _release(self, poll_id: int) -> None:
+        if self._claims is None:
+            return
+        try:
+            await self._claims.release_message_refresh(poll_id, self._clock.now())
+        except Exception as error:  # the hold runs out by itself
+            logger.warning("releasing the refresh of poll %s failed: %s", poll_id, error)
 
     def _finished(self, poll_id: int) -> None:
         now = self._clock.now()

@@ -34,6 +34,10 @@ from bot.storage.sql import Sql
 __all__ = ["Repository", "from_ms", "to_ms"]
 
 
+# How long a claimed refresh of a poll message may take before another replica may start one.
+REFRESH_HOLD = timedelta(seconds=5)
+
+
 class Repository(AnswerTable, ReminderTable, PeopleTable, JobTable):
     """Polls, members, answers, reminders, jobs and the cached people of the workspace."""
 
@@ -149,6 +153,26 @@ class Repository(AnswerTable, ReminderTable, PeopleTable, JobTable):
                 (to_ms(closes_at), poll_id, PollStatus.OPEN.value),
             )
             return changed == 1
+
+    async def claim_message_refresh(self, poll_id: int, now: datetime, gap: timedelta) -> bool:
+        # Held "until" a while ahead, so that no other replica starts while this one works;
+        # a replica that dies holding it delays the next refresh by that while at most.
+        held_until = now + REFRESH_HOLD
+        async with self.db.transaction() as conn:
+            claimed = await conn.fetch_one(
+                "INSERT INTO message_refreshes (poll_id, refreshed_at) VALUES (?, ?)"
+                " ON CONFLICT (poll_id) DO UPDATE SET refreshed_at = excluded.refreshed_at"
+                " WHERE message_refreshes.refreshed_at <= ? RETURNING poll_id",
+                (poll_id, to_ms(held_until), to_ms(now - gap)),
+            )
+        return claimed is not None
+
+    async def release_message_refresh(self, poll_id: int, finished_at: datetime) -> None:
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                "UPDATE message_refreshes SET refreshed_at = ? WHERE poll_id = ?",
+                (to_ms(finished_at), poll_id),
+            )
 
     async def begin_close(self, poll_id: int, now: datetime) -> Poll | None:
         """OPEN → CLOSING, once. For an anonymous poll the link between people and answers is cut

@@ -69,3 +69,50 @@ async def test_a_failed_update_is_logged_and_the_next_mark_updates_again() -> No
     clock.advance(INTERVAL)
     await asyncio.wait_for(work.drain(), timeout=5)
     assert calls == [3, 3]
+
+
+async def test_two_replicas_sharing_claims_update_a_message_at_most_once_an_interval() -> None:
+    clock = ShiftableClock()
+    work = BackgroundWork()
+    runs: list[tuple[str, datetime, int]] = []
+    counter = {"value": 0}
+
+    class SharedClaims:
+        """What the message_refreshes table does, in one place both replicas see."""
+
+        def __init__(self) -> None:
+            self.held_until: dict[int, datetime] = {}
+
+        async def claim_message_refresh(self, poll_id: int, now: datetime, gap: timedelta) -> bool:
+            if poll_id in self.held_until and self.held_until[poll_id] > now - gap:
+                return False
+            self.held_until[poll_id] = now + timedelta(seconds=5)
+            return True
+
+        async def release_message_refresh(self, poll_id: int, finished_at: datetime) -> None:
+            self.held_until[poll_id] = finished_at
+
+    claims = SharedClaims()
+
+    def replica(name: str) -> PollMessageRefresher:
+        async def update(poll_id: int) -> None:
+            runs.append((name, clock.now(), counter["value"]))
+            clock.advance(timedelta(milliseconds=400))  # a slow Slack: the gap counts from the end
+
+        return PollMessageRefresher(update, clock, work, min_interval=INTERVAL, claims=claims)
+
+    replicas = [replica("a"), replica("b")]
+    for step in range(100):
+        counter["value"] += 1
+        replicas[step % 2].mark(7)  # the load balancer sends answers to both
+        await asyncio.sleep(0)
+        if step % 10 == 9:
+            clock.advance(timedelta(milliseconds=250))
+    for _ in range(3):
+        clock.advance(INTERVAL)
+        await asyncio.sleep(0)
+    await asyncio.wait_for(work.drain(), timeout=5)
+    assert {name for name, _at, _count in runs} == {"a", "b"}
+    gaps = [b[1] - a[1] for a, b in itertools.pairwise(runs)]
+    assert all(gap >= INTERVAL + timedelta(milliseconds=400) for gap in gaps), gaps
+    assert runs[-1][2] == 100  # whichever replica ran last saw the final count

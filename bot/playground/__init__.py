@@ -1,0 +1,1 @@
+"""A local playground: the real bot against the Slack emulator, with a web page to drive it."""
