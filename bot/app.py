@@ -40,7 +40,7 @@ from bot.slack.presenter import SlackPresenter
 from bot.slack.replies import ResponseUrls
 from bot.slack.socket_mode import InstrumentedSocketModeHandler
 from bot.slack.web_api import WebApi, build_client
-from bot.storage.backend import open_database
+from bot.storage.backend import open_configured
 from bot.storage.lock import DatabaseInUse, DatabaseLock
 from bot.storage.migrations import migrate
 from bot.storage.repository import Repository
@@ -123,9 +123,8 @@ async def start(settings: Settings, *, clock: Clock | None = None) -> Wishbot:
 
 
 async def _open_database(settings: Settings) -> SqlDatabase:
-    url = None if settings.db_url is None else settings.db_url.reveal()
     try:
-        return await open_database(settings.db_path, url, pool_size=settings.db_pool)
+        return await open_configured(settings)
     except StoreUnavailable as error:
         raise StartupError(f"the database is unavailable: {error}") from None
 

@@ -78,6 +78,8 @@ class Settings:
     db_url: Secret | None = None
     db_pool: int = DEFAULT_DB_POOL
     job_lease: timedelta = DEFAULT_JOB_LEASE
+    # PGPASSWORD, also from .env (libpq, and so asyncpg, would read it from the environment only).
+    db_password: Secret | None = None
 
     @property
     def socket_mode(self) -> bool:
@@ -94,6 +96,8 @@ class Settings:
             values.append(self.app_token.reveal())
         if self.db_url is not None:
             values.append(urlsplit(self.db_url.reveal()).password or "")
+        if self.db_password is not None:
+            values.append(self.db_password.reveal())
         return [value for value in values if value]
 
 
@@ -118,6 +122,7 @@ def load_settings(environ: Mapping[str, str], *, require_slack: bool = True) -> 
         api_url=_api_url(environ),
         db_path=_db_path(environ),
         db_url=_db_url(environ),
+        db_password=Secret(password) if (password := environ.get("PGPASSWORD")) else None,
         db_pool=_bounded_number(environ, "WISHBOT_DB_POOL", DEFAULT_DB_POOL, 1, MAX_DB_POOL),
         job_lease=timedelta(
             seconds=_bounded_number(

@@ -72,3 +72,11 @@ def test_environment_wins_over_env_file(tmp_path: Path) -> None:
     merged = read_environment({"PORT": "5000"}, env_file)
     assert merged["PORT"] == "5000"
     assert merged["WISHBOT_LANGUAGE"] == "fi"
+
+
+def test_a_database_password_is_a_secret_wherever_it_comes_from() -> None:
+    url = "postgresql://wishbot:url-pass-123@db:5432/wishbot"
+    settings = load_settings({**VALID, "WISHBOT_DB": url, "PGPASSWORD": "env-pass-456"})
+    assert settings.backend == "postgresql"
+    assert "url-pass-123" not in repr(settings) and "env-pass-456" not in repr(settings)
+    assert {"url-pass-123", "env-pass-456"} <= set(settings.secrets())  # scrubbed from the logs

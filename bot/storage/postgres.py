@@ -109,11 +109,15 @@ class PostgresDatabase:
         self.url = url
 
     @classmethod
-    async def open(cls, url: str, *, pool_size: int = DEFAULT_POOL_SIZE) -> PostgresDatabase:
-        """Connect (the password from the URL, PGPASSWORD or the passfile, as libpq does)."""
+    async def open(
+        cls, url: str, *, pool_size: int = DEFAULT_POOL_SIZE, password: str | None = None
+    ) -> PostgresDatabase:
+        """Connect (the password from the URL, else the one given, else PGPASSWORD or the
+        passfile, as libpq does)."""
         try:
             pool = await asyncpg.create_pool(
                 url,
+                password=password if urlsplit(url).password is None else None,
                 min_size=1,
                 max_size=pool_size,
                 command_timeout=COMMAND_TIMEOUT_SECONDS,

@@ -24,7 +24,7 @@ from tests.e2e.conftest import (
     eventually,
 )
 from tests.e2e.helpers import create, last_ephemeral, poll_message, reminded, reminders_sent
-from tests.e2e.test_process import BotProcess, free_port
+from tests.e2e.test_process import BotProcess, free_port, wishbot
 from tests.pg_server import ThrowawayPostgres
 
 pytestmark = pytest.mark.postgresql_only
@@ -254,3 +254,27 @@ async def test_a_click_during_an_outage_is_not_acknowledged_and_the_person_hears
     reply = await running.driver.click(PEOPLE[0], message, "Yes")  # the person tries again
     assert reply.status == 200
     assert (await running.repo.counts(poll.id)).answered == 1
+
+
+async def test_migrate_and_check_name_postgresql_and_backup_points_to_pg_dump(
+    emu: SlackEmulator, database: str, tmp_path: Path
+) -> None:
+    # The throwaway server trusts local connections: the password is only there to be hidden.
+    url = database.replace("postgres@", "postgres:hidden-pass-789@")
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "WISHBOT_"))}
+    env = {
+        **base,
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": emu.api_url,
+        "WISHBOT_DB": url,
+    }
+    code, out, err = await wishbot(env, "migrate", cwd=tmp_path)
+    assert code == 0, err
+    code, out, err = await wishbot(env, "check", cwd=tmp_path)
+    assert code == 0, err
+    assert "PostgreSQL 1" in out and "postgres@127.0.0.1" in out
+    code, out, err = await wishbot(env, "backup", str(tmp_path / "b.sqlite3"), cwd=tmp_path)
+    assert code == 2 and out == "" and err.count("\n") == 1
+    assert "pg_dump" in err
+    assert "hidden-pass-789" not in out + err
