@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 from aiohttp import web
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -134,17 +135,37 @@ def navigating(browser: WebDriver) -> Iterator[None]:
     """Wait until what the block does (a form posted, a link followed) has loaded a new page."""
     old_page = browser.find_element(By.TAG_NAME, "html")
     yield
-    WebDriverWait(browser, WAIT_SECONDS).until(expected_conditions.staleness_of(old_page))
+    WebDriverWait(browser, WAIT_SECONDS).until(lambda _browser: gone(old_page))
     WebDriverWait(browser, WAIT_SECONDS).until(
         lambda b: b.execute_script("return document.readyState") == "complete"
     )
 
 
+def gone(element: WebElement) -> bool:
+    """Whether the element left the page. Selenium's staleness_of knows only the stale-element
+    error; Chrome may instead answer that the node "does not belong to the document" when the
+    check meets the page being replaced."""
+    try:
+        element.is_enabled()
+    except WebDriverException:
+        return True
+    return False
+
+
 def click_button(browser: WebDriver, label: str, within: WebElement | None = None) -> None:
     """Click a button (every button of the page posts a form) and wait for the next page."""
     scope = within if within is not None else browser
-    with navigating(browser):
+
+    def clicked(_browser: WebDriver) -> bool:
+        # The page merges what changed meanwhile: a button found a moment ago may have been
+        # replaced by its newer copy, which is then looked up again.
         scope.find_element(By.XPATH, f".//button[normalize-space()='{label}']").click()
+        return True
+
+    with navigating(browser):
+        WebDriverWait(
+            browser, WAIT_SECONDS, ignored_exceptions=(StaleElementReferenceException,)
+        ).until(clicked)
 
 
 def become(browser: WebDriver, person: str, conversation: str) -> None:
