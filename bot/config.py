@@ -115,13 +115,14 @@ def read_environment(
 
 def load_settings(environ: Mapping[str, str], *, require_slack: bool = True) -> Settings:
     """Validate every variable; the first problem raises ConfigError naming it."""
+    db_path, db_url = _database(environ)
     return Settings(
         bot_token=_token(environ, "SLACK_BOT_TOKEN", "xoxb-", require_slack),
         signing_secret=_signing_secret(environ, require_slack),
         app_token=_optional_token(environ, "SLACK_APP_TOKEN", "xapp-"),
         api_url=_api_url(environ),
-        db_path=_db_path(environ),
-        db_url=_db_url(environ),
+        db_path=db_path,
+        db_url=db_url,
         db_password=Secret(password) if (password := environ.get("PGPASSWORD")) else None,
         db_pool=_bounded_number(environ, "WISHBOT_DB_POOL", DEFAULT_DB_POOL, 1, MAX_DB_POOL),
         job_lease=timedelta(
@@ -129,7 +130,7 @@ def load_settings(environ: Mapping[str, str], *, require_slack: bool = True) -> 
                 environ, "WISHBOT_JOB_LEASE", int(DEFAULT_JOB_LEASE.total_seconds()), 5, 3600
             )
         ),
-        port=_port(environ),
+        port=_bounded_number(environ, "PORT", 3000, 0, 65535),
         command=_command(environ),
         language=_choice(environ, "WISHBOT_LANGUAGE", LANGUAGES, "en"),
         log_level=_log_level(environ),
@@ -183,26 +184,26 @@ def _api_url(environ: Mapping[str, str]) -> str:
     return value if value.endswith("/") else value + "/"
 
 
-def _db_path(environ: Mapping[str, str]) -> Path:
+def _database(environ: Mapping[str, str]) -> tuple[Path, Secret | None]:
+    """WISHBOT_DB: a SQLite file (a path or sqlite:PATH), or PostgreSQL's URL (then the path is
+    the default one, unused)."""
     value = _value(environ, "WISHBOT_DB")
+    default = Path("data/wishbot.sqlite3")
+    if value.lower().startswith(POSTGRESQL_SCHEMES):
+        return default, _postgresql_url(value)
     if value.startswith("sqlite:"):
         value = value.removeprefix("sqlite:").removeprefix("//")
         if not value:
             raise ConfigError("WISHBOT_DB", "must name a file after sqlite:, as sqlite:data/a.db")
-    elif value.lower().startswith(POSTGRESQL_SCHEMES):
-        value = ""
     elif "://" in value:
         raise ConfigError(
             "WISHBOT_DB",
             "must be a file path, sqlite:PATH or a postgresql://user@host/database URL",
         )
-    return Path(value or "data/wishbot.sqlite3")
+    return Path(value) if value else default, None
 
 
-def _db_url(environ: Mapping[str, str]) -> Secret | None:
-    value = _value(environ, "WISHBOT_DB")
-    if not value.lower().startswith(POSTGRESQL_SCHEMES):
-        return None
+def _postgresql_url(value: str) -> Secret:
     try:
         parts = urlsplit(value)
         parts.port  # noqa: B018  # raises ValueError for a port that is not a number
@@ -225,13 +226,6 @@ def _bounded_number(
         return default
     if not raw.isdigit() or not lowest <= int(raw) <= highest:
         raise ConfigError(name, f"must be a whole number from {lowest} to {highest}, not {raw!r}")
-    return int(raw)
-
-
-def _port(environ: Mapping[str, str]) -> int:
-    raw = _value(environ, "PORT") or "3000"
-    if not raw.isdigit() or not 0 <= int(raw) <= 65535:
-        raise ConfigError("PORT", f"must be a port number from 0 to 65535, not {raw!r}")
     return int(raw)
 
 

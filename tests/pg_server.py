@@ -9,13 +9,14 @@ import glob
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import asyncpg
+
+from tests.processes import free_port
 
 # Durability is the one thing a throwaway server need not have: with these off, a test database
 # is created and migrated in a fraction of the time.
@@ -45,12 +46,6 @@ def missing_reason() -> str | None:
         except KeyError:
             return f"running as root and there is no '{SERVER_USER}' user to run the server as"
     return None
-
-
-def free_port() -> int:
-    with contextlib.closing(socket.socket()) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class ThrowawayPostgres:

@@ -28,7 +28,4 @@ async def open_configured(settings: Settings) -> SqlDatabase:
 
 async def describe(db: SqlDatabase) -> str:
     """The backend, as `wishbot check` shows it: "SQLite 3.40.1 at data/wishbot.sqlite3"."""
-    if isinstance(db, PostgresDatabase):
-        return f"PostgreSQL {await db.server_version()} at {db.location}"
-    assert isinstance(db, Database)
-    return f"SQLite {await db.server_version()} at {db.location}"
+    return f"{db.dialect.title} {await db.server_version()} at {db.location}"

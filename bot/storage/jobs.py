@@ -12,6 +12,11 @@ from bot.storage.sql import Row, Sql
 _COLUMNS = "job_key, kind, poll_id, due_at, attempts"
 # A job nobody holds, or whose holder's claim has lapsed.
 _CLAIMABLE = "(lease_until IS NULL OR lease_until < ?)"
+# A job is planned again by its key: a new time replaces the old one.
+_UPSERT = (
+    "INSERT INTO jobs (job_key, kind, poll_id, due_at) VALUES (?, ?, ?, ?)"
+    " ON CONFLICT (job_key) DO UPDATE SET due_at = excluded.due_at"
+)
 
 
 def _job(row: Row) -> Job:
@@ -32,8 +37,7 @@ class JobTable(Table):
     ) -> None:
         async with self.db.transaction() as conn:
             await conn.execute(
-                "INSERT INTO jobs (job_key, kind, poll_id, due_at) VALUES (?, ?, ?, ?)"
-                " ON CONFLICT (job_key) DO UPDATE SET due_at = excluded.due_at",
+                _UPSERT,
                 (key, kind, poll_id, to_ms(due_at)),
             )
 
@@ -42,8 +46,7 @@ class JobTable(Table):
     ) -> None:
         async with self.db.transaction() as conn:
             await conn.execute_many(
-                "INSERT INTO jobs (job_key, kind, poll_id, due_at) VALUES (?, ?, ?, ?)"
-                " ON CONFLICT (job_key) DO UPDATE SET due_at = excluded.due_at",
+                _UPSERT,
                 [
                     (key, kind, poll_id, to_ms(at))
                     for key, (kind, at) in due.items()

@@ -25,6 +25,7 @@ class Dialect:
     """What differs between the backends in the repository's SQL."""
 
     name: str
+    title: str  # as people read it: "SQLite", "PostgreSQL"
     # Appended to the SELECT that picks rows to claim: other runners skip rows being claimed.
     skip_locked: str
     greatest_function: str
@@ -38,9 +39,10 @@ class Dialect:
 
 
 # SQLite has one writer at a time: what a write transaction reads stays as read until it ends.
-SQLITE = Dialect("sqlite", skip_locked="", greatest_function="MAX", lock_shared="")
+SQLITE = Dialect("sqlite", "SQLite", skip_locked="", greatest_function="MAX", lock_shared="")
 POSTGRESQL = Dialect(
     "postgresql",
+    "PostgreSQL",
     skip_locked=" FOR UPDATE SKIP LOCKED",
     greatest_function="GREATEST",
     lock_shared=" FOR SHARE",
@@ -72,6 +74,10 @@ class SqlDatabase(Protocol):
     @property
     def location(self) -> str:
         """Where the data is, as it may be shown (a path, or a URL without its password)."""
+        ...
+
+    async def server_version(self) -> str:
+        """The engine's version, as `wishbot check` shows it."""
         ...
 
     def transaction(self) -> AbstractAsyncContextManager[Sql]:

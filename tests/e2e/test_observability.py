@@ -33,7 +33,7 @@ from tests.e2e.conftest import (
     make_settings,
 )
 from tests.e2e.helpers import create, create_with_form, poll_message
-from tests.e2e.test_process import free_port
+from tests.processes import free_port
 
 Samples = dict[tuple[str, tuple[tuple[str, str], ...]], float]
 

@@ -15,16 +15,15 @@ import pytest
 from bot.config import Settings
 from slack_emulator import SlackEmulator
 from tests.e2e.conftest import (
-    BOT_TOKEN,
     CHANNEL,
     ORGANISER,
     PEOPLE,
-    SIGNING_SECRET,
     RunningBot,
     eventually,
 )
 from tests.e2e.helpers import create, poll_message
-from tests.e2e.test_process import BotProcess, free_port, wishbot
+from tests.e2e.test_process import BotProcess, slack_environ, wishbot
+from tests.processes import bare_environ, free_port
 
 # Backup, restore and the one-bot lock are SQLite's own (PostgreSQL has pg_dump and replicas).
 pytestmark = pytest.mark.sqlite_only
@@ -33,14 +32,13 @@ pytestmark = pytest.mark.sqlite_only
 def database_env(where: Path | Settings, **extra: str) -> dict[str, str]:
     """The environment of a database command (no Slack settings are needed for those), for a
     SQLite file or for the database a running bot's settings name."""
-    base = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "WISHBOT_"))}
     if not isinstance(where, Settings):
         location = str(where)
     elif where.db_url is None:
         location = str(where.db_path)
     else:
         location = where.db_url.reveal()
-    return {**base, "WISHBOT_DB": location, **extra}
+    return {**bare_environ(), "WISHBOT_DB": location, **extra}
 
 
 def answers_by_respondent(path: Path) -> dict[str, list[tuple[int, int | None]]]:
@@ -115,10 +113,8 @@ def files_in(folder: Path) -> list[str]:
 @pytest.fixture
 def env(emu: SlackEmulator, tmp_path: Path) -> dict[str, str]:
     return {
-        **database_env(tmp_path / "db" / "wishbot.sqlite3"),
-        "SLACK_BOT_TOKEN": BOT_TOKEN,
-        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-        "SLACK_API_URL": emu.api_url,
+        **slack_environ(emu),
+        "WISHBOT_DB": str(tmp_path / "db" / "wishbot.sqlite3"),
         "PORT": str(free_port()),
         "WISHBOT_QUIET_HOURS": "off",
     }
@@ -277,10 +273,8 @@ async def test_a_second_bot_on_the_same_database_is_refused(
     running: RunningBot, emu: SlackEmulator, tmp_path: Path
 ) -> None:
     env = {
-        **database_env(running.settings.db_path),
-        "SLACK_BOT_TOKEN": BOT_TOKEN,
-        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-        "SLACK_API_URL": emu.api_url,
+        **slack_environ(emu),
+        "WISHBOT_DB": str(running.settings.db_path),
         "PORT": str(free_port()),
     }
     code, _out, err = await wishbot(env, "run", cwd=tmp_path)

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
-import socket
 import sqlite3
 import sys
 from collections.abc import AsyncIterator
@@ -18,22 +16,23 @@ from bot.storage.migrations import load_migrations
 from slack_emulator import SlackEmulator
 from tests.e2e.conftest import BOT_TOKEN, CHANNEL, ORGANISER, PEOPLE, SIGNING_SECRET
 from tests.e2e.helpers import reminded, reminders_sent
+from tests.processes import bare_environ, free_port
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+def slack_environ(emu: SlackEmulator) -> dict[str, str]:
+    """A clean environment with what `wishbot` needs to talk to the emulator over HTTP."""
+    return {
+        **bare_environ(),
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": emu.api_url,
+    }
 
 
 @pytest.fixture
 def env(emu: SlackEmulator, tmp_path: Path) -> dict[str, str]:
-    base = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "WISHBOT_"))}
     return {
-        **base,
-        "SLACK_BOT_TOKEN": BOT_TOKEN,
-        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-        "SLACK_API_URL": emu.api_url,
+        **slack_environ(emu),
         "WISHBOT_DB": str(tmp_path / "db" / "wishbot.sqlite3"),
         "PORT": str(free_port()),
         "WISHBOT_QUIET_HOURS": "off",
@@ -78,8 +77,7 @@ async def test_check_with_a_revoked_token_fails_in_one_line(
 
 
 async def test_missing_configuration_is_one_line_pointing_at_the_example(tmp_path: Path) -> None:
-    bare = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "WISHBOT_"))}
-    code, out, err = await wishbot(bare, "run", cwd=tmp_path)
+    code, out, err = await wishbot(bare_environ(), "run", cwd=tmp_path)
     assert code == 2
     assert out == ""
     assert err.count("\n") == 1

@@ -5,7 +5,6 @@ in the middle of it, and no acknowledged answer lost when the database server re
 from __future__ import annotations
 
 import asyncio
-import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -15,17 +14,16 @@ import pytest
 
 from slack_emulator import AckProblem, AckTimeoutError, SlackClientDriver, SlackEmulator
 from tests.e2e.conftest import (
-    BOT_TOKEN,
     CHANNEL,
     ORGANISER,
     PEOPLE,
-    SIGNING_SECRET,
     RunningBot,
     eventually,
 )
 from tests.e2e.helpers import create, last_ephemeral, poll_message, reminded, reminders_sent
-from tests.e2e.test_process import BotProcess, free_port, wishbot
+from tests.e2e.test_process import BotProcess, slack_environ, wishbot
 from tests.pg_server import ThrowawayPostgres
+from tests.processes import free_port
 
 pytestmark = pytest.mark.postgresql_only
 
@@ -38,15 +36,11 @@ class Replicas:
     """Replicas of one deployment: the same database, each on its own port."""
 
     def __init__(self, emu: SlackEmulator, db_url: str, cwd: Path, count: int) -> None:
-        base = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "WISHBOT_"))}
         self.db_url = db_url
         self.processes = [
             BotProcess(
                 {
-                    **base,
-                    "SLACK_BOT_TOKEN": BOT_TOKEN,
-                    "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-                    "SLACK_API_URL": emu.api_url,
+                    **slack_environ(emu),
                     "WISHBOT_DB": db_url,
                     "WISHBOT_JOB_LEASE": LEASE_SECONDS,
                     "WISHBOT_QUIET_HOURS": "off",
@@ -261,14 +255,7 @@ async def test_migrate_and_check_name_postgresql_and_backup_points_to_pg_dump(
 ) -> None:
     # The throwaway server trusts local connections: the password is only there to be hidden.
     url = database.replace("postgres@", "postgres:hidden-pass-789@")
-    base = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "WISHBOT_"))}
-    env = {
-        **base,
-        "SLACK_BOT_TOKEN": BOT_TOKEN,
-        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-        "SLACK_API_URL": emu.api_url,
-        "WISHBOT_DB": url,
-    }
+    env = {**slack_environ(emu), "WISHBOT_DB": url}
     code, out, err = await wishbot(env, "migrate", cwd=tmp_path)
     assert code == 0, err
     code, out, err = await wishbot(env, "check", cwd=tmp_path)
@@ -278,3 +265,52 @@ async def test_migrate_and_check_name_postgresql_and_backup_points_to_pg_dump(
     assert code == 2 and out == "" and err.count("\n") == 1
     assert "pg_dump" in err
     assert "hidden-pass-789" not in out + err
+
+
+async def test_a_database_newer_than_the_code_is_refused(
+    emu: SlackEmulator, database: str, tmp_path: Path
+) -> None:
+    env = {**slack_environ(emu), "WISHBOT_DB": database}
+    assert (await wishbot(env, "migrate", cwd=tmp_path))[0] == 0
+    connection = await asyncpg.connect(database)
+    try:
+        await connection.execute("INSERT INTO schema_migrations VALUES (9999, 'future', 0)")
+    finally:
+        await connection.close()
+    code, _out, err = await wishbot(env, "migrate", cwd=tmp_path)
+    assert code == 1
+    assert "newer" in err and err.count("\n") == 1
+
+
+async def test_an_anonymous_close_leaves_no_old_row_version_in_the_table_pages(
+    running: RunningBot, emu: SlackEmulator
+) -> None:
+    """PostgreSQL keeps a rewritten row's old version until VACUUM; after the close, no tuple
+    in the responses table's pages, live or dead, still holds a respondent."""
+    assert running.settings.db_url is not None
+    poll = await create(running, emu, 'new "Secret?" "Yes" "No" anonymous')
+    for person in PEOPLE[:4]:
+        await running.driver.click(person, poll_message(emu, poll), "Yes")
+    await running.settle()
+    connection = await asyncpg.connect(running.settings.db_url.reveal())
+    try:
+        await connection.execute("CREATE EXTENSION IF NOT EXISTS pageinspect")
+        pages = "SELECT pg_relation_size('responses') / current_setting('block_size')::int"
+
+        async def tuples_naming(person: str) -> int:
+            count = 0
+            for page in range(await connection.fetchval(pages)):
+                count += await connection.fetchval(
+                    "SELECT COUNT(*) FROM heap_page_items(get_raw_page('responses', $1))"
+                    " WHERE position($2::bytea IN t_data) > 0",
+                    page,
+                    person.encode(),
+                )
+            return int(count)
+
+        assert await tuples_naming(PEOPLE[0]) == 1  # the check sees a respondent while open
+        await running.driver.slash_command(ORGANISER, CHANNEL, "/wishes", f"close {poll.id}")
+        await running.settle()
+        assert [await tuples_naming(person) for person in PEOPLE[:4]] == [0, 0, 0, 0]
+    finally:
+        await connection.close()

@@ -4,23 +4,16 @@ configured at all; `wishbot run` stays strict; `wishbot playground` takes its po
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
-import socket
 import sys
 from pathlib import Path
 
 import aiohttp
 
 from bot.playground.launch import playground_port, slack_configured
+from tests.processes import bare_environ, free_port
 
-BARE = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "WISHBOT_"))}
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+BARE = bare_environ()
 
 
 async def wishbot(env: dict[str, str], *args: str, cwd: Path) -> asyncio.subprocess.Process:
