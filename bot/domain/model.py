@@ -20,6 +20,12 @@ DEFAULT_CLOSE_AFTER = timedelta(days=3)
 DEFAULT_REMIND_EVERY = timedelta(days=1)
 MAX_REMINDERS_PER_PERSON = 2
 ANONYMITY_THRESHOLD = 3
+# Dot voting: each person spreads `size` dots (1-10, 3 unless told) over the options.
+MIN_DOTS, DEFAULT_DOTS, MAX_DOTS = 1, 3, 10
+# Ranking: each person fills `size` places (2-5, 3 unless told), each option at most once.
+MIN_PLACES, DEFAULT_PLACES, MAX_PLACES = 2, 3, 5
+NPS_SCALE = tuple(range(11))
+MAX_SUGGESTION_LENGTH = MAX_OPTION_LENGTH
 
 
 class QuestionKind(enum.StrEnum):
@@ -29,6 +35,18 @@ class QuestionKind(enum.StrEnum):
     MULTI = "multi"
     RATING = "rating"
     TEXT = "text"
+    DOTS = "dots"  # spread Question.size dots over the options
+    RANK = "rank"  # pick a 1st, 2nd, ... Question.size-th choice
+    NPS = "nps"  # a 0-10 "how likely" score
+
+    @property
+    def has_options(self) -> bool:
+        return self in _OPTION_KINDS
+
+
+_OPTION_KINDS = frozenset(
+    {QuestionKind.SINGLE, QuestionKind.MULTI, QuestionKind.DOTS, QuestionKind.RANK}
+)
 
 
 class AudienceKind(enum.StrEnum):
@@ -56,6 +74,23 @@ class Question:
     text: str
     kind: QuestionKind
     options: tuple[str, ...] = ()
+    # Dots to spread (DOTS) or places to fill (RANK); None for the other kinds.
+    size: int | None = None
+    # Respondents may suggest options (single and multiple choice, dot voting).
+    open: bool = False
+    # The options respondents suggested: position and who (None once that may not be known).
+    suggestions: tuple[OptionSuggestion, ...] = ()
+
+    def suggestion_at(self, position: int) -> OptionSuggestion | None:
+        return next((s for s in self.suggestions if s.position == position), None)
+
+
+@dataclass(frozen=True, slots=True)
+class OptionSuggestion:
+    """An option a respondent added; by is None in an anonymous poll once it has closed."""
+
+    position: int
+    by: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +131,10 @@ class PollDraft:
     remind_explicit: bool = False
     audience: Audience = field(default_factory=Audience)
     channel_id: str | None = None
+    # The local date (and time) of the event the poll is about, read in the organiser's zone.
+    event: AbsoluteClose | None = None
+    # The poll whose wishes this one votes on.
+    follow_up_of: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +156,12 @@ class Poll:
     message_ts: str | None = None
     summary_ts: str | None = None
     closed_at: datetime | None = None
+    # When the event the poll is about begins; event_has_time False means only its date counts
+    # (event_at is then midnight of that date in the organiser's time zone).
+    event_at: datetime | None = None
+    event_has_time: bool = False
+    follow_up_of: int | None = None
+    outcome_reported_at: datetime | None = None
 
     @property
     def is_open(self) -> bool:
@@ -130,7 +175,10 @@ class Poll:
 
 @dataclass(frozen=True, slots=True)
 class QuestionAnswer:
-    """A person's answer to one question: chosen option indexes, a rating or a text."""
+    """A person's answer to one question: chosen option indexes, a rating or a text.
+
+    For DOTS, choices holds an option once per dot given to it (sorted); for RANK, the chosen
+    options in order of preference (first place first); for NPS, rating is the 0-10 score."""
 
     choices: tuple[int, ...] = ()
     rating: int | None = None

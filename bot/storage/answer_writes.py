@@ -212,8 +212,8 @@ def _store_for_poll(poll_id: int, answers: list[PendingAnswer], dialect: Dialect
     ]
     if answer_values:
         yield _Statement(
-            "INSERT INTO answers (response_id, question_position, option_position, rating, text)"
-            " VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO answers (response_id, question_position, option_position, rating, text,"
+            " place) VALUES (?, ?, ?, ?, ?, ?)",
             answer_values,
             many=True,
         )

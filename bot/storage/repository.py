@@ -58,6 +58,9 @@ class Repository(AnswerTable, ReminderTable, PeopleTable, JobTable):
         remind_every: timedelta | None,
         members: Iterable[str],
         idempotency_key: str | None = None,
+        event_at: datetime | None = None,
+        event_has_time: bool = False,
+        follow_up_of: int | None = None,
     ) -> Poll | None:
         """Store a poll with its questions and the people asked, all or nothing; None when a
         poll with this idempotency_key exists already."""
@@ -65,8 +68,9 @@ class Repository(AnswerTable, ReminderTable, PeopleTable, JobTable):
             inserted = await conn.fetch_one(
                 "INSERT INTO polls (team_id, channel_id, organiser_id, language, anonymous,"
                 " audience_kind, audience_users, audience_groups, sample_size, status, opened_at,"
-                " closes_at, remind_every_ms, idempotency_key, text_version)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " closes_at, remind_every_ms, idempotency_key, text_version, event_at,"
+                " event_has_time, follow_up_of)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 # The same submission arriving twice (at two replicas) makes one poll.
                 " ON CONFLICT (idempotency_key) DO NOTHING RETURNING id",
                 (
@@ -85,22 +89,30 @@ class Repository(AnswerTable, ReminderTable, PeopleTable, JobTable):
                     None if remind_every is None else int(remind_every.total_seconds() * 1000),
                     idempotency_key,
                     CURRENT_TEXT_VERSION,
+                    None if event_at is None else to_ms(event_at),
+                    event_has_time,
+                    follow_up_of,
                 ),
             )
             if inserted is None:
                 return None
             poll_id = int(inserted["id"])
             await conn.execute_many(
-                "INSERT INTO questions (poll_id, position, kind, text) VALUES (?, ?, ?, ?)",
-                [(poll_id, i, q.kind.value, q.text) for i, q in enumerate(questions)],
+                "INSERT INTO questions (poll_id, position, kind, text, size, open_suggestions)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    (poll_id, i, q.kind.value, q.text, q.size, q.open)
+                    for i, q in enumerate(questions)
+                ],
             )
             await conn.execute_many(
-                "INSERT INTO options (poll_id, question_position, position, text)"
-                " VALUES (?, ?, ?, ?)",
+                "INSERT INTO options (poll_id, question_position, position, text, suggested,"
+                " suggested_by) VALUES (?, ?, ?, ?, ?, ?)",
                 [
-                    (poll_id, qi, oi, text)
+                    (poll_id, qi, oi, text, suggestion is not None, suggestion and suggestion.by)
                     for qi, q in enumerate(questions)
                     for oi, text in enumerate(q.options)
+                    for suggestion in (q.suggestion_at(oi),)
                 ],
             )
             now_ms = to_ms(opened_at)

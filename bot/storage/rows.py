@@ -10,6 +10,7 @@ from typing import Any
 from bot.domain.model import (
     Audience,
     AudienceKind,
+    OptionSuggestion,
     Person,
     Poll,
     PollStatus,
@@ -64,21 +65,31 @@ def poll_from_row(row: Row, questions: tuple[Question, ...]) -> Poll:
         status=PollStatus(row["status"]),
         message_ts=None if row["message_ts"] is None else str(row["message_ts"]),
         closed_at=None if row["closed_at"] is None else from_ms(int(row["closed_at"])),
+        event_at=_moment(row["event_at"]),
+        event_has_time=bool(row["event_has_time"]),
+        follow_up_of=None if row["follow_up_of"] is None else int(row["follow_up_of"]),
+        outcome_reported_at=_moment(row["outcome_reported_at"]),
     )
+
+
+def _moment(value: Any) -> datetime | None:
+    return None if value is None else from_ms(int(value))
 
 
 def answer_rows(
     response_id: int | None, answers: Sequence[QuestionAnswer | None]
-) -> Iterable[tuple[int | None, int, int | None, int | None, str | None]]:
+) -> Iterable[tuple[int | None, int, int | None, int | None, str | None, int | None]]:
+    """Rows of the answers table; place keeps the order of choices (a ranking's places, one
+    row per dot of a dot vote)."""
     for position, answer in enumerate(answers):
         if answer is None or answer.is_empty:
             continue
-        for choice in answer.choices:
-            yield (response_id, position, choice, None, None)
+        for place, choice in enumerate(answer.choices, start=1):
+            yield (response_id, position, choice, None, None, place)
         if answer.rating is not None:
-            yield (response_id, position, None, answer.rating, None)
+            yield (response_id, position, None, answer.rating, None, None)
         if answer.text:
-            yield (response_id, position, None, None, answer.text)
+            yield (response_id, position, None, None, answer.text, None)
 
 
 async def read_responses(
@@ -93,7 +104,8 @@ async def read_responses(
     rows = await conn.fetch_all(
         "SELECT r.id, r.respondent_id, a.question_position, a.option_position, a.rating, a.text"
         f" FROM responses r LEFT JOIN answers a ON a.response_id = r.id WHERE {where}"
-        " ORDER BY r.id, a.question_position, a.option_position",
+        # Rows stored before places were kept (NULL) are in option order.
+        " ORDER BY r.id, a.question_position, COALESCE(a.place, 0), a.option_position",
         params,
     )
     size = len(poll.questions)
@@ -175,18 +187,24 @@ async def load_poll(conn: Sql, poll_id: int) -> tuple[Poll, int] | None:
     # Questions and their options in one statement: reading a poll is on the path of every
     # click's confirmation, and each statement is a trip to the database thread.
     rows = await conn.fetch_all(
-        "SELECT q.position, q.kind, q.text, o.text AS option_text FROM questions q"
+        "SELECT q.position, q.kind, q.text, q.size, q.open_suggestions, o.text AS option_text,"
+        " o.suggested, o.suggested_by FROM questions q"
         " LEFT JOIN options o ON o.poll_id = q.poll_id AND o.question_position = q.position"
         " WHERE q.poll_id = ? ORDER BY q.position, o.position",
         (poll_id,),
     )
     question_rows: dict[int, Row] = {}
     options: dict[int, list[str]] = {}
+    suggestions: dict[int, list[OptionSuggestion]] = {}
     for option in rows:
         position = int(option["position"])
         question_rows.setdefault(position, option)
         if option["option_text"] is not None:
-            options.setdefault(position, []).append(str(option["option_text"]))
+            texts = options.setdefault(position, [])
+            if option["suggested"]:
+                by = None if option["suggested_by"] is None else str(option["suggested_by"])
+                suggestions.setdefault(position, []).append(OptionSuggestion(len(texts), by))
+            texts.append(str(option["option_text"]))
     # Polls of text version 1 keep their texts half-decoded; the decoder completes them.
     version = int(row["text_version"])
     decode = decode_slack if version < CURRENT_TEXT_VERSION else str
@@ -195,6 +213,9 @@ async def load_poll(conn: Sql, poll_id: int) -> tuple[Poll, int] | None:
             text=decode(str(q["text"])),
             kind=QuestionKind(q["kind"]),
             options=tuple(decode(text) for text in options.get(int(q["position"]), ())),
+            size=None if q["size"] is None else int(q["size"]),
+            open=bool(q["open_suggestions"]),
+            suggestions=tuple(suggestions.get(int(q["position"]), ())),
         )
         for q in question_rows.values()
     )

@@ -81,6 +81,9 @@ class PollStore(Protocol):
         remind_every: timedelta | None,
         members: Iterable[str],
         idempotency_key: str | None = None,
+        event_at: datetime | None = None,
+        event_has_time: bool = False,
+        follow_up_of: int | None = None,
     ) -> Poll | None:
         """The new poll; None when a poll with this idempotency_key exists already (the same
         submission, stored by another replica a moment ago)."""
