@@ -23,6 +23,7 @@ from bot.domain.outcome import (
     apply_decisions,
     build_report,
     outcome_items,
+    supported_items,
 )
 from bot.services import jobs
 from bot.services.closing import SUMMARY
@@ -175,9 +176,14 @@ class Outcomes:
         return poll
 
     async def _items(self, poll: Poll) -> list[SupportedItem]:
-        items = outcome_items(poll, await self.lookup.current_tally(poll))
+        current = await self.lookup.current_tally(poll)
+        items = outcome_items(poll, current)
         if not items:
-            raise OutcomeNotReady(poll.id, "error.outcome_nothing")
+            # Wishes there are, but too few answered an anonymous poll for them to be shown.
+            hidden = any(supported_items(result) for result in current.results)
+            raise OutcomeNotReady(
+                poll.id, "error.outcome_hidden" if hidden else "error.outcome_nothing"
+            )
         return items
 
     async def _facts(self, poll: Poll) -> AskedFacts:

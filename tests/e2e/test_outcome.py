@@ -12,6 +12,7 @@ from bot.domain.model import ReminderStatus
 from bot.domain.outcome import OutcomeDelivery
 from bot.slack import ids
 from bot.storage.repository import to_ms
+from bot.storage.retention import RetentionStore
 from slack_emulator import Message, RecordedCall, SlackEmulator
 from slack_emulator.models import View
 from tests.e2e.conftest import CHANNEL, FINN, ORGANISER, PEOPLE, RunningBot
@@ -367,3 +368,43 @@ async def create_choice(running: RunningBot, emu: SlackEmulator) -> Any:
     poll = await create(running, emu, 'new "Which first?" "Coffee" "Desks" remind:off')
     await command(running, f"close {poll.id}")
     return poll
+
+
+async def test_an_anonymous_free_text_poll_with_too_few_answers_lists_no_wishes(
+    running: RunningBot, emu: SlackEmulator
+) -> None:
+    poll = await create(running, emu, 'new "Any wishes?" anonymous remind:off')
+    for person, wish in zip(PEOPLE[:2], ["Sauna", "A quiet room"], strict=True):
+        await answer_in_modal(running, emu, person, poll_message(emu, poll), {"Any wishes?": wish})
+    await running.settle()
+    await command(running, f"close {poll.id}")
+    await command(running, f"outcome {poll.id}")
+    assert "too few answered" in last_ephemeral(emu, ORGANISER)
+    assert not emu.views(ORGANISER)
+
+
+OUTCOME_TABLES = ("outcome_items", "outcome_reports", "outcome_deliveries")
+
+
+async def outcome_rows(running: RunningBot, poll_id: int) -> dict[str, int]:
+    counts = {}
+    async with running.repo.db.reading() as conn:
+        for table in OUTCOME_TABLES:
+            row = await conn.fetch_one(
+                f"SELECT COUNT(*) AS n FROM {table} WHERE poll_id = ?", (poll_id,)
+            )
+            counts[table] = 0 if row is None else int(row["n"])
+    return counts
+
+
+async def test_a_purge_past_retention_removes_the_polls_outcome(
+    running: RunningBot, emu: SlackEmulator
+) -> None:
+    poll_id = await closed_team_day(running, emu)
+    await record(running, emu, poll_id, {0: ("Done", "Booked")})
+    assert all((await outcome_rows(running, poll_id)).values())
+    purged = await RetentionStore(running.repo.db).purge(
+        running.bot.clock.now() + timedelta(days=1)
+    )
+    assert [p.poll_id for p in purged.polls] == [poll_id]
+    assert await outcome_rows(running, poll_id) == dict.fromkeys(OUTCOME_TABLES, 0)
