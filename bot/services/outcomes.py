@@ -212,8 +212,13 @@ class Outcomes:
                 channel, report_tag(poll.id), oldest=poll.opened_at, thread_ts=summary_ts
             )
         if ts is not None:
-            await self.slack.update(channel, ts, message)
-        else:
+            try:
+                await self.slack.update(channel, ts, message)
+            except SlackError as error:
+                if error.code != "message_not_found":
+                    raise
+                ts = None  # someone deleted the reply in Slack: the report is posted anew
+        if ts is None:
             if not state.reply_started:
                 await self.store.mark_outcome_reply_started(poll.id)
             posted = await self.slack.post(

@@ -67,8 +67,9 @@ class OutcomeTable(Table):
         job: tuple[str, str],
     ) -> OutcomeState:
         """Store the decisions, a new revision of the report and, for a first report or when
-        everyone is to be told again, a round of DMs to everyone asked but the organiser; the
-        publishing job (key, kind) is due now. One transaction: acknowledged means stored."""
+        everyone is to be told again, a round of DMs to everyone asked (answered or not, opted
+        out of reminders or not); the publishing job (key, kind) is due now. One transaction:
+        acknowledged means stored."""
         async with self.db.transaction() as conn:
             await conn.execute("DELETE FROM outcome_items WHERE poll_id = ?", (poll_id,))
             await conn.execute_many(
@@ -115,8 +116,7 @@ class OutcomeTable(Table):
         )
         await conn.execute(
             "INSERT INTO outcome_deliveries (poll_id, round_no, user_id, status, created_at)"
-            " SELECT m.poll_id, ?, m.user_id, ?, ? FROM poll_members m JOIN polls p"
-            " ON p.id = m.poll_id WHERE m.poll_id = ? AND m.user_id <> p.organiser_id",
+            " SELECT poll_id, ?, user_id, ?, ? FROM poll_members WHERE poll_id = ?",
             (round_no, ReminderStatus.DUE.value, to_ms(now), poll_id),
         )
 

@@ -23,6 +23,8 @@ from tests.e2e.test_summary import answer_in_modal
 # and opts out of reminders.
 TEAM_DAY = 'new "Team day?" "Bowling" "Sauna" "Hike" remind:off'
 OPTED_OUT = FINN
+# The people asked in #general: the organiser (who answered nothing) and the five.
+EVERYONE = (ORGANISER, *PEOPLE)
 
 
 async def command(running: RunningBot, text: str, user: str = ORGANISER) -> None:
@@ -51,9 +53,7 @@ def outcome_dms(emu: SlackEmulator, poll_id: int) -> list[RecordedCall]:
     return sent
 
 
-def told(
-    emu: SlackEmulator, poll_id: int, people: Iterable[str] = (ORGANISER, *PEOPLE)
-) -> Counter[str]:
+def told(emu: SlackEmulator, poll_id: int, people: Iterable[str] = EVERYONE) -> Counter[str]:
     by_dm = {emu.dm_channel_id(person): person for person in people}
     return Counter(by_dm[call.response["channel"]] for call in outcome_dms(emu, poll_id))
 
@@ -159,8 +159,8 @@ async def test_a_choice_poll_outcome_lists_the_result_order_and_reaches_everyone
     assert did.index("Bowling") < did.index("Not now") < did.index("Hike – Too cold in March")
 
     # Everyone asked hears it once (respondents, the one who did not answer and opted out of
-    # reminders), each in their own language; the organiser wrote it and has the thread.
-    assert told(emu, poll_id) == Counter(dict.fromkeys(PEOPLE, 1))
+    # reminders, the organiser too), each in their own language.
+    assert told(emu, poll_id) == Counter(dict.fromkeys(EVERYONE, 1))
     english, finnish = dm_report(emu, PEOPLE[0]), dm_report(emu, OPTED_OUT)
     assert "You said, we did" in english and "Booked for Friday" in english
     assert "Te sanoitte, me teimme" in finnish and "Tehty" in finnish and "Ei nyt" in finnish
@@ -180,7 +180,7 @@ async def test_recording_again_edits_the_reply_and_tells_everyone_again_only_whe
     poll_id = await closed_team_day(running, emu)
     await record(running, emu, poll_id, {0: ("Planned", "Looking for a date")})
     (first,) = await report_replies(running, emu, poll_id)
-    assert told(emu, poll_id) == Counter(dict.fromkeys(PEOPLE, 1))
+    assert told(emu, poll_id) == Counter(dict.fromkeys(EVERYONE, 1))
 
     form = await open_form(running, emu, poll_id)
     assert "Tell everyone again" in text_of(form.blocks)
@@ -192,11 +192,11 @@ async def test_recording_again_edits_the_reply_and_tells_everyone_again_only_whe
     assert [c.args["ts"] for c in emu.calls_to("chat.update") if c.args["ts"] == first.ts]
     assert "Friday 14:00, sauna booked" in text_of(edited.blocks)
     assert "Looking for a date" not in text_of(edited.blocks)
-    assert told(emu, poll_id) == Counter(dict.fromkeys(PEOPLE, 1)), "an edit sent DMs"
+    assert told(emu, poll_id) == Counter(dict.fromkeys(EVERYONE, 1)), "an edit sent DMs"
 
     await record(running, emu, poll_id, {0: ("Done", "It was great")}, tell_again=True)
     assert len(await report_replies(running, emu, poll_id)) == 1
-    assert told(emu, poll_id) == Counter(dict.fromkeys(PEOPLE, 2))
+    assert told(emu, poll_id) == Counter(dict.fromkeys(EVERYONE, 2))
     assert "It was great" in dm_report(emu, PEOPLE[1])
 
 
@@ -225,7 +225,7 @@ async def test_a_free_text_poll_outcome_lists_the_wishes_grouped_most_frequent_f
     did = after(report, "*We did*")
     assert did.index("More coffee – A second machine") < did.index("A quiet room")
     assert "Standing desks" not in did  # no decision
-    assert told(emu, poll.id) == Counter(dict.fromkeys(PEOPLE, 1))
+    assert told(emu, poll.id) == Counter(dict.fromkeys(EVERYONE, 1))
 
 
 async def test_only_the_organiser_of_a_closed_poll_can_record_what_was_done(
@@ -277,7 +277,7 @@ async def test_an_anonymous_polls_report_and_dms_carry_no_names(
             assert person not in text and person[2:].lower() not in text.lower()
         assert "olivia" not in text.lower()
     # Everyone asked got it, the one who did not answer too: the DMs tell nobody who answered.
-    assert told(emu, poll.id) == Counter(dict.fromkeys(PEOPLE, 1))
+    assert told(emu, poll.id) == Counter(dict.fromkeys(EVERYONE, 1))
 
 
 async def test_a_crashed_or_repeated_dm_job_sends_nothing_twice(
@@ -285,7 +285,7 @@ async def test_a_crashed_or_repeated_dm_job_sends_nothing_twice(
 ) -> None:
     poll_id = await closed_team_day(running, emu)
     await record(running, emu, poll_id, {0: ("Done", None)})
-    assert told(emu, poll_id) == Counter(dict.fromkeys(PEOPLE, 1))
+    assert told(emu, poll_id) == Counter(dict.fromkeys(EVERYONE, 1))
     # A runner died after posting to Aino and before recording it: her DM is still 'sending'.
     delivery = OutcomeDelivery(poll_id, 1, PEOPLE[0], running.bot.clock.now())
     assert await running.repo.set_outcome_delivery_status(
@@ -302,7 +302,7 @@ async def test_a_crashed_or_repeated_dm_job_sends_nothing_twice(
         now = running.bot.clock.now()
         await running.repo.schedule_job(f"outcome:{poll_id}", "outcome", poll_id, now)
         await running.settle()
-    expected = Counter(dict.fromkeys(PEOPLE, 1))
+    expected = Counter(dict.fromkeys(EVERYONE, 1))
     expected[PEOPLE[1]] = 2  # the unsent one of round 7, once
     assert told(emu, poll_id) == expected
     for status in (ReminderStatus.DUE, ReminderStatus.SENDING):
@@ -318,7 +318,7 @@ async def test_a_report_whose_post_lost_its_answer_appears_once(
     await record(running, emu, poll_id, {0: ("Done", None)})
     assert emu.dropped_responses == 3
     assert len(await report_replies(running, emu, poll_id)) == 1
-    assert told(emu, poll_id) == Counter(dict.fromkeys(PEOPLE, 1))
+    assert told(emu, poll_id) == Counter(dict.fromkeys(EVERYONE, 1))
 
 
 async def test_rate_limits_delay_the_report_dms_but_lose_nobody(
@@ -328,7 +328,7 @@ async def test_rate_limits_delay_the_report_dms_but_lose_nobody(
     emu.fail("chat.postMessage", status=429, retry_after=1, times=3)
     await record(running, emu, poll_id, {1: ("Planned", None)})
     assert emu.rate_limited_count >= 1
-    assert told(emu, poll_id) == Counter(dict.fromkeys(PEOPLE, 1))
+    assert told(emu, poll_id) == Counter(dict.fromkeys(EVERYONE, 1))
 
 
 async def test_a_follow_up_votes_report_covers_the_original_question_too(
@@ -408,3 +408,16 @@ async def test_a_purge_past_retention_removes_the_polls_outcome(
     )
     assert [p.poll_id for p in purged.polls] == [poll_id]
     assert await outcome_rows(running, poll_id) == dict.fromkeys(OUTCOME_TABLES, 0)
+
+
+async def test_a_report_deleted_in_slack_is_posted_anew_on_the_next_record(
+    running: RunningBot, emu: SlackEmulator
+) -> None:
+    poll_id = await closed_team_day(running, emu)
+    await record(running, emu, poll_id, {0: ("Planned", None)})
+    (first,) = await report_replies(running, emu, poll_id)
+    first.deleted = True  # an admin removed it in Slack
+    await record(running, emu, poll_id, {0: ("Done", "It happened")})
+    (again,) = await report_replies(running, emu, poll_id)
+    assert again.ts != first.ts and "It happened" in text_of(again.blocks)
+    assert told(emu, poll_id) == Counter(dict.fromkeys(EVERYONE, 1))
