@@ -28,6 +28,7 @@ from bot.services.creating import PollCreation
 from bot.services.jobs import JobQueue, JobWork
 from bot.services.messages import PollMessages
 from bot.services.organising import Organising
+from bot.services.outcomes import Outcomes
 from bot.services.people import PeopleDirectory
 from bot.services.polls import PollLookup
 from bot.services.ports import Clock, SlackError, StoreUnavailable
@@ -191,6 +192,7 @@ async def _build_with(
         on_sent=metrics.reminder_sent,
     )
     organising = Organising(repo, repo, gateway, people, lookup, messages, schedule, clock)
+    outcomes = Outcomes(repo, repo, gateway, presenter, people, lookup, queue, clock)
     retention = None
     if settings.retention_days is not None:
         retention = RetentionJob(RetentionStore(db), queue, clock, settings.retention_days)
@@ -199,6 +201,7 @@ async def _build_with(
         jobs.ROUND: reminders.run_round_job,
         jobs.DELIVER: reminders.run_delivery_job,
         jobs.INVITE: messages.run_invitation_job,
+        jobs.OUTCOME: outcomes.run_job,
     }
     if retention is not None:
         handlers[jobs.RETENTION] = retention.run_job
@@ -217,6 +220,7 @@ async def _build_with(
         answering=answering,
         closing=closing,
         reminders=reminders,
+        outcomes=outcomes,
         messages=messages,
         people=people,
         lookup=lookup,

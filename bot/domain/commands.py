@@ -21,6 +21,7 @@ __all__ = [
     "ListCommand",
     "NewPollCommand",
     "OpenFormCommand",
+    "OutcomeCommand",
     "PollCommand",
     "RemindCommand",
     "ResultsCommand",
@@ -88,6 +89,11 @@ class RemindCommand(PollCommand):
 
 
 @dataclass(frozen=True, slots=True)
+class OutcomeCommand(PollCommand):
+    """Record what was done about a closed poll's results and tell everyone asked."""
+
+
+@dataclass(frozen=True, slots=True)
 class ExtendCommand(PollCommand):
     """Move a poll's close; the caller decides what a duration is counted from."""
 
@@ -112,6 +118,9 @@ _SUBCOMMANDS = {
     "remind": "remind",
     "muistuta": "remind",
     "extend": "extend",
+    "outcome": "outcome",
+    "tulos": "outcome",
+    "lopputulos": "outcome",
     "jatka": "extend",
     "help": "help",
     "ohje": "help",
@@ -123,6 +132,7 @@ _POLL_VERBS: dict[str, type[PollCommand]] = {
     "export": ExportCommand,
     "delete": DeleteCommand,
     "remind": RemindCommand,
+    "outcome": OutcomeCommand,
 }
 _CLOSE_KEYWORDS = frozenset({"closes", "close", "sulkeutuu"})
 # Poll ids are SQLite integers; 18 digits stays inside a signed 64-bit value.

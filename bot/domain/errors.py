@@ -7,7 +7,8 @@ PollError
  ├── PollClosed             the poll no longer takes answers or changes
  ├── AnswerSuperseded       a later answer of the same person was stored before this one
  ├── NotOrganiser           only the organiser may do this
- └── NotInAudience          this person was not asked
+ ├── NotInAudience          this person was not asked
+ └── OutcomeNotReady        an outcome is recorded only for a closed poll with items to decide
 """
 
 from __future__ import annotations
@@ -78,4 +79,14 @@ class NotInAudience(PollError):
 
     def __init__(self, poll_id: int) -> None:
         super().__init__(poll_id=poll_id)
+        self.poll_id = poll_id
+
+
+class OutcomeNotReady(PollError):
+    """The poll is still open (or its summary is not out yet), or it has nothing to decide."""
+
+    message_key = "error.outcome_open"
+
+    def __init__(self, poll_id: int, message_key: str | None = None) -> None:
+        super().__init__(message_key, poll_id=poll_id)
         self.poll_id = poll_id

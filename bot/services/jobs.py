@@ -20,6 +20,7 @@ CLOSE: Final = "close"  # close a poll whose time has come, or finish a close th
 ROUND: Final = "round"  # start the poll's next automatic reminder round
 DELIVER: Final = "deliver"  # send the poll's reminders that are due
 INVITE: Final = "invite"  # tell the people drawn for a sample that they were picked
+OUTCOME: Final = "outcome"  # publish a poll's outcome report: its thread reply and its DMs
 RETENTION: Final = "retention"  # purge polls past the retention period
 POLL_JOBS: Final = (CLOSE, ROUND, DELIVER, INVITE)
 

@@ -67,8 +67,10 @@ class Organising:
         self.clock = clock
 
     async def list_polls(self, channel_id: str) -> list[PollListEntry]:
-        """Polls of the channel still open, or closed but with their summary not yet out."""
+        """Polls of the channel still open, or closed but with their summary not yet out; then
+        closed polls whose outcome was reported (latest first)."""
         polls = await self.polls.polls_in_channel(channel_id, PollStatus.OPEN, PollStatus.CLOSING)
+        polls += await self.polls.reported_polls_in_channel(channel_id)
         failing = await self.job_store.failing_jobs(job_key(jobs.CLOSE, p.id) for p in polls)
         entries = []
         for poll in polls:

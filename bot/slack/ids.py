@@ -14,6 +14,7 @@ CLOSE_ACTION = "poll.close"  # organiser closes; value "<poll_id>"
 OPT_OUT_ACTION = "poll.opt_out"  # "Don't remind me"; value "<poll_id>"
 DELETE_CONFIRM_ACTION = "poll.delete_confirm"  # value "<poll_id>"
 DELETE_CANCEL_ACTION = "poll.delete_cancel"  # value "<poll_id>"
+OUTCOME_ACTION = "poll.outcome"  # "Record what we did" (organiser); value "<poll_id>"
 POLL_VOTE_BLOCK = "poll.vote_buttons"  # actions block of the one-click option buttons
 POLL_ACTIONS_BLOCK = "poll.actions"  # actions block of Answer / Close
 DM_ACTIONS_BLOCK = "dm.actions"  # Answer / Don't remind me in reminder and invitation DMs
@@ -23,6 +24,13 @@ DELETE_ACTIONS_BLOCK = "delete.actions"  # confirm / cancel of a delete
 ANSWER_VIEW = "poll.answer_view"  # callback_id; private_metadata holds the poll id
 ANSWER_BLOCK_PREFIX = "answer.q"  # block_id f"answer.q{index}"
 ANSWER_ELEMENT = "answer.value"  # action_id inside every answer block
+
+# Outcome form ("Record what we did")
+OUTCOME_VIEW = "poll.outcome_view"  # callback_id; private_metadata holds the poll id
+OUTCOME_STATUS_BLOCK_PREFIX = "outcome.status"  # block_id f"outcome.status{position}"
+OUTCOME_NOTE_BLOCK_PREFIX = "outcome.note"  # block_id f"outcome.note{position}"
+OUTCOME_TELL_AGAIN_BLOCK = "outcome.tell_again"  # checkbox: DM everyone asked once more
+OUTCOME_ELEMENT = "outcome.value"  # action_id inside every outcome form block
 
 # Create form
 CREATE_VIEW = "poll.create_view"  # callback_id; private_metadata JSON: channel, count, template
@@ -51,6 +59,16 @@ FORM_ELEMENT = "value"  # action_id of every input element of the create form
 def answer_block_id(index: int) -> str:
     """Answer modal: block_id of question index (0-based)."""
     return f"{ANSWER_BLOCK_PREFIX}{index}"
+
+
+def outcome_status_block_id(position: int) -> str:
+    """Outcome form: block_id of the status of the item at position (0-based)."""
+    return f"{OUTCOME_STATUS_BLOCK_PREFIX}{position}"
+
+
+def outcome_note_block_id(position: int) -> str:
+    """Outcome form: block_id of the note of the item at position (0-based)."""
+    return f"{OUTCOME_NOTE_BLOCK_PREFIX}{position}"
 
 
 def vote_action_id(index: int) -> str:

@@ -15,6 +15,7 @@ from bot.domain.model import (
     QuestionAnswer,
     QuestionKind,
 )
+from bot.domain.outcome import MAX_NOTE_LENGTH, Decision, OutcomeStatus
 from bot.domain.text import encode_typed
 from bot.slack import ids
 from bot.slack.blocks.form_state import (
@@ -31,6 +32,7 @@ __all__ = [
     "read_answer_form",
     "read_form_metadata",
     "read_form_values",
+    "read_outcome_form",
     "read_template_choice",
 ]
 
@@ -163,3 +165,27 @@ def parse_vote_value(value: str) -> tuple[int, int]:
     if match is None:
         raise PollNotFound(value)
     return int(match[1]), int(match[2])
+
+
+def read_outcome_form(state_values: Mapping[str, Any]) -> tuple[list[Decision], bool]:
+    """The organiser's decisions from the outcome form, and whether everyone is told again."""
+    decisions = []
+    for block_id in state_values:
+        if not block_id.startswith(ids.OUTCOME_STATUS_BLOCK_PREFIX):
+            continue
+        suffix = block_id[len(ids.OUTCOME_STATUS_BLOCK_PREFIX) :]
+        if not suffix.isdigit():
+            continue
+        position = int(suffix)
+        element = _element_state(state_values, block_id, ids.OUTCOME_ELEMENT)
+        value = None if element is None else _element_value(element)
+        status = OutcomeStatus(value) if value in set(OutcomeStatus) else None
+        note_state = _element_state(
+            state_values, ids.outcome_note_block_id(position), ids.OUTCOME_ELEMENT
+        )
+        note = None if note_state is None else _element_value(note_state)
+        typed = note.strip()[:MAX_NOTE_LENGTH] if isinstance(note, str) else ""
+        decisions.append(Decision(position, status, encode_typed(typed) if typed else None))
+    tell = _element_state(state_values, ids.OUTCOME_TELL_AGAIN_BLOCK, ids.OUTCOME_ELEMENT)
+    chosen = None if tell is None else _element_value(tell)
+    return decisions, isinstance(chosen, list) and bool(chosen)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.domain.errors import PollError
 from bot.domain.model import Poll, PollCounts
+from bot.domain.outcome import OutcomeReport
 from bot.domain.tally import PollTally
 from bot.services.ports import Message
 from bot.slack import blocks
@@ -24,6 +25,9 @@ class SlackPresenter:
 
     def summary(self, poll: Poll, tally: PollTally) -> list[Message]:
         return blocks.render_summary(poll, tally, lang=poll.language)
+
+    def outcome_report(self, report: OutcomeReport, *, lang: str) -> Message:
+        return blocks.render_outcome_report(report, lang=lang)
 
     def reminder(self, poll: Poll, *, lang: str, number: int) -> Message:
         return blocks.render_reminder_dm(poll, lang=lang, reminder_number=number)

@@ -17,6 +17,8 @@ _UPSERT = (
     "INSERT INTO jobs (job_key, kind, poll_id, due_at) VALUES (?, ?, ?, ?)"
     " ON CONFLICT (job_key) DO UPDATE SET due_at = excluded.due_at"
 )
+# The same, for a use case's own transaction that plans a job with what it stores.
+UPSERT_JOB = _UPSERT
 
 
 def _job(row: Row) -> Job:

@@ -20,6 +20,7 @@ from bot.domain.model import (
 )
 from bot.storage.answers import AnswerTable
 from bot.storage.jobs import JobTable
+from bot.storage.outcomes import OutcomeTable
 from bot.storage.people import PeopleTable
 from bot.storage.reminders import ReminderTable
 from bot.storage.rows import (
@@ -38,8 +39,9 @@ __all__ = ["Repository", "from_ms", "to_ms"]
 REFRESH_HOLD = timedelta(seconds=5)
 
 
-class Repository(AnswerTable, ReminderTable, PeopleTable, JobTable):
-    """Polls, members, answers, reminders, jobs and the cached people of the workspace."""
+class Repository(AnswerTable, ReminderTable, PeopleTable, JobTable, OutcomeTable):
+    """Polls, members, answers, reminders, jobs, outcome reports and the cached people of the
+    workspace."""
 
     # --- polls -------------------------------------------------------------------------------
 

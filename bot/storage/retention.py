@@ -35,6 +35,9 @@ PURGED_TABLES = (
     "reminders",
     "reminder_opt_outs",
     "poll_messages",
+    "outcome_items",
+    "outcome_reports",
+    "outcome_deliveries",
     "jobs",
     "slack_users",
 )
@@ -63,8 +66,9 @@ class PurgeReport:
 
 
 class RetentionStore:
-    """Deletes a poll past retention whole: questions, people asked, answers, reminders, opt-outs
-    and message references go with it by ON DELETE CASCADE. Its id is never reused."""
+    """Deletes a poll past retention whole: questions, people asked, answers, reminders, opt-outs,
+    message references and outcome reports go with it by ON DELETE CASCADE. Its id is never
+    reused."""
 
     def __init__(self, db: SqlDatabase) -> None:
         self.db = db

@@ -12,6 +12,7 @@ from types import MappingProxyType
 import pytest
 
 from bot.domain.model import MAX_QUESTIONS, RATING_SCALE, QuestionKind
+from bot.domain.outcome import OutcomeStatus, SupportUnit
 from bot.i18n import (
     SUPPORTED_LANGUAGES,
     catalog,
@@ -90,6 +91,13 @@ def test_every_computed_key_is_catalogued() -> None:
         *(f"create.remind.{choice}" for choice in REMIND_CHOICES),
         *(f"create.audience.{choice}" for choice in AUDIENCE_CHOICES),
         *(f"create.template.{name}" for name in TEMPLATES),
+        *(f"outcome.status.{status.value}" for status in OutcomeStatus),
+        *(f"outcome.group.{status.value}" for status in OutcomeStatus),
+        *(
+            f"outcome.support.{unit.value}.{form}"
+            for unit in SupportUnit
+            for form in ("one", "other")
+        ),
         *(
             f"duration.{unit}.{form}"
             for unit in ("weeks", "days", "hours", "minutes", "seconds")
@@ -110,6 +118,9 @@ def test_modal_titles_and_buttons_fit_slack(lang: str) -> None:
         "answer.cancel",
         "answer.result_title",
         "answer.close",
+        "outcome.form.title",
+        "outcome.form.submit",
+        "outcome.form.cancel",
     ):
         assert len(t(lang, key)) <= 24, key
     assert len(t(lang, "answer.title", poll_id=99_999)) <= 24
@@ -120,6 +131,10 @@ def test_modal_titles_and_buttons_fit_slack(lang: str) -> None:
         *(f"create.template.{name}" for name in TEMPLATES),
         *(f"rating.{point}" for point in RATING_SCALE),
         "create.anonymous.option",
+        "outcome.status.none",
+        "outcome.form.tell_again",
+        "outcome.form.tell_again_hint",
+        *(f"outcome.status.{status.value}" for status in OutcomeStatus),
     ]
     button_keys = [key for key in catalog(lang) if ".button." in key]
     for key in option_keys + button_keys:

@@ -8,6 +8,7 @@ from typing import Any, Protocol
 
 from bot.domain.errors import PollError
 from bot.domain.model import Poll, PollCounts
+from bot.domain.outcome import OutcomeReport
 from bot.domain.tally import PollTally
 
 View = Mapping[str, Any]
@@ -30,6 +31,10 @@ class Presenter(Protocol):
 
     def summary(self, poll: Poll, tally: PollTally) -> Sequence[Message]:
         """The closing summary: the first message goes to the channel, the rest to its thread."""
+        ...
+
+    def outcome_report(self, report: OutcomeReport, *, lang: str) -> Message:
+        """You said, we did: the thread reply under the summary, and the DM to everyone asked."""
         ...
 
     def reminder(self, poll: Poll, *, lang: str, number: int) -> Message: ...

@@ -28,6 +28,7 @@ from bot.slack.blocks.notices import (
     render_reminder_dm,
     render_sample_invite_dm,
 )
+from bot.slack.blocks.outcome import render_outcome_form, render_outcome_report
 from bot.slack.blocks.poll_message import render_closed_poll_message, render_poll_message
 from bot.slack.blocks.summary import render_interim_results, render_summary
 from bot.slack.blocks.templates import TEMPLATES, template_questions
@@ -57,6 +58,8 @@ __all__ = [
     "render_interim_results",
     "render_notice",
     "render_notice_view",
+    "render_outcome_form",
+    "render_outcome_report",
     "render_poll_list",
     "render_poll_message",
     "render_reminder_dm",

@@ -101,6 +101,16 @@ def render_poll_list(entries: Sequence[PollListEntry], *, viewer_id: str, lang: 
 
 def _list_entry(entry: PollListEntry, viewer_id: str, lang: str) -> str:
     poll = entry.poll
+    if poll.status is PollStatus.CLOSED and poll.outcome_reported_at is not None:
+        return tm(
+            lang,
+            "list.entry_reported",
+            poll_id=poll.id,
+            question=preview(poll, _LIST_QUESTION_LENGTH),
+            answered=entry.answered,
+            asked=entry.asked,
+            reported=poll.outcome_reported_at,
+        )
     if poll.status is PollStatus.CLOSING:
         # Closed for answers, its summary not out yet: say so, and whether Slack keeps failing.
         key = "list.entry_retrying" if entry.failed_close_attempts else "list.entry_closing"

@@ -54,7 +54,14 @@ def render_summary(
         *_overview(poll, tally, lang, until=closed),
     ]
     results = _results(poll, tally, lang, anonymity_threshold)
-    return _paginate(poll, tally, lang, intro, results, more_key="summary.more_in_thread")
+    messages = _paginate(poll, tally, lang, intro, results, more_key="summary.more_in_thread")
+    if poll.outcome_reported_at is not None:
+        # Pages keep room for one more block: the first message says a report exists (added
+        # after paging, so the parts posted before are edited, never re-cut).
+        first = messages[0]
+        reported = context(tm(lang, "summary.outcome_reported", when=poll.outcome_reported_at))
+        messages[0] = make_message(first.text, [*map(dict, first.blocks), reported])
+    return messages
 
 
 def render_interim_results(

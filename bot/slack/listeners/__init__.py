@@ -13,6 +13,7 @@ from bot.services.closing import Closing
 from bot.services.creating import PollCreation
 from bot.services.messages import PollMessages
 from bot.services.organising import Organising
+from bot.services.outcomes import Outcomes
 from bot.services.people import PeopleDirectory
 from bot.services.polls import PollLookup
 from bot.services.ports import Clock
@@ -31,6 +32,7 @@ class UseCases:
     answering: Answering
     closing: Closing
     reminders: Reminders
+    outcomes: Outcomes
     messages: PollMessages
     people: PeopleDirectory
     lookup: PollLookup

@@ -1,4 +1,5 @@
-"""Button clicks: vote, open the answer form, close, opt out of reminders, delete, grow the form.
+"""Button clicks: vote, open the answer form, close, opt out of reminders, record what was done,
+delete, grow the form.
 
 Each handler acks (after storing, for a vote) and hands the rest to reply.later()."""
 
@@ -43,6 +44,14 @@ def register(app: AsyncApp, uses: UseCases) -> None:
         reply.later(_close(uses, poll_id, reply), "close")
 
     @guarded
+    async def handle_outcome_button(
+        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], reply: Reply
+    ) -> None:
+        await ack()
+        poll_id = parse_poll_id_value(action["value"])
+        reply.later(open_outcome_form(uses, poll_id, body["trigger_id"], reply), "outcome-form")
+
+    @guarded
     async def handle_opt_out_button(ack: AsyncAck, action: dict[str, Any], reply: Reply) -> None:
         await ack()
         poll_id = parse_poll_id_value(action["value"])
@@ -85,6 +94,7 @@ def register(app: AsyncApp, uses: UseCases) -> None:
     app.action(ids.OPEN_ANSWER_ACTION)(handle_answer_button)
     app.action(ids.CLOSE_ACTION)(handle_close_button)
     app.action(ids.OPT_OUT_ACTION)(handle_opt_out_button)
+    app.action(ids.OUTCOME_ACTION)(handle_outcome_button)
     app.action(ids.DELETE_CONFIRM_ACTION)(handle_delete_confirm_button)
     app.action(ids.DELETE_CANCEL_ACTION)(handle_delete_cancel_button)
     app.action(ids.TEMPLATE_ACTION)(handle_template_select)
@@ -108,6 +118,12 @@ async def _close(uses: UseCases, poll_id: int, reply: Reply) -> None:
     closed = await uses.closing.close(poll_id, by_user=reply.user_id)
     key = "notice.closed" if closed.summarised else "notice.closed_retrying"
     await reply.notice(key, poll_id=closed.poll.id)
+
+
+async def open_outcome_form(uses: UseCases, poll_id: int, trigger_id: str, reply: Reply) -> None:
+    """ "Record what we did" (the button or the command): the form, for the organiser only."""
+    form = await uses.outcomes.form_for(poll_id, reply.user_id)
+    await uses.slack.open_view(trigger_id, blocks.render_outcome_form(form, lang=reply.lang))
 
 
 async def _opt_out(uses: UseCases, poll_id: int, reply: Reply) -> None:

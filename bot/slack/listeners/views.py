@@ -1,4 +1,4 @@
-"""Modal submissions: the create form and the answer form."""
+"""Modal submissions: the create form, the answer form and the outcome form."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from bot.services.creating import Where
 from bot.services.ports import SlackError
 from bot.slack import blocks, ids
 from bot.slack.create_form_input import FormErrors, read_create_form
-from bot.slack.payloads import read_answer_form, read_form_values
+from bot.slack.payloads import read_answer_form, read_form_values, read_outcome_form
 from bot.slack.replies import Reply, guarded
 
 if TYPE_CHECKING:
@@ -68,8 +68,34 @@ def register(app: AsyncApp, uses: UseCases) -> None:
         result = blocks.render_answer_result_view(error=None, poll=poll, lang=lang)
         await ack(response_action="update", view=result)
 
+    @guarded
+    async def handle_outcome_view(ack: AsyncAck, view: dict[str, Any], reply: Reply) -> None:
+        try:
+            poll_id = int(view["private_metadata"])
+            decisions, tell_everyone = read_outcome_form(view["state"]["values"])
+            # Stored before the ack: what Slack shows as submitted is in the database.
+            await uses.outcomes.record(
+                poll_id, reply.user_id, decisions, tell_everyone=tell_everyone
+            )
+        except PollError as error:
+            refusal = blocks.render_error(error, lang=reply.lang)
+            await ack(response_action="update", view=blocks.render_notice_view(refusal, reply.lang))
+            return
+        await ack()
+        reply.later(_publish_outcome(uses, poll_id, reply), "outcome-publish")
+
     app.view(ids.CREATE_VIEW)(handle_create_view)
     app.view(ids.ANSWER_VIEW)(handle_answer_view)
+    app.view(ids.OUTCOME_VIEW)(handle_outcome_view)
+
+
+async def _publish_outcome(uses: UseCases, poll_id: int, reply: Reply) -> None:
+    """Publish the report now and tell the organiser; a failure is retried by the job."""
+    published = await uses.outcomes.publish(poll_id)
+    poll = await uses.lookup.require(poll_id)
+    key = "notice.outcome_published" if published else "notice.outcome_retrying"
+    note = blocks.render_notice(key, lang=reply.lang, poll_id=poll.id)
+    await uses.messages.tell(reply.user_id, poll.channel_id, note)
 
 
 async def _create_and_report(
