@@ -6,8 +6,8 @@ from collections import OrderedDict
 from datetime import datetime, timedelta
 
 from bot.domain.errors import NotOrganiser, PollNotFound
+from bot.domain.event_schedule import next_auto_round
 from bot.domain.model import Poll
-from bot.domain.schedule import next_round
 from bot.domain.tally import PollTally, tally
 from bot.services.ports import Clock, PollStore, ReminderStore
 
@@ -63,7 +63,5 @@ class PollLookup:
         planned = await self.reminders.next_delivery(poll.id)
         if planned is not None:
             return planned
-        if poll.remind_every is None:
-            return None
-        upcoming = next_round(poll.opened_at, poll.closes_at, poll.remind_every, self.clock.now())
+        upcoming = next_auto_round(poll, self.clock.now())
         return None if upcoming is None else upcoming[1]

@@ -67,7 +67,14 @@ def render_help(*, lang: str, command: str, unknown: str | None = None) -> Messa
     if unknown is not None:
         blocks.extend(sections(tm(lang, "help.unknown", word=unknown)))
     blocks.append(header(t(lang, "help.title")))
-    for key in ("help.create", "help.quick", "help.settings", "help.examples", "help.manage"):
+    for key in (
+        "help.create",
+        "help.quick",
+        "help.settings",
+        "help.event",
+        "help.examples",
+        "help.manage",
+    ):
         blocks.extend(sections(tm(lang, key, command=command)))
     fallback = tm(lang, "help.fallback", command=command)
     if unknown is not None:
@@ -192,7 +199,13 @@ def render_created(poll: Poll, *, asked: int, everyone_asked: bool, lang: str) -
             closes=poll.closes_at,
         )
     ]
-    if poll.remind_every is None:
+    if len(poll.event_reminder_days) == 1:
+        (days,) = poll.event_reminder_days
+        lines.append(t(lang, "notice.created_event_reminder", days=days))
+    elif poll.event_reminder_days:
+        first, second = poll.event_reminder_days[:2]
+        lines.append(t(lang, "notice.created_event_reminders", first=first, second=second))
+    elif poll.remind_every is None:
         lines.append(t(lang, "notice.created_no_reminders"))
     else:
         lines.append(tm(lang, "notice.created_reminders", every=poll.remind_every))
