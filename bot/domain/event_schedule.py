@@ -148,7 +148,8 @@ def plan_event(
         days = tuple(
             before
             for before in EVENT_REMINDER_DAYS
-            if day - timedelta(days=before) > today and round_start(day, before) < closes_at
+            if day - timedelta(days=before) > today
+            and local_to_utc(day - timedelta(days=before), time(0), tz) < closes_at
         )
     return EventPlan(starts_at, event.hour is not None, closes_at, days)
 
