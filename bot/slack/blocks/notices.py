@@ -25,6 +25,7 @@ from bot.slack.blocks.common import (
     tm,
     user_mention,
 )
+from bot.slack.blocks.event import event_line
 from bot.slack.blocks.packing import text_size
 from bot.slack.blocks.poll_message import anonymity_note, preview
 from bot.slack.blocks.text import shorten, user_mrkdwn
@@ -180,6 +181,7 @@ def _invitation(poll: Poll, lang: str, text: str) -> Message:
     ]
     blocks = [
         *sections(text),
+        *event_line(poll, lang),
         context(anonymity_note(poll, lang)),
         *actions(ids.DM_ACTIONS_BLOCK, buttons),
     ]
