@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.app import stop
 from bot.clock import ShiftableClock
 from bot.domain.model import Poll, PollStatus, ReminderStatus
 from bot.domain.schedule import WorkingHours, local_to_utc
@@ -265,3 +266,24 @@ async def test_the_form_takes_an_event_date_and_refuses_one_today_inline(
     assert (poll.event_at, poll.event_has_time) == (at(event, 18), True)
     assert poll.closes_at == at(event - timedelta(days=2), 16)
     assert poll.event_reminder_days == (5, 3)
+
+
+async def test_the_reminder_plan_survives_a_restart(
+    start_bot: BotFactory, emu: SlackEmulator, clock: ShiftableClock
+) -> None:
+    emu.add_user(NEW_YORKER, "newyorker", tz="America/New_York", locale="en-US")
+    emu.add_member(CHANNEL, NEW_YORKER)
+    first = await start_bot(quiet_hours=HOURS)
+    event = next_sunday(clock, 2)
+    clock.set(at(event - timedelta(days=10), 10))
+    poll = await create(first, emu, f'new "Food?" "Pizza" "Sushi" event:{event}')
+    await stop(first.bot)
+
+    again = await start_bot(quiet_hours=HOURS)
+    fifth = event - timedelta(days=5)
+    await settle_at(again, clock, at(fifth, 8, NEW_YORK) + timedelta(seconds=1))
+    assert reminded_now(emu, poll) == Counter(dict.fromkeys(ASKED, 1))
+    arrived = dm_local_times(emu, NEW_YORKER, NEW_YORK)
+    assert [(a.date(), a.hour, a.minute) for a in arrived] == [(fifth, 8, 0)]
+    await settle_at(again, clock, poll.closes_at + timedelta(seconds=1))
+    assert "Closed 2 days before the event on" in shown(emu.messages(CHANNEL)[-1])
