@@ -287,3 +287,14 @@ def test_an_event_that_is_not_a_date_is_refused(value: str) -> None:
 def test_two_events_are_refused() -> None:
     error = parse_error('new "Food?" event:2027-03-14 tapahtuma:15.3.2027')
     assert error.message_key == "error.duplicate_keyword"
+
+
+def test_a_round_on_a_sunday_after_a_friday_round_waits_for_monday() -> None:
+    # An event on Wednesday 17 March: the five-day round is on Friday 12th, the three-day one on
+    # Sunday 14th. The Sunday round starts as Sunday begins at UTC+14, on Saturday: too late for
+    # Friday, so it waits for Monday 08:00, still before the close at 16:00.
+    event_day = date(2027, 3, 17)
+    sunday = event_day - timedelta(days=3)
+    now = round_start(event_day, 3)
+    at = event_delivery_time(sunday, HELSINKI, HOURS, helsinki(15, 16), now)
+    assert at == helsinki(15, 8)
