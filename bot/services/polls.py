@@ -6,8 +6,9 @@ from collections import OrderedDict
 from datetime import datetime, timedelta
 
 from bot.domain.errors import NotOrganiser, PollNotFound
-from bot.domain.event_schedule import next_auto_round
+from bot.domain.event_schedule import event_delivery_time, event_zone, next_auto_round, round_day
 from bot.domain.model import Poll
+from bot.domain.schedule import WorkingHours
 from bot.domain.tally import PollTally, tally
 from bot.services.ports import Clock, PollStore, ReminderStore
 
@@ -20,10 +21,17 @@ RECENT_POLLS = 256
 class PollLookup:
     """Reads a poll for a use case, refusing politely when it is not there or not theirs."""
 
-    def __init__(self, polls: PollStore, reminders: ReminderStore, clock: Clock) -> None:
+    def __init__(
+        self,
+        polls: PollStore,
+        reminders: ReminderStore,
+        clock: Clock,
+        quiet_hours: WorkingHours | None = None,
+    ) -> None:
         self.polls = polls
         self.reminders = reminders
         self.clock = clock
+        self.quiet_hours = quiet_hours
         self._recent: OrderedDict[int, tuple[datetime, Poll]] = OrderedDict()
 
     async def recent(self, poll_id: int) -> Poll:
@@ -64,4 +72,13 @@ class PollLookup:
         if planned is not None:
             return planned
         upcoming = next_auto_round(poll, self.clock.now())
-        return None if upcoming is None else upcoming[1]
+        if upcoming is None:
+            return None
+        number, starts = upcoming
+        day = round_day(poll, number)
+        if day is None:
+            return starts
+        # An event round starts the day before anyone gets it: say when it reaches someone in
+        # the organiser's zone.
+        zone = event_zone(poll)
+        return event_delivery_time(day, zone, self.quiet_hours, poll.closes_at, starts) or starts

@@ -287,3 +287,16 @@ async def test_the_reminder_plan_survives_a_restart(
     assert [(a.date(), a.hour, a.minute) for a in arrived] == [(fifth, 8, 0)]
     await settle_at(again, clock, poll.closes_at + timedelta(seconds=1))
     assert "Closed 2 days before the event on" in shown(emu.messages(CHANNEL)[-1])
+
+
+async def test_interim_results_tell_the_organiser_when_the_next_reminder_goes_out(
+    event_bot: RunningBot, emu: SlackEmulator, clock: ShiftableClock
+) -> None:
+    event = next_sunday(clock, 2)
+    clock.set(at(event - timedelta(days=10), 10))
+    poll = await create(event_bot, emu, f'new "Food?" "Pizza" "Sushi" event:{event}')
+    await event_bot.driver.slash_command(ORGANISER, CHANNEL, "/wishes", f"results {poll.id}")
+    await event_bot.settle()
+    # Not when the round is planned (the day before), but when it reaches people here.
+    fifth = int(at(event - timedelta(days=5), 8).timestamp())
+    assert f"Next reminder <!date^{fifth}^" in last_ephemeral(emu, ORGANISER)
