@@ -166,7 +166,7 @@ async def _build_with(
     queue = JobQueue(repo, clock, runner_name(), lease=settings.job_lease)
     presenter = SlackPresenter()
     people = PeopleDirectory(repo, gateway, clock, settings.language)
-    lookup = PollLookup(repo, repo, clock)
+    lookup = PollLookup(repo, repo, clock, settings.quiet_hours)
     schedule = PollSchedule(repo, repo, queue, clock)
     messages = PollMessages(repo, gateway, presenter, people)
     # Several replicas share one database: they take turns on each message through it.

@@ -130,6 +130,9 @@ class PollDraft:
     remind_every: timedelta | None = DEFAULT_REMIND_EVERY
     remind_explicit: bool = False
     audience: Audience = field(default_factory=Audience)
+    # Whether the organiser chose the close (closes: or a date in the form); an event poll
+    # otherwise closes on the event's clock.
+    close_explicit: bool = False
     channel_id: str | None = None
     # The local date (and time) of the event the poll is about, read in the organiser's zone.
     event: AbsoluteClose | None = None
@@ -162,6 +165,11 @@ class Poll:
     event_has_time: bool = False
     follow_up_of: int | None = None
     outcome_reported_at: datetime | None = None
+    # The time zone the event's date is read in (the organiser's when the poll was made), and
+    # the automatic reminder rounds anchored to the event: days before it, earliest first. When
+    # these are set they replace the rounds of remind_every.
+    event_tz: str | None = None
+    event_reminder_days: tuple[int, ...] = ()
 
     @property
     def is_open(self) -> bool:

@@ -47,6 +47,8 @@ _VALUE_WORDS = {
     "kenelle": "to",
     "sample": "sample",
     "otos": "sample",
+    "event": "event",
+    "tapahtuma": "event",
 }
 _REMIND_OFF_WORDS = frozenset({"off", "pois", "no", "ei", "none"})
 
@@ -74,6 +76,7 @@ class _DraftParts:
     user_ids: list[str] = field(default_factory=list)
     usergroup_ids: list[str] = field(default_factory=list)
     sample_size: int | None = None
+    event: AbsoluteClose | None = None
     keywords_seen: set[str] = field(default_factory=set)
 
 
@@ -123,6 +126,8 @@ def _read_token(tokens: Sequence[Token], position: int, parts: _DraftParts) -> i
         position += 1
     if keyword == "closes":
         parts.close, position = _read_close(tokens, position, value)
+    elif keyword == "event":
+        parts.event, position = _read_event(tokens, position, value)
     elif keyword == "remind":
         parts.remind_explicit = True
         parts.remind = None if value.casefold() in _REMIND_OFF_WORDS else parse_duration(value)
@@ -190,6 +195,17 @@ def _read_close(tokens: Sequence[Token], position: int, value: str) -> tuple[Clo
         next_word = tokens[position].text
     spec, used_next = parse_close_spec(value, next_word)
     return spec, position + (1 if used_next else 0)
+
+
+def _read_event(tokens: Sequence[Token], position: int, value: str) -> tuple[AbsoluteClose, int]:
+    """Read an event date (and time) as a close date is read; a duration is no date."""
+    try:
+        spec, position = _read_close(tokens, position, value)
+    except InvalidPollInput:
+        raise InvalidPollInput("error.bad_event", value=value) from None
+    if not isinstance(spec, AbsoluteClose):
+        raise InvalidPollInput("error.bad_event", value=value)
+    return spec, position
 
 
 def parse_close_spec(value: str, next_word: str | None = None) -> tuple[CloseSpec, bool]:
@@ -263,6 +279,8 @@ def _build_draft(parts: _DraftParts) -> PollDraft:
         remind_every=parts.remind,
         remind_explicit=parts.remind_explicit,
         audience=audience,
+        close_explicit=parts.close is not None,
+        event=parts.event,
     )
 
 
@@ -295,8 +313,10 @@ def format_quick_poll(draft: PollDraft) -> str:
         words.append("rating")
     if draft.anonymous:
         words.append("anonymous")
-    if draft.close != DEFAULT_CLOSE_AFTER:
+    if draft.close_explicit or draft.close != DEFAULT_CLOSE_AFTER:
         words.append(f"closes:{format_close_spec(draft.close)}")
+    if draft.event is not None:
+        words.append(f"event:{format_close_spec(draft.event)}")
     if draft.remind_explicit or draft.remind_every != DEFAULT_REMIND_EVERY:
         every = draft.remind_every
         words.append(f"remind:{'off' if every is None else format_duration(every)}")

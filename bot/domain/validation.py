@@ -28,6 +28,7 @@ AUDIENCE_FIELD = "audience"
 GROUPS_FIELD = "audience_groups"
 SAMPLE_SIZE_FIELD = "sample_size"
 CHANNEL_FIELD = "channel"
+EVENT_FIELD = "event"
 
 _CHOICE_KINDS = frozenset({QuestionKind.SINGLE, QuestionKind.MULTI})
 
@@ -119,6 +120,16 @@ def validate_close(close: AbsoluteClose | dt.timedelta) -> None:
         ) from None
 
 
+def validate_event(event: AbsoluteClose) -> None:
+    """Check that an event date (and time) is a real calendar date and time."""
+    try:
+        dt.datetime(event.year, event.month, event.day, event.hour or 0, event.minute)
+    except ValueError:
+        raise InvalidPollInput(
+            "error.bad_event", field=EVENT_FIELD, value=format_absolute_close(event)
+        ) from None
+
+
 def format_absolute_close(close: AbsoluteClose) -> str:
     """Write a local close date as `YYYY-MM-DD` or `YYYY-MM-DD HH:MM`."""
     date_text = f"{close.year:04d}-{close.month:02d}-{close.day:02d}"
@@ -131,6 +142,8 @@ def validate_draft(draft: PollDraft) -> None:
     """Check a whole draft: questions, close, reminder interval and audience."""
     validate_questions(draft.questions)
     validate_close(draft.close)
+    if draft.event is not None:
+        validate_event(draft.event)
     if draft.remind_every is not None and draft.remind_every < MIN_REMIND_INTERVAL:
         raise InvalidPollInput(
             "error.remind_too_short",

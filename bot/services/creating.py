@@ -8,9 +8,9 @@ import random
 from dataclasses import dataclass, replace
 
 from bot.domain.errors import InvalidPollInput, PollError
+from bot.domain.event_schedule import resolve_times
 from bot.domain.model import AudienceKind, Poll, PollDraft
 from bot.domain.sampling import draw_sample
-from bot.domain.schedule import check_reminders, default_remind_every, resolve_close
 from bot.domain.validation import CHANNEL_FIELD, GROUPS_FIELD
 from bot.services import jobs
 from bot.services.jobs import JobQueue
@@ -94,10 +94,7 @@ class PollCreation:
         organiser's time zone, recently seen user groups and channels); Slack is asked only
         about a group handle not seen yet, briefly."""
         zone = await self.people.zone(organiser_id, known_only=True)
-        now = self.clock.now()
-        closes_at = resolve_close(draft.close, now, zone)
-        if draft.remind_explicit:
-            check_reminders(draft.remind_every, now, closes_at)
+        resolve_times(draft, self.clock.now(), zone)
         await self._check_handles(draft)
         _check_channel(channel_id, self.facts.recent_channel(channel_id))
 
@@ -139,12 +136,9 @@ class PollCreation:
         channel_id = draft.channel_id or where.channel_id
         organiser_id = where.organiser_id
         now = self.clock.now()
-        closes_at = resolve_close(draft.close, now, await self.people.zone(organiser_id))
-        if draft.remind_explicit:
-            check_reminders(draft.remind_every, now, closes_at)
-            remind_every = draft.remind_every
-        else:
-            remind_every = default_remind_every(now, closes_at)
+        zone = await self.people.zone(organiser_id)
+        times = resolve_times(draft, now, zone)
+        event = times.event
         await self._make_postable(channel_id)
         draft = _resolve_handles(draft, await self.facts.group_ids(handles=_typed_handles(draft)))
         candidates = await self._audience(draft, channel_id, organiser_id)
@@ -160,10 +154,14 @@ class PollCreation:
             anonymous=draft.anonymous,
             audience=draft.audience,
             opened_at=now,
-            closes_at=closes_at,
-            remind_every=remind_every,
+            closes_at=times.closes_at,
+            remind_every=times.remind_every,
             members=members,
             idempotency_key=idempotency_key,
+            event_at=None if event is None else event.event_at,
+            event_has_time=event is not None and event.has_time,
+            event_tz=None if event is None else zone.key,
+            event_reminder_days=() if event is None else event.reminder_days,
         )
         if poll is None:
             assert idempotency_key is not None

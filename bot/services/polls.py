@@ -6,8 +6,9 @@ from collections import OrderedDict
 from datetime import datetime, timedelta
 
 from bot.domain.errors import NotOrganiser, PollNotFound
+from bot.domain.event_schedule import event_delivery_time, event_zone, next_auto_round, round_day
 from bot.domain.model import Poll
-from bot.domain.schedule import next_round
+from bot.domain.schedule import WorkingHours
 from bot.domain.tally import PollTally, tally
 from bot.services.ports import Clock, PollStore, ReminderStore
 
@@ -20,10 +21,17 @@ RECENT_POLLS = 256
 class PollLookup:
     """Reads a poll for a use case, refusing politely when it is not there or not theirs."""
 
-    def __init__(self, polls: PollStore, reminders: ReminderStore, clock: Clock) -> None:
+    def __init__(
+        self,
+        polls: PollStore,
+        reminders: ReminderStore,
+        clock: Clock,
+        quiet_hours: WorkingHours | None = None,
+    ) -> None:
         self.polls = polls
         self.reminders = reminders
         self.clock = clock
+        self.quiet_hours = quiet_hours
         self._recent: OrderedDict[int, tuple[datetime, Poll]] = OrderedDict()
 
     async def recent(self, poll_id: int) -> Poll:
@@ -63,7 +71,14 @@ class PollLookup:
         planned = await self.reminders.next_delivery(poll.id)
         if planned is not None:
             return planned
-        if poll.remind_every is None:
+        upcoming = next_auto_round(poll, self.clock.now())
+        if upcoming is None:
             return None
-        upcoming = next_round(poll.opened_at, poll.closes_at, poll.remind_every, self.clock.now())
-        return None if upcoming is None else upcoming[1]
+        number, starts = upcoming
+        day = round_day(poll, number)
+        if day is None:
+            return starts
+        # An event round starts the day before anyone gets it: say when it reaches someone in
+        # the organiser's zone.
+        zone = event_zone(poll)
+        return event_delivery_time(day, zone, self.quiet_hours, poll.closes_at, starts) or starts

@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from bot.domain.errors import PollClosed
+from bot.domain.event_schedule import event_delivery_time, latest_due_auto_round, round_day
 from bot.domain.model import Poll, Reminder, ReminderStatus
-from bot.domain.schedule import WorkingHours, delivery_time, latest_due_round
+from bot.domain.schedule import WorkingHours, delivery_time
 from bot.services.people import PeopleDirectory
 from bot.services.polls import PollLookup
 from bot.services.ports import (
@@ -77,10 +78,15 @@ class Reminders:
         now = self.clock.now()
         candidates = await self.reminders.reminder_candidates(poll.id)
         people = await self.people.people(candidates)
+        # An event poll's automatic round reaches each person on its day, in their own zone.
+        day = None if auto_index is None else round_day(poll, auto_index)
         deliveries = []
         for user_id in candidates:
             zone = self.people.zone_of(people.get(user_id))
-            at = delivery_time(now, zone, self.quiet_hours, poll.closes_at)
+            if day is None:
+                at = delivery_time(now, zone, self.quiet_hours, poll.closes_at)
+            else:
+                at = event_delivery_time(day, zone, self.quiet_hours, poll.closes_at, now)
             if at is not None:
                 deliveries.append((user_id, at))
         round_id = await self.reminders.start_round(poll.id, auto_index, now, deliveries)
@@ -112,11 +118,9 @@ class Reminders:
         assert job.poll_id is not None
         try:
             poll = await self.polls.get_poll(job.poll_id)
-            if poll is None or not poll.is_open or poll.remind_every is None:
+            if poll is None or not poll.is_open:
                 return
-            due = latest_due_round(
-                poll.opened_at, poll.closes_at, poll.remind_every, self.clock.now()
-            )
+            due = latest_due_auto_round(poll, self.clock.now())
             if due is not None:
                 await self.start_round(poll, due[0])
         finally:

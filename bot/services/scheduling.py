@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
+from bot.domain.event_schedule import latest_due_auto_round, next_auto_round
 from bot.domain.model import Poll, PollStatus
-from bot.domain.schedule import latest_due_round, next_round
 from bot.services import jobs
 from bot.services.jobs import JobQueue, job_key
 from bot.services.ports import Clock, PollStore, ReminderStore
@@ -58,12 +58,9 @@ class PollSchedule:
 
     async def _next_round(self, poll: Poll) -> datetime | None:
         """When the poll's next automatic round is due (None: no more rounds)."""
-        if poll.remind_every is None:
-            return None
         now = self.clock.now()
-        started = await self.reminders.latest_auto_round(poll.id) or 0
-        due = latest_due_round(poll.opened_at, poll.closes_at, poll.remind_every, now)
-        if due is not None and due[0] > started:
+        due = latest_due_auto_round(poll, now)
+        if due is not None and due[0] > (await self.reminders.latest_auto_round(poll.id) or 0):
             return now  # missed while the bot was down (or due this instant): the latest, once
-        upcoming = next_round(poll.opened_at, poll.closes_at, poll.remind_every, now)
+        upcoming = next_auto_round(poll, now)
         return None if upcoming is None else upcoming[1]

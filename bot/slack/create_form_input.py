@@ -21,7 +21,13 @@ from bot.domain.model import (
     QuestionKind,
 )
 from bot.domain.text import encode_typed
-from bot.domain.validation import options_field, validate_close, validate_draft, validate_questions
+from bot.domain.validation import (
+    options_field,
+    validate_close,
+    validate_draft,
+    validate_event,
+    validate_questions,
+)
 from bot.slack import ids
 from bot.slack.blocks.create_form import (
     ANONYMOUS_VALUE,
@@ -82,6 +88,7 @@ def read_create_form(state_values: Mapping[str, Any], *, lang: str) -> PollDraft
 
     questions = _read_questions(values, errors, fail)
     close = _read_close(values, fail)
+    event = _read_event(values, fail)
     remind_every, remind_explicit = _read_remind(values, fail)
     audience = _read_audience(values, fail)
     channel_id = _text(values, ids.CHANNEL_BLOCK)
@@ -97,6 +104,8 @@ def read_create_form(state_values: Mapping[str, Any], *, lang: str) -> PollDraft
         remind_explicit=remind_explicit,
         audience=audience,
         channel_id=channel_id,
+        close_explicit=bool(_text(values, ids.CLOSE_DATE_BLOCK)),
+        event=event,
     )
     try:
         validate_draft(draft)
@@ -140,31 +149,63 @@ def _read_questions(values: FormValues, errors: dict[str, str], fail: _Fail) -> 
 
 
 def _read_close(values: FormValues, fail: _Fail) -> CloseSpec:
-    date_text = _text(values, ids.CLOSE_DATE_BLOCK)
-    time_text = _text(values, ids.CLOSE_TIME_BLOCK)
+    close = _read_date_time(
+        values,
+        (ids.CLOSE_DATE_BLOCK, ids.CLOSE_TIME_BLOCK),
+        fail,
+        bad="error.bad_close",
+        no_date="error.form_time_without_date",
+    )
+    if close is None:
+        return DEFAULT_CLOSE_AFTER
+    try:
+        validate_close(close)
+    except InvalidPollInput as error:
+        fail(ids.CLOSE_DATE_BLOCK, error)
+    return close
+
+
+def _read_event(values: FormValues, fail: _Fail) -> AbsoluteClose | None:
+    event = _read_date_time(
+        values,
+        (ids.EVENT_DATE_BLOCK, ids.EVENT_TIME_BLOCK),
+        fail,
+        bad="error.bad_event",
+        no_date="error.form_event_time_without_date",
+    )
+    if event is not None:
+        try:
+            validate_event(event)
+        except InvalidPollInput as error:
+            fail(ids.EVENT_DATE_BLOCK, error)
+    return event
+
+
+def _read_date_time(
+    values: FormValues, blocks: tuple[str, str], fail: _Fail, *, bad: str, no_date: str
+) -> AbsoluteClose | None:
+    """A date picker and its optional time picker; None when no date was picked."""
+    date_block, time_block = blocks
+    date_text = _text(values, date_block)
+    time_text = _text(values, time_block)
     if not date_text:
         if time_text:
-            fail(ids.CLOSE_DATE_BLOCK, InvalidPollInput("error.form_time_without_date"))
-        return DEFAULT_CLOSE_AFTER
+            fail(date_block, InvalidPollInput(no_date))
+        return None
     date_match = _DATE.fullmatch(date_text)
     if date_match is None:
-        fail(ids.CLOSE_DATE_BLOCK, InvalidPollInput("error.bad_close", value=date_text))
-        return DEFAULT_CLOSE_AFTER
+        fail(date_block, InvalidPollInput(bad, value=date_text))
+        return None
     year, month, day = (int(part) for part in date_match.groups())
     hour: int | None = None
     minute = 0
     if time_text:
         time_match = _TIME.fullmatch(time_text)
         if time_match is None or int(time_match[1]) > 23 or int(time_match[2]) > 59:
-            fail(ids.CLOSE_TIME_BLOCK, InvalidPollInput("error.bad_close", value=time_text))
-            return DEFAULT_CLOSE_AFTER
+            fail(time_block, InvalidPollInput(bad, value=time_text))
+            return None
         hour, minute = int(time_match[1]), int(time_match[2])
-    close = AbsoluteClose(year, month, day, hour, minute)
-    try:
-        validate_close(close)
-    except InvalidPollInput as error:
-        fail(ids.CLOSE_DATE_BLOCK, error)
-    return close
+    return AbsoluteClose(year, month, day, hour, minute)
 
 
 def _read_remind(values: FormValues, fail: _Fail) -> tuple[timedelta | None, bool]:

@@ -25,6 +25,7 @@ from bot.storage.people import PeopleTable
 from bot.storage.reminders import ReminderTable
 from bot.storage.rows import (
     CURRENT_TEXT_VERSION,
+    days_to_text,
     from_ms,
     load_poll,
     to_ms,
@@ -63,6 +64,8 @@ class Repository(AnswerTable, ReminderTable, PeopleTable, JobTable, OutcomeTable
         event_at: datetime | None = None,
         event_has_time: bool = False,
         follow_up_of: int | None = None,
+        event_tz: str | None = None,
+        event_reminder_days: Sequence[int] = (),
     ) -> Poll | None:
         """Store a poll with its questions and the people asked, all or nothing; None when a
         poll with this idempotency_key exists already."""
@@ -71,8 +74,8 @@ class Repository(AnswerTable, ReminderTable, PeopleTable, JobTable, OutcomeTable
                 "INSERT INTO polls (team_id, channel_id, organiser_id, language, anonymous,"
                 " audience_kind, audience_users, audience_groups, sample_size, status, opened_at,"
                 " closes_at, remind_every_ms, idempotency_key, text_version, event_at,"
-                " event_has_time, follow_up_of)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " event_has_time, follow_up_of, event_tz, event_reminder_days)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 # The same submission arriving twice (at two replicas) makes one poll.
                 " ON CONFLICT (idempotency_key) DO NOTHING RETURNING id",
                 (
@@ -94,6 +97,8 @@ class Repository(AnswerTable, ReminderTable, PeopleTable, JobTable, OutcomeTable
                     None if event_at is None else to_ms(event_at),
                     event_has_time,
                     follow_up_of,
+                    event_tz,
+                    days_to_text(event_reminder_days),
                 ),
             )
             if inserted is None:

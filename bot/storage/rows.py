@@ -69,7 +69,18 @@ def poll_from_row(row: Row, questions: tuple[Question, ...]) -> Poll:
         event_has_time=bool(row["event_has_time"]),
         follow_up_of=None if row["follow_up_of"] is None else int(row["follow_up_of"]),
         outcome_reported_at=_moment(row["outcome_reported_at"]),
+        event_tz=None if row["event_tz"] is None else str(row["event_tz"]),
+        event_reminder_days=days_from_text(row["event_reminder_days"]),
     )
+
+
+def days_to_text(days: Sequence[int]) -> str | None:
+    """Event reminder days as stored: "5,3", or NULL for none."""
+    return ",".join(str(day) for day in days) or None
+
+
+def days_from_text(value: Any) -> tuple[int, ...]:
+    return tuple(int(day) for day in str(value).split(",") if day) if value else ()
 
 
 def _moment(value: Any) -> datetime | None:

@@ -81,6 +81,8 @@ def _drafts(draw: st.DrawFn) -> PollDraft:
         remind_every=remind,
         remind_explicit=True,
         audience=audience,
+        close_explicit=True,
+        event=draw(st.none() | _absolute_closes()),
     )
 
 

@@ -85,6 +85,8 @@ class PollStore(Protocol):
         event_at: datetime | None = None,
         event_has_time: bool = False,
         follow_up_of: int | None = None,
+        event_tz: str | None = None,
+        event_reminder_days: Sequence[int] = (),
     ) -> Poll | None:
         """The new poll; None when a poll with this idempotency_key exists already (the same
         submission, stored by another replica a moment ago)."""

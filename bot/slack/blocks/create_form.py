@@ -182,15 +182,43 @@ def _question_blocks(
     ]
 
 
-def _settings_blocks(values: FormValues, channel_id: str | None, lang: str) -> list[Block]:
-    date_picker: dict[str, Any] = {"type": "datepicker", "action_id": ids.FORM_ELEMENT}
-    date = _text_value(values, ids.CLOSE_DATE_BLOCK)
+def _date_picker(values: FormValues, block_id: str) -> dict[str, Any]:
+    picker: dict[str, Any] = {"type": "datepicker", "action_id": ids.FORM_ELEMENT}
+    date = _text_value(values, block_id)
     if date and _DATE.fullmatch(date):
-        date_picker["initial_date"] = date
-    time_picker: dict[str, Any] = {"type": "timepicker", "action_id": ids.FORM_ELEMENT}
-    time = _text_value(values, ids.CLOSE_TIME_BLOCK)
+        picker["initial_date"] = date
+    return picker
+
+
+def _time_picker(values: FormValues, block_id: str) -> dict[str, Any]:
+    picker: dict[str, Any] = {"type": "timepicker", "action_id": ids.FORM_ELEMENT}
+    time = _text_value(values, block_id)
     if time and _TIME.fullmatch(time):
-        time_picker["initial_time"] = time
+        picker["initial_time"] = time
+    return picker
+
+
+def _event_blocks(values: FormValues, lang: str) -> list[Block]:
+    """The event the poll is about (optional): its date and, if it matters, its time."""
+    return [
+        _input(
+            ids.EVENT_DATE_BLOCK,
+            t(lang, "create.event_date.label"),
+            _date_picker(values, ids.EVENT_DATE_BLOCK),
+            hint=t(lang, "create.event_date.hint"),
+        ),
+        _input(
+            ids.EVENT_TIME_BLOCK,
+            t(lang, "create.event_time.label"),
+            _time_picker(values, ids.EVENT_TIME_BLOCK),
+            hint=t(lang, "create.event_time.hint"),
+        ),
+    ]
+
+
+def _settings_blocks(values: FormValues, channel_id: str | None, lang: str) -> list[Block]:
+    date_picker = _date_picker(values, ids.CLOSE_DATE_BLOCK)
+    time_picker = _time_picker(values, ids.CLOSE_TIME_BLOCK)
 
     reminders = [option(t(lang, f"create.remind.{value}"), value) for value in REMIND_CHOICES]
     remind = _text_value(values, ids.REMIND_BLOCK) or DEFAULT_REMIND_CHOICE
@@ -236,6 +264,7 @@ def _settings_blocks(values: FormValues, channel_id: str | None, lang: str) -> l
         channel["initial_conversation"] = initial_channel
 
     return [
+        *_event_blocks(values, lang),
         _input(
             ids.CLOSE_DATE_BLOCK,
             t(lang, "create.close_date.label"),

@@ -16,6 +16,7 @@ from bot.domain.validation import (
     AUDIENCE_FIELD,
     CHANNEL_FIELD,
     CLOSE_FIELD,
+    EVENT_FIELD,
     GROUPS_FIELD,
     REMIND_FIELD,
     SAMPLE_SIZE_FIELD,
@@ -31,6 +32,7 @@ FormValues = dict[str, str | list[str]]
 # Where an InvalidPollInput's field shows in the form; question fields are "q0", "q0_options".
 _FIELD_BLOCKS: Final = {
     CLOSE_FIELD: ids.CLOSE_DATE_BLOCK,
+    EVENT_FIELD: ids.EVENT_DATE_BLOCK,
     REMIND_FIELD: ids.REMIND_BLOCK,
     AUDIENCE_FIELD: ids.AUDIENCE_PEOPLE_BLOCK,
     GROUPS_FIELD: ids.AUDIENCE_GROUPS_BLOCK,

@@ -25,6 +25,7 @@ from bot.slack.blocks.common import (
     tm,
     user_mention,
 )
+from bot.slack.blocks.event import event_line
 from bot.slack.blocks.packing import text_size
 from bot.slack.blocks.poll_message import anonymity_note, preview
 from bot.slack.blocks.text import shorten, user_mrkdwn
@@ -67,7 +68,14 @@ def render_help(*, lang: str, command: str, unknown: str | None = None) -> Messa
     if unknown is not None:
         blocks.extend(sections(tm(lang, "help.unknown", word=unknown)))
     blocks.append(header(t(lang, "help.title")))
-    for key in ("help.create", "help.quick", "help.settings", "help.examples", "help.manage"):
+    for key in (
+        "help.create",
+        "help.quick",
+        "help.settings",
+        "help.event",
+        "help.examples",
+        "help.manage",
+    ):
         blocks.extend(sections(tm(lang, key, command=command)))
     fallback = tm(lang, "help.fallback", command=command)
     if unknown is not None:
@@ -183,6 +191,7 @@ def _invitation(poll: Poll, lang: str, text: str) -> Message:
     ]
     blocks = [
         *sections(text),
+        *event_line(poll, lang),
         context(anonymity_note(poll, lang)),
         *actions(ids.DM_ACTIONS_BLOCK, buttons),
     ]
@@ -202,7 +211,13 @@ def render_created(poll: Poll, *, asked: int, everyone_asked: bool, lang: str) -
             closes=poll.closes_at,
         )
     ]
-    if poll.remind_every is None:
+    if len(poll.event_reminder_days) == 1:
+        (days,) = poll.event_reminder_days
+        lines.append(t(lang, "notice.created_event_reminder", days=days))
+    elif poll.event_reminder_days:
+        first, second = poll.event_reminder_days[:2]
+        lines.append(t(lang, "notice.created_event_reminders", first=first, second=second))
+    elif poll.remind_every is None:
         lines.append(t(lang, "notice.created_no_reminders"))
     else:
         lines.append(tm(lang, "notice.created_reminders", every=poll.remind_every))

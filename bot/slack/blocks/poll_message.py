@@ -20,6 +20,7 @@ from bot.slack.blocks.common import (
     tm,
     user_mention,
 )
+from bot.slack.blocks.event import event_line
 from bot.slack.blocks.text import shorten, user_mrkdwn, user_plain
 
 # The fallback text is a notification preview: a short start of the question is enough.
@@ -78,6 +79,7 @@ def render_poll_message(poll: Poll, *, answered: int, asked: int, lang: str) -> 
     blocks = [
         header(t(lang, "poll.header", poll_id=poll.id)),
         *question_sections(poll, lang),
+        *event_line(poll, lang),
         context(facts),
         context(anonymity_note(poll, lang), t(lang, hint_key)),
     ]
@@ -126,6 +128,7 @@ def render_closed_poll_message(poll: Poll, *, answered: int, asked: int, lang: s
     blocks = [
         header(t(lang, "poll.header_closed", poll_id=poll.id)),
         *question_sections(poll, lang),
+        *event_line(poll, lang),
         context(facts),
         context(anonymity_note(poll, lang)),
     ]

@@ -32,6 +32,7 @@ from bot.slack.blocks.common import (
     slack_date,
     tm,
 )
+from bot.slack.blocks.event import closed_before_event
 from bot.slack.blocks.packing import pack_blocks
 from bot.slack.blocks.text import escape, join_within, quote_pieces, shorten, user_mrkdwn
 
@@ -52,6 +53,7 @@ def render_summary(
     intro = [
         header(t(lang, "summary.header", poll_id=poll.id)),
         *_overview(poll, tally, lang, until=closed),
+        *closed_before_event(poll, lang),
     ]
     results = _results(poll, tally, lang, anonymity_threshold)
     messages = _paginate(poll, tally, lang, intro, results, more_key="summary.more_in_thread")
