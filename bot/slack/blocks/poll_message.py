@@ -27,8 +27,8 @@ _PREVIEW_LENGTH = 200
 
 
 def kind_label(question: Question, lang: str) -> str:
-    """How a question is answered, in words ("Choose one", "Rate from 1 to 5")."""
-    return t(lang, f"poll.kind.{question.kind.value}")
+    """How a question is answered, in words ("Choose one", "Spread 3 dots over the options")."""
+    return t(lang, f"poll.kind.{question.kind.value}", dots=question.size, places=question.size)
 
 
 def question_sections(poll: Poll, lang: str) -> list[Block]:
