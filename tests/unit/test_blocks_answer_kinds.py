@@ -1,0 +1,188 @@
+"""Dot votes, rankings and NPS in Block Kit: the answer modal within Slack's limits for any size,
+read back into answers (with the block to mark when it does not fit), and summaries of 25
+long options that Slack accepts."""
+
+from __future__ import annotations
+
+import dataclasses
+import string
+from typing import Any
+
+import pytest
+
+from bot.domain.errors import InvalidAnswer
+from bot.domain.model import (
+    ANONYMITY_THRESHOLD,
+    MAX_DOTS,
+    MAX_OPTION_LENGTH,
+    MAX_OPTIONS,
+    MAX_PLACES,
+    MAX_QUESTIONS,
+    Poll,
+    Question,
+    QuestionAnswer,
+    QuestionKind,
+    Response,
+)
+from bot.domain.tally import tally
+from bot.slack import ids
+from bot.slack.blocks import render_answer_modal, render_poll_message, render_summary
+from bot.slack.payloads import read_answer_form
+from tests.unit.factories import make_poll
+from tests.unit.test_blocks_limits import check_messages, check_view
+
+LONG_OPTIONS = tuple(
+    (string.ascii_letters[n] * MAX_OPTION_LENGTH)[:MAX_OPTION_LENGTH] for n in range(MAX_OPTIONS)
+)
+
+
+def poll_of(*questions: Question, anonymous: bool = False) -> Poll:
+    return dataclasses.replace(make_poll(*questions), id=7, anonymous=anonymous)
+
+
+def dots_question(
+    size: int = 4, options: tuple[str, ...] = ("Coffee", "Books", "Games")
+) -> Question:
+    return Question("Budget?", QuestionKind.DOTS, options, size=size)
+
+
+def rank_question(size: int = 3) -> Question:
+    return Question("Food?", QuestionKind.RANK, ("Pizza", "Sushi", "Tacos", "Curry"), size=size)
+
+
+NPS = Question("Recommend us?", QuestionKind.NPS)
+
+
+def selected(value: str | None) -> dict[str, Any]:
+    option = (
+        None if value is None else {"text": {"type": "plain_text", "text": value}, "value": value}
+    )
+    return {ids.ANSWER_ELEMENT: {"type": "static_select", "selected_option": option}}
+
+
+@pytest.mark.parametrize("lang", ["en", "fi"])
+@pytest.mark.parametrize(
+    ("kind", "size"),
+    [(QuestionKind.DOTS, MAX_DOTS), (QuestionKind.RANK, MAX_PLACES), (QuestionKind.NPS, None)],
+)
+def test_five_largest_questions_of_each_kind_fit_the_modal(
+    kind: QuestionKind, size: int | None, lang: str
+) -> None:
+    options = LONG_OPTIONS if kind.has_options else ()
+    question = Question("Q" * 2000, kind, options, size=size)
+    poll = poll_of(*[question] * MAX_QUESTIONS)
+    view = check_view(render_answer_modal(poll, previous=None, lang=lang))
+    assert len(view["blocks"]) <= 100
+
+
+def test_a_dot_vote_is_a_select_of_0_to_n_per_option_prefilled() -> None:
+    poll = poll_of(dots_question())
+    previous = Response("U1", (QuestionAnswer(choices=(0, 0, 2)),))
+    view = check_view(render_answer_modal(poll, previous=previous, lang="en"))
+    inputs = [b for b in view["blocks"] if b["type"] == "input"]
+    assert [b["label"]["text"] for b in inputs] == ["Coffee", "Books", "Games"]
+    assert [o["value"] for o in inputs[0]["element"]["options"]] == ["0", "1", "2", "3", "4"]
+    assert [b["element"].get("initial_option", {}).get("value") for b in inputs] == ["2", None, "1"]
+
+
+def test_dots_are_read_back_and_over_budget_is_marked_where_it_went_over() -> None:
+    poll = poll_of(dots_question())
+    state = {
+        ids.answer_option_block_id(0, 0): selected("2"),
+        ids.answer_option_block_id(0, 1): selected(None),
+        ids.answer_option_block_id(0, 2): selected("2"),
+    }
+    assert read_answer_form(poll, state) == (QuestionAnswer(choices=(0, 0, 2, 2)),)
+    state[ids.answer_option_block_id(0, 1)] = selected("1")
+    with pytest.raises(InvalidAnswer) as raised:
+        read_answer_form(poll, state)
+    assert raised.value.message_key == "error.too_many_dots"
+    assert raised.value.field == ids.answer_option_block_id(0, 2)
+    assert raised.value.params == {"dots": 4, "given": 5}
+    # A value no select offers is refused on its own block.
+    state[ids.answer_option_block_id(0, 1)] = selected("9")
+    with pytest.raises(InvalidAnswer) as raised:
+        read_answer_form(poll, state)
+    assert raised.value.field == ids.answer_option_block_id(0, 1)
+
+
+def test_a_ranking_reads_places_in_order_and_refuses_repeats_and_gaps() -> None:
+    poll = poll_of(rank_question())
+    place = ids.answer_place_block_id
+    state = {place(0, 0): selected("1"), place(0, 1): selected("3"), place(0, 2): selected(None)}
+    assert read_answer_form(poll, state) == (QuestionAnswer(choices=(1, 3)),)
+    state[place(0, 2)] = selected("1")
+    with pytest.raises(InvalidAnswer) as raised:
+        read_answer_form(poll, state)
+    assert (raised.value.message_key, raised.value.field) == ("error.repeated_rank", place(0, 2))
+    assert raised.value.params == {"option": "Sushi", "place": 1}
+    state = {place(0, 0): selected(None), place(0, 1): selected("2")}
+    with pytest.raises(InvalidAnswer) as raised:
+        read_answer_form(poll, state)
+    assert (raised.value.message_key, raised.value.field) == ("error.rank_gap", place(0, 0))
+    assert read_answer_form(poll, {}) == (None,)
+
+
+def test_nps_is_a_select_of_0_to_10() -> None:
+    poll = poll_of(NPS)
+    view = check_view(
+        render_answer_modal(poll, previous=Response("U1", (QuestionAnswer(rating=0),)), lang="fi")
+    )
+    element = next(b for b in view["blocks"] if b["type"] == "input")["element"]
+    assert element["type"] == "static_select"
+    texts = [o["text"]["text"] for o in element["options"]]
+    assert texts[0] == "0 – en lainkaan todennäköisesti" and texts[5] == "5"
+    assert element["initial_option"]["value"] == "0"
+    assert read_answer_form(poll, {ids.answer_block_id(0): selected("10")}) == (
+        QuestionAnswer(rating=10),
+    )
+
+
+def test_poll_message_says_how_many_dots_and_places_and_opens_the_form() -> None:
+    poll = poll_of(dots_question(size=5))
+    message = check_messages([render_poll_message(poll, answered=0, asked=3, lang="fi")])[0]
+    text = str(message.blocks)
+    assert "Jaa 5 pistettä vaihtoehdoille" in text and ids.OPEN_ANSWER_ACTION in text
+    assert ids.VOTE_ACTION + ":" not in text
+    poll = poll_of(rank_question(size=2))
+    text = str(render_poll_message(poll, answered=0, asked=3, lang="en").blocks)
+    assert "Rank your top 2" in text
+
+
+@pytest.mark.parametrize("lang", ["en", "fi"])
+def test_summaries_of_25_long_options_fit_slack(lang: str) -> None:
+    questions = (
+        Question("D" * 2000, QuestionKind.DOTS, LONG_OPTIONS, size=MAX_DOTS),
+        Question("R" * 2000, QuestionKind.RANK, LONG_OPTIONS, size=MAX_PLACES),
+        Question("N" * 2000, QuestionKind.NPS),
+    )
+    poll = poll_of(*questions)
+    responses = [
+        Response(
+            f"U{n}",
+            (
+                QuestionAnswer(choices=tuple(sorted((n + k) % MAX_OPTIONS for k in range(10)))),
+                QuestionAnswer(choices=tuple((n + k) % MAX_OPTIONS for k in range(5))),
+                QuestionAnswer(rating=n % 11),
+            ),
+        )
+        for n in range(40)
+    ]
+    messages = check_messages(render_summary(poll, tally(poll, responses, asked=50), lang=lang))
+    text = "\n".join(str(m.blocks) for m in messages)
+    assert text.count("a" * MAX_OPTION_LENGTH) == 2  # the option in both the dots and ranking
+
+
+def test_anonymous_results_of_few_answers_are_hidden() -> None:
+    poll = poll_of(dots_question(), NPS, anonymous=True)
+    responses = [
+        Response(None, (QuestionAnswer(choices=(0,)), None)),
+        Response(None, (QuestionAnswer(choices=(1,)), None)),
+        Response(None, (QuestionAnswer(choices=(2,)), QuestionAnswer(rating=9))),
+    ]
+    assert len(responses) == ANONYMITY_THRESHOLD
+    text = "\n".join(
+        str(m.blocks) for m in render_summary(poll, tally(poll, responses, asked=5), lang="en")
+    )
+    assert "Coffee · dots: 1" in text
+    assert "NPS" not in text and "Fewer than 3 people answered this question" in text
