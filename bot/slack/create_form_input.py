@@ -139,7 +139,10 @@ def _read_questions(values: FormValues, errors: dict[str, str], fail: _Fail) -> 
         kind = kinds.get(_text(values, ids.question_kind_block_id(index)), QuestionKind.SINGLE)
         size_id = ids.question_size_block_id(index)
         size_text = _text(values, size_id)
-        if size_text and not WHOLE_NUMBER.fullmatch(size_text):
+        sized = kind in (QuestionKind.DOTS, QuestionKind.RANK)
+        if size_text and (not sized or not WHOLE_NUMBER.fullmatch(size_text)):
+            # A number for another kind is refused rather than dropped: someone who typed 2
+            # for a multiple choice may expect "at most 2", which it is not.
             fail(size_id, _size_error(kind, size_text, number))
             continue
         size = resolved_size(kind, int(size_text) if size_text else None, len(options))

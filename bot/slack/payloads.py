@@ -135,20 +135,20 @@ def _read_spread(poll: Poll, index: int, state_values: Mapping[str, Any]) -> Que
     dots than the question gives, an option ranked twice, a place after an empty one)."""
     question = poll.questions[index]
     block_ids = spread_block_ids(poll, index)
+    # Each select holds a number of dots (0..N, one per option) or an option (one per dot of a
+    # dot vote of many options, or one per place of a ranking).
+    counts_dots = question.kind is QuestionKind.DOTS and dots_by_option(poll)
+    below = (question.size or 0) + 1 if counts_dots else len(question.options)
     picked: list[int | None] = []
     for block_id in block_ids:
         element = _element_state(state_values, block_id, ids.ANSWER_ELEMENT)
         value = None if element is None else _element_value(element)
-        if question.kind is QuestionKind.DOTS and dots_by_option(poll):
-            below = (question.size or 0) + 1
-        else:
-            below = len(question.options)
         picked.append(None if value is None else _number(value, below, field=block_id))
     if question.kind is QuestionKind.RANK:
         return _ranking(question, block_ids, picked)
-    if dots_by_option(poll):
-        choices = [i for i, dots in enumerate(picked) for _ in range(dots or 0)]
+    if counts_dots:
         _check_dots(question, block_ids, picked)
+        choices = [option for option, dots in enumerate(picked) for _ in range(dots or 0)]
     else:
         choices = sorted(choice for choice in picked if choice is not None)
     return QuestionAnswer(choices=tuple(choices)) if choices else None

@@ -26,10 +26,17 @@ from bot.domain.model import (
 )
 from bot.domain.tally import tally
 from bot.slack import ids
-from bot.slack.blocks import render_answer_modal, render_poll_message, render_summary
+from bot.slack.blocks import (
+    render_answer_modal,
+    render_create_form,
+    render_poll_message,
+    render_summary,
+)
+from bot.slack.create_form_input import FormErrors, read_create_form
 from bot.slack.payloads import read_answer_form
 from tests.unit.factories import make_poll
 from tests.unit.test_blocks_limits import check_messages, check_view
+from tests.unit.test_payloads import submit
 
 LONG_OPTIONS = tuple(
     (string.ascii_letters[n] * MAX_OPTION_LENGTH)[:MAX_OPTION_LENGTH] for n in range(MAX_OPTIONS)
@@ -186,3 +193,62 @@ def test_anonymous_results_of_few_answers_are_hidden() -> None:
     )
     assert "Coffee · dots: 1" in text
     assert "NPS" not in text and "Fewer than 3 people answered this question" in text
+
+
+# --- the create form ----------------------------------------------------------------------
+
+
+def create_form_state(kind: str, options: str, size: str | None) -> dict[str, Any]:
+    view = render_create_form(lang="en", channel_id="C1")
+    typed = {
+        ids.question_text_block_id(0): "Q?",
+        ids.question_kind_block_id(0): kind,
+        ids.question_options_block_id(0): options,
+        ids.question_size_block_id(0): size,
+    }
+    return submit(view, typed)
+
+
+@pytest.mark.parametrize(
+    ("kind", "options", "size", "expected"),
+    [
+        pytest.param("dots", "A\nB", None, (QuestionKind.DOTS, 3), id="dots-default"),
+        pytest.param("dots", "A\nB", "10", (QuestionKind.DOTS, 10), id="dots-10"),
+        pytest.param("rank", "A\nB", None, (QuestionKind.RANK, 2), id="rank-capped"),
+        pytest.param("rank", "A\nB\nC\nD", "4", (QuestionKind.RANK, 4), id="rank-4"),
+        pytest.param("nps", "", None, (QuestionKind.NPS, None), id="nps"),
+    ],
+)
+def test_create_form_reads_kind_and_size(
+    kind: str, options: str, size: str | None, expected: tuple[QuestionKind, int | None]
+) -> None:
+    draft = read_create_form(create_form_state(kind, options, size), lang="en")
+    question = draft.questions[0]
+    assert (question.kind, question.size) == expected
+
+
+@pytest.mark.parametrize(
+    ("kind", "options", "size", "block", "words"),
+    [
+        pytest.param("dots", "A\nB", "0", "size", "“0” is not a number of dots", id="dots-0"),
+        pytest.param("dots", "A\nB", "three", "size", "“three” is not a number", id="word"),
+        pytest.param("rank", "A\nB\nC", "4", "size", "ranks 4 places but has only 3", id="rank"),
+        pytest.param("single", "A\nB", "3", "size", "takes no number of dots", id="single"),
+        pytest.param("nps", "A\nB", None, "options", "0–10 score", id="nps-options"),
+        pytest.param("dots", "", None, "options", "has no options", id="dots-no-options"),
+    ],
+)
+def test_create_form_marks_a_wrong_size_or_options_on_its_field(
+    kind: str, options: str, size: str | None, block: str, words: str
+) -> None:
+    with pytest.raises(FormErrors) as caught:
+        read_create_form(create_form_state(kind, options, size), lang="en")
+    block_id = {"size": ids.question_size_block_id(0), "options": ids.question_options_block_id(0)}
+    assert list(caught.value.errors) == [block_id[block]]
+    assert words in caught.value.errors[block_id[block]]
+
+
+def test_create_form_blocks_stay_within_the_modal_with_five_questions() -> None:
+    view = check_view(render_create_form(lang="fi", channel_id="C1", question_count=5))
+    sizes = [b for b in view["blocks"] if b.get("block_id", "").startswith("create.q_size")]
+    assert len(sizes) == 5
