@@ -176,7 +176,7 @@ async def test_dot_vote_from_quick_syntax_answered_refused_changed_and_summed_up
 
     summary = await close(running, emu, poll)
     # Coffee 3+1 and Games 2+2 tie at 4 of 11 dots (option order kept), Books 1+2.
-    assert "3 answered · 11 dots given" in summary
+    assert "3 answered · dots given: 11" in summary
     assert "`████░░░░░░` 36% · Coffee · dots: 4 · from 2 of 3" in summary
     assert "`████░░░░░░` 36% · Games · dots: 4 · from 2 of 3" in summary
     assert "`███░░░░░░░` 27% · Books · dots: 3 · from 2 of 3" in summary
@@ -224,7 +224,7 @@ async def test_dot_vote_from_the_form_with_its_own_number_of_dots(
     assert await send(running, emu, CARLA, {"Speed": "0"}) == {}
     assert await stored(running, poll, CARLA) == QuestionAnswer(choices=(0, 0))
     summary = await close(running, emu, poll)
-    assert "1 answered · 2 dots given" in summary
+    assert "1 answered · dots given: 2" in summary
     assert "`██████████` 100% · Security · dots: 2 · from 1 of 1" in summary
     assert "`░░░░░░░░░░` 0% · Speed · dots: 0 · from 0 of 1" in summary
 

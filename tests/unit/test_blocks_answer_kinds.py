@@ -252,3 +252,16 @@ def test_create_form_blocks_stay_within_the_modal_with_five_questions() -> None:
     view = check_view(render_create_form(lang="fi", channel_id="C1", question_count=5))
     sizes = [b for b in view["blocks"] if b.get("block_id", "").startswith("create.q_size")]
     assert len(sizes) == 5
+
+
+@pytest.mark.parametrize(
+    ("lang", "kind", "hint"),
+    [
+        ("en", "Give your one dot to the option you like best", "Give your one dot"),
+        ("fi", "Anna pisteesi mieluisimmalle vaihtoehdolle", "Anna yksi pisteesi"),
+    ],
+)
+def test_one_dot_is_said_in_the_singular(lang: str, kind: str, hint: str) -> None:
+    poll = poll_of(dots_question(size=1))
+    assert kind in str(render_poll_message(poll, answered=0, asked=3, lang=lang).blocks)
+    assert hint in str(render_answer_modal(poll, previous=None, lang=lang)["blocks"])

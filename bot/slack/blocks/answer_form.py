@@ -130,6 +130,8 @@ def _places(question: Question) -> int:
 
 
 def _hint(question: Question, lang: str) -> str:
+    if question.kind is QuestionKind.DOTS and _dots(question) == 1:
+        return t(lang, "answer.hint.dots_one")
     return t(
         lang,
         f"answer.hint.{question.kind.value}",
