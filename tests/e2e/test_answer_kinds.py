@@ -481,3 +481,21 @@ async def test_many_dot_votes_of_25_options_fit_the_modal(
     await open_form(running, emu, poll, AINO)
     again = form_element(emu, AINO, ids.answer_dot_block_id(2, 2))
     assert again["initial_option"]["value"] == "24"
+
+
+async def test_help_tells_the_new_ways_to_answer_in_english_and_finnish(
+    running: RunningBot, emu: SlackEmulator
+) -> None:
+    await running.driver.slash_command(AINO, CHANNEL, "/wishes", "help")
+    await running.settle()
+    english = last_ephemeral(emu, AINO)
+    assert "`dots` or `dots:5`" in english and "`rank` or `rank:2`" in english
+    assert "`nps`" in english and "Net Promoter Score" in english
+    await running.driver.slash_command(EEVA, CHANNEL, "/wishes", "help")
+    await running.settle()
+    finnish = last_ephemeral(emu, EEVA)
+    assert "`pisteet` tai `pisteet:5`" in finnish and "`järjestys` tai `järjestys:2`" in finnish
+    assert "`suosittelu`" in finnish
+    # The Finnish words work as they are told.
+    poll = await create(running, emu, 'new "Mihin budjetti?" "Kahvi" "Kirjat" pisteet:5', user=EEVA)
+    assert (poll.questions[0].kind, poll.questions[0].size) == (QuestionKind.DOTS, 5)
