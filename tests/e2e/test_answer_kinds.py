@@ -284,6 +284,11 @@ async def test_ranking_from_the_form_answered_refused_changed_and_summed_up(
     await open_form(running, emu, poll, EEVA)
     form = text_of(emu.views(EEVA)[-1].blocks)
     assert "1. valinta" in form and "3. valinta" in form
+    errors = await send(running, emu, EEVA, {"1. valinta": "Curry", "2. valinta": "Curry"})
+    assert errors == {
+        ids.answer_place_block_id(0, 1): "”Curry” on jo sijalla 1. "
+        "Valitse kukin vaihtoehto vain kerran."
+    }
     fill = {"1. valinta": "Curry", "2. valinta": "Sushi", "3. valinta": "Pizza"}
     assert await send(running, emu, EEVA, fill) == {}
     # Eeva changes her mind: the form opens with her ranking, and the new one counts.
