@@ -39,7 +39,15 @@ class InvalidPollInput(PollError):
 
 
 class InvalidAnswer(PollError):
+    """field names the form input the error belongs to, if the form reader knows it."""
+
     message_key = "error.invalid_answer"
+
+    def __init__(
+        self, message_key: str | None = None, /, *, field: str | None = None, **params: Any
+    ) -> None:
+        super().__init__(message_key, **params)
+        self.field = field
 
 
 class PollNotFound(PollError):

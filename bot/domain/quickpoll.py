@@ -11,7 +11,13 @@ from bot.domain.durations import format_duration, parse_duration
 from bot.domain.errors import InvalidPollInput
 from bot.domain.model import (
     DEFAULT_CLOSE_AFTER,
+    DEFAULT_DOTS,
+    DEFAULT_PLACES,
     DEFAULT_REMIND_EVERY,
+    MAX_DOTS,
+    MAX_PLACES,
+    MIN_DOTS,
+    MIN_PLACES,
     AbsoluteClose,
     Audience,
     AudienceKind,
@@ -27,7 +33,7 @@ from bot.domain.tokenizer import (
     TokenKind,
     tokenize,
 )
-from bot.domain.validation import format_absolute_close, validate_draft
+from bot.domain.validation import format_absolute_close, resolved_size, validate_draft
 
 _FLAG_WORDS = {
     "multi": "multi",
@@ -49,6 +55,20 @@ _VALUE_WORDS = {
     "otos": "sample",
     "event": "event",
     "tapahtuma": "event",
+}
+# Ways to answer other than single choice: a bare word, or for dots and ranking also with a
+# number (`dots:5`, `rank:2`). Finnish: pisteet (dots to give), järjestys (order), suosittelu.
+_KIND_WORDS = {
+    "dots": QuestionKind.DOTS,
+    "pisteet": QuestionKind.DOTS,
+    "rank": QuestionKind.RANK,
+    "järjestys": QuestionKind.RANK,
+    "nps": QuestionKind.NPS,
+    "suosittelu": QuestionKind.NPS,
+}
+_SIZE_RANGES = {
+    QuestionKind.DOTS: ("error.bad_dots", MIN_DOTS, MAX_DOTS),
+    QuestionKind.RANK: ("error.bad_places", MIN_PLACES, MAX_PLACES),
 }
 _REMIND_OFF_WORDS = frozenset({"off", "pois", "no", "ei", "none"})
 
@@ -78,6 +98,9 @@ class _DraftParts:
     sample_size: int | None = None
     event: AbsoluteClose | None = None
     keywords_seen: set[str] = field(default_factory=set)
+    # The way-to-answer words as written (multi, rating, dots:5, …), to name them in errors.
+    kind_words: list[tuple[QuestionKind, str]] = field(default_factory=list)
+    size: int | None = None
 
 
 def parse_quick_poll(text: str) -> PollDraft:
@@ -107,6 +130,8 @@ def _read_token(tokens: Sequence[Token], position: int, parts: _DraftParts) -> i
         raise InvalidPollInput("error.bad_mention", value=word)
     key, colon, value = word.partition(":")
     key = key.casefold()
+    if key in _KIND_WORDS:
+        return _read_kind(tokens, position, _KIND_WORDS[key], value if colon else None, parts)
     if not colon and key in _FLAG_WORDS:
         _mark_seen(parts, _FLAG_WORDS[key], word)
         parts.flags.add(_FLAG_WORDS[key])
@@ -133,6 +158,35 @@ def _read_token(tokens: Sequence[Token], position: int, parts: _DraftParts) -> i
         parts.remind = None if value.casefold() in _REMIND_OFF_WORDS else parse_duration(value)
     else:
         parts.sample_size = _parse_sample(value)
+    return position
+
+
+def _read_kind(
+    tokens: Sequence[Token],
+    position: int,
+    kind: QuestionKind,
+    value: str | None,
+    parts: _DraftParts,
+) -> int:
+    """A dots, rank or nps word, with its number if one is given; the next unread position."""
+    word = tokens[position].text
+    _mark_seen(parts, kind.value, word)
+    parts.kind_words.append((kind, word))
+    position += 1
+    if value is None:
+        return position
+    if kind not in _SIZE_RANGES:
+        raise InvalidPollInput("error.nps_with_size", word=word)
+    if not value:
+        # "dots: 5" with a space is read the same as "dots:5".
+        if position >= len(tokens) or tokens[position].kind is not TokenKind.WORD:
+            raise InvalidPollInput("error.missing_value", word=word)
+        value = tokens[position].text
+        position += 1
+    key, low, high = _SIZE_RANGES[kind]
+    if not _SAMPLE.fullmatch(value) or not low <= int(value) <= high:
+        raise InvalidPollInput(key, value=value, min=low, max=high)
+    parts.size = int(value)
     return position
 
 
@@ -167,7 +221,7 @@ def _read_audience(tokens: Sequence[Token], position: int, value: str, parts: _D
 def _is_keyword(word: str) -> bool:
     key, colon, _ = word.partition(":")
     known = _VALUE_WORDS if colon else _FLAG_WORDS
-    return key.casefold() in known
+    return key.casefold() in known or key.casefold() in _KIND_WORDS
 
 
 def _add_mentions(word: str, parts: _DraftParts, *, strict: bool) -> bool:
@@ -250,20 +304,8 @@ def _parse_date(text: str) -> date | None:
 
 
 def _build_draft(parts: _DraftParts) -> PollDraft:
-    multi = "multi" in parts.flags
-    rating = "rating" in parts.flags
-    if multi and rating:
-        raise InvalidPollInput("error.multi_and_rating")
-    if rating and parts.options:
-        raise InvalidPollInput("error.rating_with_options", number=1)
-    if multi and not parts.options:
-        raise InvalidPollInput("error.multi_without_options")
-    if rating:
-        kind = QuestionKind.RATING
-    elif multi:
-        kind = QuestionKind.MULTI
-    else:
-        kind = QuestionKind.SINGLE if parts.options else QuestionKind.TEXT
+    kind = _kind(parts)
+    size = resolved_size(kind, parts.size, len(parts.options))
     if parts.audience_given and not (parts.user_ids or parts.usergroup_ids):
         raise InvalidPollInput("error.empty_audience")
     audience = Audience(
@@ -273,7 +315,7 @@ def _build_draft(parts: _DraftParts) -> PollDraft:
         sample_size=parts.sample_size,
     )
     return PollDraft(
-        questions=(Question(parts.question, kind, tuple(parts.options)),),
+        questions=(Question(parts.question, kind, tuple(parts.options), size=size),),
         anonymous="anonymous" in parts.flags,
         close=DEFAULT_CLOSE_AFTER if parts.close is None else parts.close,
         remind_every=parts.remind,
@@ -282,6 +324,26 @@ def _build_draft(parts: _DraftParts) -> PollDraft:
         close_explicit=parts.close is not None,
         event=parts.event,
     )
+
+
+def _kind(parts: _DraftParts) -> QuestionKind:
+    """The one way to answer the words say; two different ones are refused."""
+    multi = "multi" in parts.flags
+    rating = "rating" in parts.flags
+    if multi and rating:
+        raise InvalidPollInput("error.multi_and_rating")
+    named = [(QuestionKind.MULTI, "multi")] if multi else []
+    named += [(QuestionKind.RATING, "rating")] if rating else []
+    named += parts.kind_words
+    if len(named) > 1:
+        raise InvalidPollInput("error.conflicting_kinds", first=named[0][1], second=named[1][1])
+    if rating and parts.options:
+        raise InvalidPollInput("error.rating_with_options", number=1)
+    if multi and not parts.options:
+        raise InvalidPollInput("error.multi_without_options")
+    if named:
+        return named[0][0]
+    return QuestionKind.SINGLE if parts.options else QuestionKind.TEXT
 
 
 def _quote(text: str) -> str:
@@ -311,6 +373,13 @@ def format_quick_poll(draft: PollDraft) -> str:
         words.append("multi")
     elif question.kind is QuestionKind.RATING:
         words.append("rating")
+    elif question.kind is QuestionKind.NPS:
+        words.append("nps")
+    elif question.kind is QuestionKind.DOTS:
+        words.append("dots" if question.size in (None, DEFAULT_DOTS) else f"dots:{question.size}")
+    elif question.kind is QuestionKind.RANK:
+        default = question.size in (None, DEFAULT_PLACES)
+        words.append("rank" if default else f"rank:{question.size}")
     if draft.anonymous:
         words.append("anonymous")
     if draft.close_explicit or draft.close != DEFAULT_CLOSE_AFTER:

@@ -5,7 +5,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.domain.model import RATING_SCALE, Poll, Question, QuestionAnswer, QuestionKind, Response
+from bot.domain.model import (
+    NPS_SCALE,
+    RATING_SCALE,
+    Poll,
+    Question,
+    QuestionAnswer,
+    QuestionKind,
+    Response,
+)
 from bot.domain.text import plain
 
 
@@ -50,7 +58,65 @@ class TextResult:
     texts: tuple[str, ...]
 
 
-QuestionResult = ChoiceResult | RatingResult | TextResult
+@dataclass(frozen=True, slots=True)
+class DotsCount:
+    """One option of a dot vote: the dots it got, their share of all dots given (0-100) and the
+    number of people who gave it at least one."""
+
+    position: int
+    text: str
+    dots: int
+    percent: float
+    people: int
+
+
+@dataclass(frozen=True, slots=True)
+class DotsResult:
+    """Options with the most dots first; ties keep the original order."""
+
+    question: Question
+    answered: int
+    total_dots: int
+    options: tuple[DotsCount, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RankCount:
+    """One option of a ranking: Borda points (K for a 1st place, K-1 for a 2nd, ...) and the
+    number of people who ranked it first."""
+
+    position: int
+    text: str
+    points: int
+    first_places: int
+
+
+@dataclass(frozen=True, slots=True)
+class RankResult:
+    """Options with the most points first; on equal points more first places first, then the
+    original order."""
+
+    question: Question
+    answered: int
+    places: int
+    options: tuple[RankCount, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class NpsResult:
+    """Net Promoter Score: per cent promoters (9-10) minus per cent detractors (0-6), a whole
+    number from -100 to 100 (None when nobody answered); counts[i] is the number who gave i."""
+
+    question: Question
+    answered: int
+    score: int | None
+    promoters: int
+    passives: int
+    detractors: int
+    counts: tuple[int, ...]
+
+
+QuestionResult = ChoiceResult | RatingResult | TextResult | DotsResult | RankResult | NpsResult
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,15 +227,127 @@ class _TextCounter:
         return TextResult(self.question, len(texts), tuple(texts))
 
 
-_Counter = _ChoiceCounter | _RatingCounter | _TextCounter
+class _DotsCounter:
+    def __init__(self, question: Question) -> None:
+        self.question = question
+        self.answered = 0
+        self.dots = [0] * len(question.options)
+        self.people = [0] * len(question.options)
+
+    def add(self, answer: QuestionAnswer) -> bool:
+        """Count one person's dots (an option once per dot); False if none is on an option."""
+        valid = [index for index in answer.choices if 0 <= index < len(self.dots)]
+        if not valid:
+            return False
+        self.answered += 1
+        for index in valid:
+            self.dots[index] += 1
+        for index in set(valid):
+            self.people[index] += 1
+        return True
+
+    def result(self) -> DotsResult:
+        total = sum(self.dots)
+        options = [
+            DotsCount(position, text, dots, _percent(dots, total), people)
+            for position, (text, dots, people) in enumerate(
+                zip(self.question.options, self.dots, self.people, strict=True)
+            )
+        ]
+        options.sort(key=lambda option: -option.dots)
+        return DotsResult(self.question, self.answered, total, tuple(options))
+
+
+class _RankCounter:
+    def __init__(self, question: Question) -> None:
+        self.question = question
+        self.places = question.size or len(question.options)
+        self.answered = 0
+        self.points = [0] * len(question.options)
+        self.firsts = [0] * len(question.options)
+
+    def add(self, answer: QuestionAnswer) -> bool:
+        """Count one ranking (options in order of preference); False if it names no option.
+
+        A repeated or stray option is skipped, and places beyond the question's are ignored."""
+        ranked = list(dict.fromkeys(i for i in answer.choices if 0 <= i < len(self.points)))
+        ranked = ranked[: self.places]
+        if not ranked:
+            return False
+        self.answered += 1
+        self.firsts[ranked[0]] += 1
+        for place, index in enumerate(ranked):
+            self.points[index] += self.places - place
+        return True
+
+    def result(self) -> RankResult:
+        options = [
+            RankCount(position, text, points, firsts)
+            for position, (text, points, firsts) in enumerate(
+                zip(self.question.options, self.points, self.firsts, strict=True)
+            )
+        ]
+        options.sort(key=lambda option: (-option.points, -option.first_places))
+        return RankResult(self.question, self.answered, self.places, tuple(options))
+
+
+class _NpsCounter:
+    def __init__(self, question: Question) -> None:
+        self.question = question
+        self.counts = [0] * len(NPS_SCALE)
+
+    def add(self, answer: QuestionAnswer) -> bool:
+        """Count one score; False if it holds none from 0 to 10."""
+        if answer.rating not in NPS_SCALE:
+            return False
+        self.counts[answer.rating] += 1
+        return True
+
+    def result(self) -> NpsResult:
+        answered = sum(self.counts)
+        promoters = sum(self.counts[9:])
+        passives = sum(self.counts[7:9])
+        detractors = sum(self.counts[:7])
+        return NpsResult(
+            self.question,
+            answered,
+            net_promoter_score(promoters, detractors, answered),
+            promoters,
+            passives,
+            detractors,
+            tuple(self.counts),
+        )
+
+
+def net_promoter_score(promoters: int, detractors: int, answered: int) -> int | None:
+    """round(100 * (promoters - detractors) / answered), halves away from zero, in whole numbers
+    (exact: no floating point, so 1 of 8 is 13, not 12)."""
+    if not answered:
+        return None
+    difference = 100 * (promoters - detractors)
+    rounded = (2 * abs(difference) + answered) // (2 * answered)
+    return rounded if difference >= 0 else -rounded
+
+
+_Counter = (
+    _ChoiceCounter | _RatingCounter | _TextCounter | _DotsCounter | _RankCounter | _NpsCounter
+)
 
 
 def _counter_for(question: Question, *, anonymous: bool) -> _Counter:
-    if question.kind is QuestionKind.RATING:
-        return _RatingCounter(question)
-    if question.kind is QuestionKind.TEXT:
-        return _TextCounter(question, anonymous=anonymous)
-    return _ChoiceCounter(question)
+    match question.kind:
+        case QuestionKind.RATING:
+            return _RatingCounter(question)
+        case QuestionKind.TEXT:
+            return _TextCounter(question, anonymous=anonymous)
+        case QuestionKind.DOTS:
+            return _DotsCounter(question)
+        case QuestionKind.RANK:
+            return _RankCounter(question)
+        case QuestionKind.NPS:
+            return _NpsCounter(question)
+        case _:
+            return _ChoiceCounter(question)
 
 
 def _percent(count: int, answered: int) -> float:

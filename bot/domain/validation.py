@@ -7,16 +7,25 @@ from collections.abc import Sequence
 
 from bot.domain.errors import InvalidPollInput
 from bot.domain.model import (
+    DEFAULT_DOTS,
+    DEFAULT_PLACES,
+    MAX_DOTS,
     MAX_OPTION_LENGTH,
     MAX_OPTIONS,
+    MAX_PLACES,
     MAX_QUESTION_LENGTH,
     MAX_QUESTIONS,
+    MIN_DOTS,
     MIN_OPTIONS,
+    MIN_PLACES,
     MIN_REMIND_INTERVAL,
+    NPS_SCALE,
+    RATING_SCALE,
     AbsoluteClose,
     AudienceKind,
     PollDraft,
     Question,
+    QuestionAnswer,
     QuestionKind,
 )
 from bot.domain.text import plain
@@ -30,8 +39,6 @@ SAMPLE_SIZE_FIELD = "sample_size"
 CHANNEL_FIELD = "channel"
 EVENT_FIELD = "event"
 
-_CHOICE_KINDS = frozenset({QuestionKind.SINGLE, QuestionKind.MULTI})
-
 
 def question_field(index: int) -> str:
     """Form field name of the text of question index (0-based)."""
@@ -41,6 +48,37 @@ def question_field(index: int) -> str:
 def options_field(index: int) -> str:
     """Form field name of the options of question index (0-based)."""
     return f"q{index}_options"
+
+
+def size_field(index: int) -> str:
+    """Form field name of the dots or places of question index (0-based)."""
+    return f"q{index}_size"
+
+
+def resolved_size(kind: QuestionKind, size: int | None, option_count: int) -> int | None:
+    """The size a question is stored with: None for kinds without one, the default where none
+    was given. A ranking left at its default ranks no more places than there are options (two
+    options rank two places); a size given explicitly is kept, for validation to judge."""
+    if kind is QuestionKind.DOTS:
+        return DEFAULT_DOTS if size is None else size
+    if kind is QuestionKind.RANK:
+        return min(DEFAULT_PLACES, max(option_count, MIN_PLACES)) if size is None else size
+    return None
+
+
+def with_resolved_size(question: Question) -> Question:
+    """The question with its size resolved (see resolved_size)."""
+    size = resolved_size(question.kind, question.size, len(question.options))
+    if size == question.size:
+        return question
+    return Question(
+        question.text,
+        question.kind,
+        question.options,
+        size=size,
+        open=question.open,
+        suggestions=question.suggestions,
+    )
 
 
 def validate_questions(questions: Sequence[Question]) -> None:
@@ -65,13 +103,42 @@ def _validate_question(index: int, question: Question) -> None:
         raise InvalidPollInput(
             "error.question_too_long", field=text_field, number=number, max=MAX_QUESTION_LENGTH
         )
-    if question.kind in _CHOICE_KINDS:
+    if question.kind.has_options:
         _validate_options(index, question.options)
     elif question.options:
-        key = "error.rating_with_options"
-        if question.kind is QuestionKind.TEXT:
-            key = "error.text_with_options"
+        key = {
+            QuestionKind.TEXT: "error.text_with_options",
+            QuestionKind.NPS: "error.nps_with_options",
+        }.get(question.kind, "error.rating_with_options")
         raise InvalidPollInput(key, field=options_field(index), number=number)
+    _validate_size(index, question)
+
+
+def _validate_size(index: int, question: Question) -> None:
+    """Dots between 1 and 10; places between 2 and 5 and no more than there are options."""
+    field = size_field(index)
+    number = index + 1
+    size = question.size
+    if question.kind is QuestionKind.DOTS:
+        if size is None or not MIN_DOTS <= size <= MAX_DOTS:
+            raise InvalidPollInput(
+                "error.bad_dots", field=field, value=str(size), min=MIN_DOTS, max=MAX_DOTS
+            )
+    elif question.kind is QuestionKind.RANK:
+        if size is None or not MIN_PLACES <= size <= MAX_PLACES:
+            raise InvalidPollInput(
+                "error.bad_places", field=field, value=str(size), min=MIN_PLACES, max=MAX_PLACES
+            )
+        if size > len(question.options):
+            raise InvalidPollInput(
+                "error.rank_too_few_options",
+                field=field,
+                number=number,
+                places=size,
+                options=len(question.options),
+            )
+    elif size is not None:
+        raise InvalidPollInput("error.size_not_allowed", field=field, number=number)
 
 
 def _validate_options(index: int, options: Sequence[str]) -> None:
@@ -157,3 +224,32 @@ def validate_draft(draft: PollDraft) -> None:
         raise InvalidPollInput(
             "error.bad_sample", field=SAMPLE_SIZE_FIELD, value=str(audience.sample_size)
         )
+
+
+def answer_fits(
+    kind: QuestionKind, size: int | None, option_count: int, answer: QuestionAnswer
+) -> bool:
+    """Whether an answer can stand for a question of this shape: real options only, at most
+    size dots (an option once per dot) or size places (each option once), a rating or score on
+    its scale. The forms check this with their own messages; the store checks it again."""
+    choices = answer.choices
+    if any(not 0 <= choice < option_count for choice in choices):
+        return False
+    if kind.has_options:
+        if answer.rating is not None:
+            return False
+        if kind is QuestionKind.SINGLE:
+            return len(choices) <= 1
+        if kind is QuestionKind.DOTS:
+            return len(choices) <= (size or DEFAULT_DOTS)
+        unique = len(set(choices)) == len(choices)
+        if kind is QuestionKind.RANK:
+            return unique and len(choices) <= (size or DEFAULT_PLACES)
+        return unique
+    if choices:
+        return False
+    if kind is QuestionKind.RATING:
+        return answer.rating is None or answer.rating in RATING_SCALE
+    if kind is QuestionKind.NPS:
+        return answer.rating is None or answer.rating in NPS_SCALE
+    return answer.rating is None

@@ -13,7 +13,8 @@ from bot.domain.errors import (
     PollClosed,
     PollNotFound,
 )
-from bot.domain.model import Poll, QuestionAnswer, QuestionKind, Response
+from bot.domain.model import Poll, QuestionAnswer, Response
+from bot.domain.validation import answer_fits
 from bot.services.people import PeopleDirectory
 from bot.services.polls import PollLookup
 from bot.services.ports import AnswerOutcome, Clock, PollStore, ReminderStore
@@ -115,11 +116,7 @@ def _check_answers(poll: Poll, answers: tuple[QuestionAnswer | None, ...]) -> No
     if len(answers) != len(poll.questions) or all(a is None or a.is_empty for a in answers):
         raise InvalidAnswer("error.empty_answer")
     for question, answer in zip(poll.questions, answers, strict=True):
-        if answer is None:
-            continue
-        if any(not 0 <= c < len(question.options) for c in answer.choices):
-            raise InvalidAnswer("error.invalid_answer")
-        if question.kind is QuestionKind.SINGLE and len(answer.choices) > 1:
-            raise InvalidAnswer("error.invalid_answer")
-        if answer.rating is not None and not 1 <= answer.rating <= 5:
+        if answer is not None and not answer_fits(
+            question.kind, question.size, len(question.options), answer
+        ):
             raise InvalidAnswer("error.invalid_answer")

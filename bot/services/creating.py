@@ -11,7 +11,7 @@ from bot.domain.errors import InvalidPollInput, PollError
 from bot.domain.event_schedule import resolve_times
 from bot.domain.model import AudienceKind, Poll, PollDraft
 from bot.domain.sampling import draw_sample
-from bot.domain.validation import CHANNEL_FIELD, GROUPS_FIELD
+from bot.domain.validation import CHANNEL_FIELD, GROUPS_FIELD, with_resolved_size
 from bot.services import jobs
 from bot.services.jobs import JobQueue
 from bot.services.locks import KeyedLock
@@ -150,7 +150,8 @@ class PollCreation:
             channel_id=channel_id,
             organiser_id=organiser_id,
             language=await self.people.language_of(organiser_id),
-            questions=draft.questions,
+            # A dot vote or ranking drafted without a size gets the default one.
+            questions=tuple(with_resolved_size(question) for question in draft.questions),
             anonymous=draft.anonymous,
             audience=draft.audience,
             opened_at=now,

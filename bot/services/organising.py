@@ -109,6 +109,7 @@ class Organising:
             responses,
             respondent_header=t(lang, "export.respondent"),
             respondent_names=names,
+            place_label=lambda place: t(lang, "export.place", place=place),
         )
 
     async def send_export(self, poll_id: int, user_id: str, lang: str) -> Poll:

@@ -11,7 +11,11 @@ from bot.domain.durations import parse_duration
 from bot.domain.errors import InvalidPollInput, PollError
 from bot.domain.model import (
     DEFAULT_CLOSE_AFTER,
+    MAX_DOTS,
+    MAX_PLACES,
     MAX_QUESTIONS,
+    MIN_DOTS,
+    MIN_PLACES,
     AbsoluteClose,
     Audience,
     AudienceKind,
@@ -23,6 +27,8 @@ from bot.domain.model import (
 from bot.domain.text import encode_typed
 from bot.domain.validation import (
     options_field,
+    resolved_size,
+    size_field,
     validate_close,
     validate_draft,
     validate_event,
@@ -135,17 +141,37 @@ def _read_questions(values: FormValues, errors: dict[str, str], fail: _Fail) -> 
                 fail(text_id, InvalidPollInput("error.empty_question", number=number))
             continue
         kind = kinds.get(_text(values, ids.question_kind_block_id(index)), QuestionKind.SINGLE)
-        question = Question(text=text, kind=kind, options=options)
+        size_id = ids.question_size_block_id(index)
+        size_text = _text(values, size_id)
+        sized = kind in (QuestionKind.DOTS, QuestionKind.RANK)
+        if size_text and (not sized or not WHOLE_NUMBER.fullmatch(size_text)):
+            # A number for another kind is refused rather than dropped: someone who typed 2
+            # for a multiple choice may expect "at most 2", which it is not.
+            fail(size_id, _size_error(kind, size_text, number))
+            continue
+        size = resolved_size(kind, int(size_text) if size_text else None, len(options))
+        question = Question(text=text, kind=kind, options=options, size=size)
         try:
             validate_questions((question,))
         except InvalidPollInput as error:
-            block_id = options_id if error.field == options_field(0) else text_id
+            block_id = {options_field(0): options_id, size_field(0): size_id}.get(
+                error.field or "", text_id
+            )
             fail(block_id, error, number=number)
             continue
         questions.append(question)
     if not questions and not errors:
         fail(ids.question_text_block_id(0), InvalidPollInput("error.no_questions"))
     return questions
+
+
+def _size_error(kind: QuestionKind, text: str, number: int) -> InvalidPollInput:
+    """What a size that is not a whole number is told, by the kind it was meant for."""
+    if kind is QuestionKind.DOTS:
+        return InvalidPollInput("error.bad_dots", value=text, min=MIN_DOTS, max=MAX_DOTS)
+    if kind is QuestionKind.RANK:
+        return InvalidPollInput("error.bad_places", value=text, min=MIN_PLACES, max=MAX_PLACES)
+    return InvalidPollInput("error.size_not_allowed", number=number)
 
 
 def _read_close(values: FormValues, fail: _Fail) -> CloseSpec:

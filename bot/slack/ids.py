@@ -46,6 +46,7 @@ QUESTION_KIND_BLOCK_PREFIX = "create.q_kind"  # f"create.q_kind{index}"
 QUESTION_OPTIONS_BLOCK_PREFIX = "create.q_options"  # f"create.q_options{index}"
 EVENT_DATE_BLOCK = "create.event_date"
 EVENT_TIME_BLOCK = "create.event_time"
+QUESTION_SIZE_BLOCK_PREFIX = "create.q_size"  # f"create.q_size{index}": dots or places
 CLOSE_DATE_BLOCK = "create.close_date"
 CLOSE_TIME_BLOCK = "create.close_time"
 REMIND_BLOCK = "create.remind"
@@ -71,6 +72,19 @@ def outcome_status_block_id(position: int) -> str:
 def outcome_note_block_id(position: int) -> str:
     """Outcome form: block_id of the note of the item at position (0-based)."""
     return f"{OUTCOME_NOTE_BLOCK_PREFIX}{position}"
+def answer_option_block_id(index: int, option: int) -> str:
+    """Answer modal: the dots given to option (0-based) of dot vote question index."""
+    return f"{ANSWER_BLOCK_PREFIX}{index}.o{option}"
+
+
+def answer_dot_block_id(index: int, dot: int) -> str:
+    """Answer modal: where dot number dot (0-based) goes, in a dot vote of many options."""
+    return f"{ANSWER_BLOCK_PREFIX}{index}.d{dot}"
+
+
+def answer_place_block_id(index: int, place: int) -> str:
+    """Answer modal: the option put in place (0-based: the 1st choice is 0) of ranking index."""
+    return f"{ANSWER_BLOCK_PREFIX}{index}.p{place}"
 
 
 def vote_action_id(index: int) -> str:
@@ -91,6 +105,11 @@ def question_kind_block_id(index: int) -> str:
 def question_options_block_id(index: int) -> str:
     """Create form: block_id of the options of question index (0-based)."""
     return f"{QUESTION_OPTIONS_BLOCK_PREFIX}{index}"
+
+
+def question_size_block_id(index: int) -> str:
+    """Create form: block_id of the dots (dot vote) or places (ranking) of question index."""
+    return f"{QUESTION_SIZE_BLOCK_PREFIX}{index}"
 
 
 def question_element_id(template: str) -> str:

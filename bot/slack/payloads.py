@@ -9,6 +9,7 @@ from typing import Any, Final
 
 from bot.domain.errors import InvalidAnswer, PollNotFound
 from bot.domain.model import (
+    NPS_SCALE,
     RATING_SCALE,
     Poll,
     Question,
@@ -16,8 +17,9 @@ from bot.domain.model import (
     QuestionKind,
 )
 from bot.domain.outcome import MAX_NOTE_LENGTH, Decision, OutcomeStatus
-from bot.domain.text import encode_typed
+from bot.domain.text import encode_typed, plain
 from bot.slack import ids
+from bot.slack.blocks.answer_form import dots_by_option, spread_block_ids
 from bot.slack.blocks.form_state import (
     FormMetadata,
     FormValues,
@@ -40,6 +42,7 @@ _QUESTION_PREFIXES: Final = (
     ids.QUESTION_TEXT_BLOCK_PREFIX,
     ids.QUESTION_KIND_BLOCK_PREFIX,
     ids.QUESTION_OPTIONS_BLOCK_PREFIX,
+    ids.QUESTION_SIZE_BLOCK_PREFIX,
 )
 _SCALAR_KEYS: Final = (
     "value",
@@ -121,9 +124,71 @@ def read_answer_form(
     """One answer per question from the answer modal; None where the person left it empty."""
     answers: list[QuestionAnswer | None] = []
     for index, question in enumerate(poll.questions):
+        if question.kind in (QuestionKind.DOTS, QuestionKind.RANK):
+            answers.append(_read_spread(poll, index, state_values))
+            continue
         element = _element_state(state_values, ids.answer_block_id(index), ids.ANSWER_ELEMENT)
         answers.append(None if element is None else _read_answer(question, element))
     return tuple(answers)
+
+
+def _read_spread(poll: Poll, index: int, state_values: Mapping[str, Any]) -> QuestionAnswer | None:
+    """A dot vote or a ranking from its selects; InvalidAnswer names the block to mark (more
+    dots than the question gives, an option ranked twice, a place after an empty one)."""
+    question = poll.questions[index]
+    block_ids = spread_block_ids(poll, index)
+    # Each select holds a number of dots (0..N, one per option) or an option (one per dot of a
+    # dot vote of many options, or one per place of a ranking).
+    counts_dots = question.kind is QuestionKind.DOTS and dots_by_option(poll)
+    below = (question.size or 0) + 1 if counts_dots else len(question.options)
+    picked: list[int | None] = []
+    for block_id in block_ids:
+        element = _element_state(state_values, block_id, ids.ANSWER_ELEMENT)
+        value = None if element is None else _element_value(element)
+        picked.append(None if value is None else _number(value, below, field=block_id))
+    if question.kind is QuestionKind.RANK:
+        return _ranking(question, block_ids, picked)
+    if counts_dots:
+        _check_dots(question, block_ids, picked)
+        choices = [option for option, dots in enumerate(picked) for _ in range(dots or 0)]
+    else:
+        choices = sorted(choice for choice in picked if choice is not None)
+    return QuestionAnswer(choices=tuple(choices)) if choices else None
+
+
+def _check_dots(question: Question, block_ids: list[str], given: list[int | None]) -> None:
+    """More dots than the question gives: marked on the option whose dots went over."""
+    budget = question.size or 0
+    total = 0
+    for block_id, dots in zip(block_ids, given, strict=True):
+        total += dots or 0
+        if total > budget:
+            raise InvalidAnswer(
+                "error.too_many_dots", field=block_id, dots=budget, given=sum(d or 0 for d in given)
+            )
+
+
+def _ranking(
+    question: Question, block_ids: list[str], picked: list[int | None]
+) -> QuestionAnswer | None:
+    """Places filled from the first on (later ones may stay empty), each option once."""
+    ranked: list[int] = []
+    for place, (block_id, choice) in enumerate(zip(block_ids, picked, strict=True)):
+        if choice is None:
+            continue
+        if len(ranked) < place:
+            raise InvalidAnswer(
+                "error.rank_gap", field=block_ids[len(ranked)], place=len(ranked) + 1
+            )
+        if choice in ranked:
+            raise InvalidAnswer(
+                "error.repeated_rank",
+                field=block_id,
+                option=plain(question.options[choice]),
+                place=ranked.index(choice) + 1,
+            )
+        ranked.append(choice)
+    return QuestionAnswer(choices=tuple(ranked)) if ranked else None
 
 
 def _read_answer(question: Question, element: Mapping[str, Any]) -> QuestionAnswer | None:
@@ -138,6 +203,8 @@ def _read_answer(question: Question, element: Mapping[str, Any]) -> QuestionAnsw
         if rating not in RATING_SCALE:
             raise InvalidAnswer()
         return QuestionAnswer(rating=rating)
+    if question.kind is QuestionKind.NPS:
+        return QuestionAnswer(rating=_number(value, len(NPS_SCALE)))
     chosen = [value] if isinstance(value, str) else value
     choices = sorted({_number(item, len(question.options)) for item in chosen})
     if question.kind is QuestionKind.SINGLE and len(choices) != 1:
@@ -145,10 +212,10 @@ def _read_answer(question: Question, element: Mapping[str, Any]) -> QuestionAnsw
     return QuestionAnswer(choices=tuple(choices))
 
 
-def _number(value: str | list[str], below: int) -> int:
+def _number(value: str | list[str], below: int, *, field: str | None = None) -> int:
     """An option value (a small index or rating) that must be less than below."""
     if not isinstance(value, str) or not WHOLE_NUMBER.fullmatch(value) or int(value) >= below:
-        raise InvalidAnswer()
+        raise InvalidAnswer(field=field)
     return int(value)
 
 

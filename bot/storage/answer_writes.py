@@ -19,6 +19,7 @@ from functools import partial
 from typing import Any
 
 from bot.domain.model import PollStatus, QuestionAnswer, QuestionKind
+from bot.domain.validation import answer_fits
 from bot.services.ports import AnswerOutcome
 from bot.storage.database import Database
 from bot.storage.rows import answer_rows, to_ms
@@ -175,10 +176,13 @@ def _store_for_poll(poll_id: int, answers: list[PendingAnswer], dialect: Dialect
         _POLL_STATE + " FROM polls p WHERE p.id = ?" + dialect.lock_shared, [poll_id]
     )
     poll = polls[0] if polls else None
+    shapes: list[_Shape] = []
+    if poll is not None and any(answer.option is None for answer in answers):
+        shapes = [_shape(row) for row in (yield _Statement(_QUESTION_SHAPES, [poll_id]))]
     people = yield from _people(poll_id, sorted({a.user_id for a in answers}))
     # In arrival order; the stamp decides between one person's answers.
     for answer in answers:
-        answer.outcome = _decide(poll, people.get(answer.user_id), answer)
+        answer.outcome = _decide(poll, shapes, people.get(answer.user_id), answer)
     final = {user: person for user, person in people.items() if person.latest is not None}
     new = [user for user, person in final.items() if person.response_id is None]
     for chunk in _chunks(new):
@@ -224,7 +228,9 @@ def _stamp(person: _Person) -> int:
     return to_ms(person.latest.at)
 
 
-def _decide(poll: Row | None, person: _Person | None, answer: PendingAnswer) -> AnswerOutcome:
+def _decide(
+    poll: Row | None, shapes: Sequence[_Shape], person: _Person | None, answer: PendingAnswer
+) -> AnswerOutcome:
     """Whether this answer is stored (and becomes the person's latest), and why not if not."""
     if poll is None:
         return AnswerOutcome.NOT_FOUND
@@ -236,6 +242,8 @@ def _decide(poll: Row | None, person: _Person | None, answer: PendingAnswer) -> 
         one_click = int(poll["questions"]) == 1 and poll["kind"] == QuestionKind.SINGLE.value
         if not one_click or not 0 <= answer.option < int(poll["options"]):
             return AnswerOutcome.INVALID
+    elif not _fits(shapes, answer.answers):
+        return AnswerOutcome.INVALID
     # Every answer is stamped by the bot's clock when it arrives, so stamps compare like with
     # like; on a tie the one that came later counts.
     if person.answered_at is not None and person.answered_at > to_ms(answer.at):
@@ -243,6 +251,31 @@ def _decide(poll: Row | None, person: _Person | None, answer: PendingAnswer) -> 
     person.answered_at = to_ms(answer.at)
     person.latest = answer
     return AnswerOutcome.STORED
+
+
+@dataclass(frozen=True, slots=True)
+class _Shape:
+    """What an answer to one question must fit: its kind, size and number of options."""
+
+    kind: QuestionKind
+    size: int | None
+    options: int
+
+
+def _shape(row: Row) -> _Shape:
+    size = None if row["size"] is None else int(row["size"])
+    return _Shape(QuestionKind(str(row["kind"])), size, int(row["options"]))
+
+
+def _fits(shapes: Sequence[_Shape], answers: Sequence[QuestionAnswer | None]) -> bool:
+    """An answer form's answers fit the poll's questions (the services checked them too; the
+    store never keeps one that does not, whoever calls it)."""
+    if len(answers) > len(shapes):
+        return False
+    return all(
+        answer is None or answer_fits(shape.kind, shape.size, shape.options, answer)
+        for shape, answer in zip(shapes, answers, strict=False)
+    )
 
 
 def _people(
@@ -280,4 +313,12 @@ _POLL_STATE = (
     " (SELECT kind FROM questions q WHERE q.poll_id = p.id AND q.position = 0) AS kind,"
     " (SELECT COUNT(*) FROM options o WHERE o.poll_id = p.id AND o.question_position = 0)"
     "  AS options"
+)
+
+# Every question's shape, in order, for checking an answer form's answers.
+_QUESTION_SHAPES = (
+    "SELECT q.position, q.kind, q.size,"
+    " (SELECT COUNT(*) FROM options o WHERE o.poll_id = q.poll_id"
+    "  AND o.question_position = q.position) AS options"
+    " FROM questions q WHERE q.poll_id = ? ORDER BY q.position"
 )

@@ -11,7 +11,7 @@ from types import MappingProxyType
 
 import pytest
 
-from bot.domain.model import MAX_QUESTIONS, RATING_SCALE, QuestionKind
+from bot.domain.model import MAX_PLACES, MAX_QUESTIONS, RATING_SCALE, QuestionKind
 from bot.domain.outcome import OutcomeStatus, SupportUnit
 from bot.i18n import (
     SUPPORTED_LANGUAGES,
@@ -88,6 +88,7 @@ def test_every_computed_key_is_catalogued() -> None:
         *(f"create.kind.{kind.value}" for kind in QuestionKind),
         *(f"answer.hint.{kind.value}" for kind in QuestionKind),
         *(f"rating.{point}" for point in RATING_SCALE),
+        *(f"answer.place.{place}" for place in range(1, MAX_PLACES + 1)),
         *(f"create.remind.{choice}" for choice in REMIND_CHOICES),
         *(f"create.audience.{choice}" for choice in AUDIENCE_CHOICES),
         *(f"create.template.{name}" for name in TEMPLATES),

@@ -17,9 +17,13 @@ from bot.domain.commands import (
 )
 from bot.domain.errors import PollError
 from bot.domain.model import (
+    MAX_DOTS,
     MAX_OPTION_LENGTH,
     MAX_OPTIONS,
+    MAX_PLACES,
     MAX_QUESTION_LENGTH,
+    MIN_DOTS,
+    MIN_PLACES,
     AbsoluteClose,
     Audience,
     AudienceKind,
@@ -53,17 +57,13 @@ def _drafts(draw: st.DrawFn) -> PollDraft:
         max_size=MAX_OPTIONS,
         unique_by=str.casefold,
     )
-    # Kinds the quick syntax reads so far; the closing-the-loop kinds join when it reads them.
-    kind = draw(
-        st.sampled_from(
-            [QuestionKind.SINGLE, QuestionKind.MULTI, QuestionKind.RATING, QuestionKind.TEXT]
-        )
-    )
-    options = (
-        tuple(encode_typed(text) for text in draw(option_texts))
-        if kind in {QuestionKind.SINGLE, QuestionKind.MULTI}
-        else ()
-    )
+    kind = draw(st.sampled_from(list(QuestionKind)))
+    options = tuple(encode_typed(text) for text in draw(option_texts)) if kind.has_options else ()
+    size = None
+    if kind is QuestionKind.DOTS:
+        size = draw(st.integers(MIN_DOTS, MAX_DOTS))
+    elif kind is QuestionKind.RANK:
+        size = draw(st.integers(MIN_PLACES, min(MAX_PLACES, len(options))))
     users = draw(st.lists(st.from_regex(r"U[A-Z0-9]{2,10}", fullmatch=True), unique=True))
     groups = draw(st.lists(st.from_regex(r"S[A-Z0-9]{2,10}", fullmatch=True), unique=True))
     audience = Audience(
@@ -75,7 +75,7 @@ def _drafts(draw: st.DrawFn) -> PollDraft:
     remind = draw(st.none() | st.integers(min_value=10, max_value=10**7).map(_seconds))
     close = draw(st.integers(min_value=1, max_value=10**8).map(_seconds) | _absolute_closes())
     return PollDraft(
-        questions=(Question(encode_typed(question), kind, options),),
+        questions=(Question(encode_typed(question), kind, options, size=size),),
         anonymous=draw(st.booleans()),
         close=close,
         remind_every=remind,
@@ -126,6 +126,11 @@ _syntax_pieces = st.sampled_from(
         "A",
         "multi",
         "rating",
+        "dots",
+        "dots:",
+        "rank:",
+        "järjestys",
+        "nps",
         "anonymous",
         "closes:",
         "3d",

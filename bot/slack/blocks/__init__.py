@@ -1,6 +1,7 @@
 """Block Kit rendering: pure functions from domain values to Slack messages and views."""
 
 from bot.slack.blocks.answer_form import (
+    first_input_block_id,
     render_answer_modal,
     render_answer_result_view,
     render_notice_view,
@@ -42,6 +43,7 @@ __all__ = [
     "View",
     "block_for_field",
     "error_text",
+    "first_input_block_id",
     "form_errors_for",
     "pack_form",
     "read_form_metadata",

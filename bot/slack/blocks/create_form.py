@@ -39,6 +39,8 @@ AUDIENCE_SAMPLE: Final = "sample"
 AUDIENCE_CHOICES: Final = (AUDIENCE_CHANNEL, AUDIENCE_PEOPLE, AUDIENCE_SAMPLE)
 # plain_text_input allows at most 3,000 characters; 25 options of 75 characters fit.
 _MAX_OPTIONS_INPUT = 3000
+# The dots (1-10) or places (2-5) of a question: a short whole number.
+_MAX_SIZE_INPUT = 3
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _TIME = re.compile(r"\d{2}:\d{2}")
 
@@ -165,6 +167,18 @@ def _question_blocks(
     if options_text:
         options_input["initial_value"] = shorten(options_text, _MAX_OPTIONS_INPUT)
 
+    size_id = ids.question_size_block_id(index)
+    size_input: dict[str, Any] = {
+        "type": "plain_text_input",
+        "action_id": element_id,
+        "max_length": _MAX_SIZE_INPUT,
+    }
+    size_text = _text_value(values, size_id)
+    if size_text is None and default is not None and default.size is not None:
+        size_text = str(default.size)
+    if size_text:
+        size_input["initial_value"] = size_text[:_MAX_SIZE_INPUT]
+
     return [
         _input(
             text_id,
@@ -178,6 +192,12 @@ def _question_blocks(
             t(lang, "create.options.label", number=number),
             options_input,
             hint=t(lang, "create.options.hint"),
+        ),
+        _input(
+            size_id,
+            t(lang, "create.size.label", number=number),
+            size_input,
+            hint=t(lang, "create.size.hint"),
         ),
     ]
 

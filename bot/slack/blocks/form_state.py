@@ -39,7 +39,7 @@ _FIELD_BLOCKS: Final = {
     SAMPLE_SIZE_FIELD: ids.SAMPLE_SIZE_BLOCK,
     CHANNEL_FIELD: ids.CHANNEL_BLOCK,
 }
-_QUESTION_FIELD = re.compile(r"q(\d+)(_options)?")
+_QUESTION_FIELD = re.compile(r"q(\d+)(_options|_size)?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +120,8 @@ def block_for_field(field: str | None) -> str:
         return _FIELD_BLOCKS[field]
     match = _QUESTION_FIELD.fullmatch(field or "")
     index = int(match[1]) if match and int(match[1]) < MAX_QUESTIONS else 0
+    if match and match[2] == "_size":
+        return ids.question_size_block_id(index)
     if match and match[2]:
         return ids.question_options_block_id(index)
     return ids.question_text_block_id(index)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.domain.model import Poll, Question
+from bot.domain.model import Poll, Question, QuestionKind
 from bot.i18n import t
 from bot.slack import ids
 from bot.slack.blocks.common import (
@@ -28,8 +28,10 @@ _PREVIEW_LENGTH = 200
 
 
 def kind_label(question: Question, lang: str) -> str:
-    """How a question is answered, in words ("Choose one", "Rate from 1 to 5")."""
-    return t(lang, f"poll.kind.{question.kind.value}")
+    """How a question is answered, in words ("Choose one", "Spread 3 dots over the options")."""
+    if question.kind is QuestionKind.DOTS and question.size == 1:
+        return t(lang, "poll.kind.dots_one")
+    return t(lang, f"poll.kind.{question.kind.value}", dots=question.size, places=question.size)
 
 
 def question_sections(poll: Poll, lang: str) -> list[Block]:

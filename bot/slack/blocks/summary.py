@@ -9,8 +9,11 @@ from datetime import datetime
 from bot.domain.model import ANONYMITY_THRESHOLD, RATING_SCALE, AudienceKind, Poll
 from bot.domain.tally import (
     ChoiceResult,
+    DotsResult,
+    NpsResult,
     PollTally,
     QuestionResult,
+    RankResult,
     RatingResult,
     TextResult,
     bar,
@@ -162,6 +165,12 @@ def _question_items(number: int, result: QuestionResult, lang: str) -> Iterator[
         lines = _choice_lines(result, lang)
     elif isinstance(result, RatingResult):
         lines = _rating_lines(result, lang)
+    elif isinstance(result, DotsResult):
+        lines = _dots_lines(result, lang)
+    elif isinstance(result, RankResult):
+        lines = _rank_lines(result, lang)
+    elif isinstance(result, NpsResult):
+        lines = _nps_lines(result, lang)
     else:
         yield from _text_items(result, lang, group)
         return
@@ -204,6 +213,71 @@ def _rating_lines(result: RatingResult, lang: str) -> list[str]:
         label = t(lang, f"rating.{point}")
         lines.append(t(lang, "summary.rating_line", bar=bar(percent), label=label, count=count))
     return lines
+
+
+def _dots_lines(result: DotsResult, lang: str) -> list[str]:
+    if not result.answered:
+        return [t(lang, "summary.no_answers")]
+    lines = [t(lang, "summary.dots_total", answered=result.answered, dots=result.total_dots)]
+    # The tally orders the options with the most dots first.
+    lines.extend(
+        t(
+            lang,
+            "summary.dots_line",
+            bar=bar(count.percent),
+            percent=format_percent(count.percent, lang),
+            option=user_mrkdwn(count.text),
+            dots=count.dots,
+            people=count.people,
+            answered=result.answered,
+        )
+        for count in result.options
+    )
+    return lines
+
+
+def _rank_lines(result: RankResult, lang: str) -> list[str]:
+    if not result.answered:
+        return [t(lang, "summary.no_answers")]
+    lines = [t(lang, "summary.rank_total", answered=result.answered, places=result.places)]
+    # The bar is the share of the most points an option could get (first for everyone).
+    most = result.places * result.answered
+    lines.extend(
+        t(
+            lang,
+            "summary.rank_line",
+            bar=bar(100.0 * count.points / most),
+            option=user_mrkdwn(count.text),
+            points=count.points,
+            firsts=count.first_places,
+        )
+        for count in result.options
+    )
+    return lines
+
+
+def _nps_lines(result: NpsResult, lang: str) -> list[str]:
+    if result.score is None or not result.answered:
+        return [t(lang, "summary.no_answers")]
+    lines = [
+        t(lang, "summary.nps_score", score=format_nps(result.score), answered=result.answered),
+        t(
+            lang,
+            "summary.nps_groups",
+            promoters=result.promoters,
+            passives=result.passives,
+            detractors=result.detractors,
+        ),
+    ]
+    for score, count in enumerate(result.counts):
+        percent = 100.0 * count / result.answered
+        lines.append(t(lang, "summary.nps_line", bar=bar(percent), score=score, count=count))
+    return lines
+
+
+def format_nps(score: int) -> str:
+    """An NPS with its sign, as it is usually written: +25, 0, -10."""
+    return f"{score:+d}" if score else "0"
 
 
 def _text_items(result: TextResult, lang: str, group: str) -> Iterator[Item]:

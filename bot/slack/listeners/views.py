@@ -59,7 +59,8 @@ def register(app: AsyncApp, uses: UseCases) -> None:
             await uses.answering.answer(poll, reply.user_id, answers, received_at)
         except InvalidAnswer as error:
             message = blocks.error_text(error, lang=lang)
-            await ack(response_action="errors", errors={ids.answer_block_id(0): message})
+            field = error.field or blocks.first_input_block_id(poll)
+            await ack(response_action="errors", errors={field: message})
             return
         except PollError as error:
             result = blocks.render_answer_result_view(error=error, poll=None, lang=lang)
