@@ -22,6 +22,7 @@ __all__ = [
     "NewPollCommand",
     "OpenFormCommand",
     "PollCommand",
+    "PrioritiseCommand",
     "RemindCommand",
     "ResultsCommand",
     "format_quick_poll",
@@ -88,6 +89,11 @@ class RemindCommand(PollCommand):
 
 
 @dataclass(frozen=True, slots=True)
+class PrioritiseCommand(PollCommand):
+    """Open the form that puts a closed poll's wishes to a vote."""
+
+
+@dataclass(frozen=True, slots=True)
 class ExtendCommand(PollCommand):
     """Move a poll's close; the caller decides what a duration is counted from."""
 
@@ -113,6 +119,9 @@ _SUBCOMMANDS = {
     "muistuta": "remind",
     "extend": "extend",
     "jatka": "extend",
+    "prioritise": "prioritise",
+    "prioritize": "prioritise",
+    "priorisoi": "prioritise",
     "help": "help",
     "ohje": "help",
     "?": "help",
@@ -123,6 +132,7 @@ _POLL_VERBS: dict[str, type[PollCommand]] = {
     "export": ExportCommand,
     "delete": DeleteCommand,
     "remind": RemindCommand,
+    "prioritise": PrioritiseCommand,
 }
 _CLOSE_KEYWORDS = frozenset({"closes", "close", "sulkeutuu"})
 # Poll ids are SQLite integers; 18 digits stays inside a signed 64-bit value.

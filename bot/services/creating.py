@@ -146,9 +146,16 @@ class PollCreation:
         else:
             remind_every = default_remind_every(now, closes_at)
         await self._make_postable(channel_id)
-        draft = _resolve_handles(draft, await self.facts.group_ids(handles=_typed_handles(draft)))
-        candidates = await self._audience(draft, channel_id, organiser_id)
-        members, everyone_asked = _draw(draft, candidates, organiser_id)
+        if draft.follow_up_of is not None:
+            # A follow-up asks exactly the people its poll asked: not the channel of today, not
+            # a new sample.
+            members, everyone_asked = await self.polls.members_of(draft.follow_up_of), False
+        else:
+            draft = _resolve_handles(
+                draft, await self.facts.group_ids(handles=_typed_handles(draft))
+            )
+            candidates = await self._audience(draft, channel_id, organiser_id)
+            members, everyone_asked = _draw(draft, candidates, organiser_id)
         if not [m for m in members if m != organiser_id]:
             raise PollError("error.empty_audience")
         poll = await self.polls.create_poll(
@@ -164,6 +171,7 @@ class PollCreation:
             remind_every=remind_every,
             members=members,
             idempotency_key=idempotency_key,
+            follow_up_of=draft.follow_up_of,
         )
         if poll is None:
             assert idempotency_key is not None

@@ -21,6 +21,7 @@ ROUND: Final = "round"  # start the poll's next automatic reminder round
 DELIVER: Final = "deliver"  # send the poll's reminders that are due
 INVITE: Final = "invite"  # tell the people drawn for a sample that they were picked
 RETENTION: Final = "retention"  # purge polls past the retention period
+LINK: Final = "link"  # link a new follow-up poll from the thread of the summary it follows
 POLL_JOBS: Final = (CLOSE, ROUND, DELIVER, INVITE)
 
 DEFAULT_LEASE: Final = timedelta(seconds=60)

@@ -139,6 +139,16 @@ def _read_questions(values: FormValues, errors: dict[str, str], fail: _Fail) -> 
     return questions
 
 
+def read_close(values: FormValues, fail: _Fail) -> CloseSpec:
+    """The close date and time inputs (bot.slack.blocks.create_form.close_and_remind_blocks)."""
+    return _read_close(values, fail)
+
+
+def read_remind(values: FormValues, fail: _Fail) -> tuple[timedelta | None, bool]:
+    """The reminder input: (remind_every, remind_explicit)."""
+    return _read_remind(values, fail)
+
+
 def _read_close(values: FormValues, fail: _Fail) -> CloseSpec:
     date_text = _text(values, ids.CLOSE_DATE_BLOCK)
     time_text = _text(values, ids.CLOSE_TIME_BLOCK)

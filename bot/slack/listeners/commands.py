@@ -17,12 +17,14 @@ from bot.domain.commands import (
     ListCommand,
     NewPollCommand,
     OpenFormCommand,
+    PrioritiseCommand,
     RemindCommand,
     ResultsCommand,
     parse_command,
 )
 from bot.services.creating import Where
 from bot.slack import blocks
+from bot.slack.listeners.actions import open_follow_up_form
 from bot.slack.replies import Reply, ephemeral, guarded
 
 if TYPE_CHECKING:
@@ -89,6 +91,8 @@ async def _run(uses: UseCases, parsed: Command, body: dict[str, Any], reply: Rep
         case DeleteCommand(poll_id=poll_id):
             poll = await uses.organising.confirm_delete(poll_id, user_id)
             await reply.show(blocks.render_delete_confirmation(poll, lang=lang))
+        case PrioritiseCommand(poll_id=poll_id):
+            await open_follow_up_form(uses, poll_id, body["trigger_id"], reply)
         case RemindCommand(poll_id=poll_id):
             plan = await uses.reminders.remind_now(poll_id, user_id)
             await reply.notice("notice.reminded", poll_id=poll_id, now=plan.now, later=plan.later)
