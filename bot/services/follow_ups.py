@@ -88,7 +88,7 @@ class FollowUps:
         """What the form can be refused for inline before its ack (the close and reminders),
         decided from what is known already."""
         await self.creation.check_draft(
-            _draft(vote, anonymous=False, audience=None, channel_id=channel_id, follow_up_of=0),
+            _draft(vote, anonymous=False, audience=None, channel_id=channel_id, follow_up_of=None),
             organiser_id=organiser_id,
             channel_id=channel_id,
         )
@@ -160,7 +160,7 @@ def _draft(
     anonymous: bool,
     audience: Audience | None,
     channel_id: str,
-    follow_up_of: int,
+    follow_up_of: int | None,
 ) -> PollDraft:
     """The follow-up as a draft of the ordinary create path: same anonymity, audience (kept for
     the summary's method line; the people asked are copied) and channel as its original."""

@@ -232,10 +232,21 @@ async def test_a_wish_list_that_cannot_be_a_vote_is_refused_in_the_form(
         )
         assert reply.body is not None and reply.body["response_action"] == "errors"
         assert message in reply.body["errors"][ids.FOLLOW_UP_WISHES_BLOCK]
+    # The close is checked as in the create form: a date in the past is refused at its field.
     reply = await running.driver.submit_view(
         ORGANISER,
         form.id,
-        fill={ids.FOLLOW_UP_WISHES_BLOCK: "Coffee\nTea", ids.FOLLOW_UP_METHOD_BLOCK: "rank"},
+        fill={ids.FOLLOW_UP_WISHES_BLOCK: "Coffee\nTea", ids.CLOSE_DATE_BLOCK: "2020-01-01"},
+    )
+    assert reply.body is not None and ids.CLOSE_DATE_BLOCK in reply.body["errors"]
+    reply = await running.driver.submit_view(
+        ORGANISER,
+        form.id,
+        fill={
+            ids.FOLLOW_UP_WISHES_BLOCK: "Coffee\nTea",
+            ids.CLOSE_DATE_BLOCK: None,
+            ids.FOLLOW_UP_METHOD_BLOCK: "rank",
+        },
     )
     assert reply.body is not None
     assert "from 2 to 2 places" in reply.body["errors"][ids.FOLLOW_UP_PLACES_BLOCK]
