@@ -3,13 +3,15 @@ follow-up form pre-filled with the wishes, and the follow-up poll asking exactly
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
+from bot.clock import ShiftableClock
 from bot.domain.model import Poll, PollStatus, QuestionKind
 from bot.services import jobs
 from bot.slack import ids
 from slack_emulator import Ephemeral, Message, SlackEmulator, View
-from tests.e2e.conftest import CHANNEL, ORGANISER, PEOPLE, RunningBot, eventually
+from tests.e2e.conftest import CHANNEL, FINN, ORGANISER, PEOPLE, RunningBot, eventually
 from tests.e2e.helpers import channel_posts, create, last_ephemeral, poll_message, text_of
 from tests.e2e.test_summary import answer_in_modal, close, summary_messages
 
@@ -293,3 +295,21 @@ async def test_a_close_run_again_tells_the_next_steps_once(
     await running.settle()
     assert len(next_steps(emu)) == 1
     assert len(channel_posts(emu)) == posts
+
+
+async def test_an_organiser_no_longer_in_the_channel_gets_the_next_steps_by_dm_in_finnish(
+    running: RunningBot, emu: SlackEmulator, clock: ShiftableClock
+) -> None:
+    poll = await create(running, emu, 'new "Mitä toivoisit?" closes:1h remind:off', user=FINN)
+    for person in PEOPLE[:3]:
+        await running.driver.click(person, poll_message(emu, poll), "Vastaa")
+        await emu.wait_for(lambda p=person: emu.views(p), message=f"no answer form for {person}")
+        await running.driver.submit_view(person, fill={ids.answer_block_id(0): "Kahvia"})
+        await running.settle()
+    emu.remove_member(CHANNEL, FINN)
+    clock.advance(timedelta(hours=1, seconds=1))
+    await running.settle()
+    assert not next_steps(emu, FINN)
+    (dm,) = [m for m in emu.dm_messages(FINN) if ids.PRIORITISE_ACTION in text_of(m.blocks)]
+    assert "Äänestä toiveista" in text_of(dm.blocks)
+    assert "Kirjaa, mitä teimme" in text_of(dm.blocks)
