@@ -265,7 +265,7 @@ async def test_prioritise_is_for_the_organiser_of_a_closed_poll_of_wishes(
     await close(running, open_poll.id)
     await running.driver.slash_command(PEOPLE[0], CHANNEL, "/wishes", f"priorisoi {open_poll.id}")
     await running.settle()
-    assert f"#{open_poll.id}" in last_ephemeral(emu, PEOPLE[0])
+    assert f"Only the person who created poll #{open_poll.id}" in last_ephemeral(emu, PEOPLE[0])
     assert not follow_up_forms(emu, PEOPLE[0])
     choice = await create(running, emu, 'new "Best day?" "Mon" "Tue"')
     await close(running, choice.id)
