@@ -25,9 +25,11 @@ from bot.services.answering import Answering
 from bot.services.background import BackgroundWork
 from bot.services.closing import Closing
 from bot.services.creating import PollCreation
+from bot.services.follow_ups import FollowUps
 from bot.services.jobs import JobQueue, JobWork
 from bot.services.messages import PollMessages
 from bot.services.organising import Organising
+from bot.services.origins import FollowUpLinks
 from bot.services.outcomes import Outcomes
 from bot.services.people import PeopleDirectory
 from bot.services.polls import PollLookup
@@ -168,7 +170,8 @@ async def _build_with(
     people = PeopleDirectory(repo, gateway, clock, settings.language)
     lookup = PollLookup(repo, repo, clock, settings.quiet_hours)
     schedule = PollSchedule(repo, repo, queue, clock)
-    messages = PollMessages(repo, gateway, presenter, people)
+    origins = FollowUpLinks(repo, gateway)
+    messages = PollMessages(repo, gateway, presenter, people, origins)
     # Several replicas share one database: they take turns on each message through it.
     claims = repo if settings.backend == "postgresql" else None
     refresher = PollMessageRefresher(messages.refresh, clock, work, claims=claims)
@@ -178,7 +181,8 @@ async def _build_with(
     creation = PollCreation(
         repo, gateway, people, messages, schedule, queue, clock, bot_user_id=identity.user_id
     )
-    closing = Closing(repo, gateway, presenter, lookup, schedule, queue, clock)
+    closing = Closing(repo, gateway, presenter, lookup, schedule, queue, clock, origins)
+    follow_ups = FollowUps(repo, gateway, presenter, lookup, creation, queue, clock)
     reminders = Reminders(
         repo,
         repo,
@@ -202,6 +206,7 @@ async def _build_with(
         jobs.DELIVER: reminders.run_delivery_job,
         jobs.INVITE: messages.run_invitation_job,
         jobs.OUTCOME: outcomes.run_job,
+        jobs.LINK: follow_ups.run_link_job,
     }
     if retention is not None:
         handlers[jobs.RETENTION] = retention.run_job
@@ -219,6 +224,7 @@ async def _build_with(
         organising=organising,
         answering=answering,
         closing=closing,
+        follow_ups=follow_ups,
         reminders=reminders,
         outcomes=outcomes,
         messages=messages,

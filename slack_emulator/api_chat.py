@@ -1,4 +1,5 @@
-"""Web API handlers for chat.postMessage, chat.update, chat.delete and chat.postEphemeral."""
+"""Web API handlers for chat.postMessage, chat.update, chat.delete, chat.postEphemeral and
+chat.getPermalink."""
 
 from __future__ import annotations
 
@@ -239,9 +240,26 @@ def post_ephemeral(emu: SlackEmulator, args: Args) -> JsonDict:
     return {"ok": True, "message_ts": ephemeral.message_ts}
 
 
+def get_permalink(emu: SlackEmulator, args: Args) -> JsonDict:
+    """chat.getPermalink: a link to an existing message of a conversation the bot can see
+    (https://docs.slack.dev/reference/methods/chat.getPermalink); a thread reply's link names
+    its thread."""
+    channel = lookup_channel(emu, opt_str(args, "channel"))
+    ts = opt_str(args, "message_ts")
+    message = None if ts is None else emu.workspace.find_message(channel.id, ts)
+    if message is None or message.deleted:
+        raise SlackFailure("message_not_found")
+    domain = emu.workspace.ident.team_domain
+    permalink = f"https://{domain}.slack.com/archives/{channel.id}/p{message.ts.replace('.', '')}"
+    if message.thread_ts and message.thread_ts != message.ts:
+        permalink += f"?thread_ts={message.thread_ts}&cid={channel.id}"
+    return {"ok": True, "channel": channel.id, "permalink": permalink}
+
+
 HANDLERS: dict[str, Any] = {
     "chat.postMessage": post_message,
     "chat.update": update_message,
     "chat.delete": delete_message,
     "chat.postEphemeral": post_ephemeral,
+    "chat.getPermalink": get_permalink,
 }

@@ -20,6 +20,8 @@ DEFAULT_TIERS: dict[str, int] = {
     "chat.update": TIER_3,
     "chat.delete": TIER_3,
     "chat.postEphemeral": TIER_4,
+    # "Special": hundreds of requests per minute (its docs page).
+    "chat.getPermalink": 300,
     "views.open": TIER_4,
     "views.update": TIER_4,
     "views.push": TIER_4,

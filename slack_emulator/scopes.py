@@ -51,13 +51,13 @@ FIXED: dict[str, str] = {
     "files.completeUploadExternal": "files:write",
     "files.upload": "files:write",
 }
-#: Methods that need no bot scope: "No scope required" on their docs pages (views.* and
-#: auth.test; apps.connections.open takes an app-level token with connections:write instead).
-#: chat.getPermalink needs none either, but the emulator does not serve it.
+#: Methods that need no bot scope: "No scope required" on their docs pages (views.*, auth.test
+#: and chat.getPermalink; apps.connections.open takes an app-level token with connections:write instead).
 NO_SCOPE = frozenset(
     {
         "auth.test",
         "apps.connections.open",
+        "chat.getPermalink",
         "views.open",
         "views.push",
         "views.update",

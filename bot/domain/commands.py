@@ -23,6 +23,7 @@ __all__ = [
     "OpenFormCommand",
     "OutcomeCommand",
     "PollCommand",
+    "PrioritiseCommand",
     "RemindCommand",
     "ResultsCommand",
     "format_quick_poll",
@@ -94,6 +95,11 @@ class OutcomeCommand(PollCommand):
 
 
 @dataclass(frozen=True, slots=True)
+class PrioritiseCommand(PollCommand):
+    """Open the form that puts a closed poll's wishes to a vote."""
+
+
+@dataclass(frozen=True, slots=True)
 class ExtendCommand(PollCommand):
     """Move a poll's close; the caller decides what a duration is counted from."""
 
@@ -122,6 +128,9 @@ _SUBCOMMANDS = {
     "tulos": "outcome",
     "lopputulos": "outcome",
     "jatka": "extend",
+    "prioritise": "prioritise",
+    "prioritize": "prioritise",
+    "priorisoi": "prioritise",
     "help": "help",
     "ohje": "help",
     "?": "help",
@@ -133,6 +142,7 @@ _POLL_VERBS: dict[str, type[PollCommand]] = {
     "delete": DeleteCommand,
     "remind": RemindCommand,
     "outcome": OutcomeCommand,
+    "prioritise": PrioritiseCommand,
 }
 _CLOSE_KEYWORDS = frozenset({"closes", "close", "sulkeutuu"})
 # Poll ids are SQLite integers; 18 digits stays inside a signed 64-bit value.

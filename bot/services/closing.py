@@ -8,15 +8,31 @@ from dataclasses import dataclass
 
 from bot.domain.errors import PollClosed
 from bot.domain.model import Poll, PollStatus
+from bot.domain.wishes import has_wishes
 from bot.services import jobs
 from bot.services.jobs import JobBusy, JobQueue
+from bot.services.origins import SUMMARY, FollowUpLinks
 from bot.services.polls import PollLookup
-from bot.services.ports import Clock, Job, MessageTag, PollStore, Presenter, SlackPort
+from bot.services.ports import (
+    Clock,
+    FollowUpOrigin,
+    Job,
+    MessageTag,
+    OutcomeUnknown,
+    PollStore,
+    Presenter,
+    SlackError,
+    SlackPort,
+)
 from bot.services.scheduling import PollSchedule
 
 logger = logging.getLogger(__name__)
 
-SUMMARY = "summary"
+__all__ = ["NEXT_STEPS", "SUMMARY", "ClosedPoll", "Closing", "summary_tag"]
+
+# The poll_messages kind that records the organiser's next-steps note as told (an ephemeral
+# has nothing to look up later, so it is recorded before it is sent: at most once).
+NEXT_STEPS = "next_steps"
 
 
 def summary_tag(poll_id: int, part: int) -> MessageTag:
@@ -46,6 +62,7 @@ class Closing:
         schedule: PollSchedule,
         queue: JobQueue,
         clock: Clock,
+        origins: FollowUpLinks | None = None,
     ) -> None:
         self.polls = polls
         self.slack = slack
@@ -54,6 +71,7 @@ class Closing:
         self.schedule = schedule
         self.queue = queue
         self.clock = clock
+        self.origins = origins
 
     async def close(self, poll_id: int, *, by_user: str) -> ClosedPoll:
         """The organiser closes the poll now."""
@@ -93,11 +111,12 @@ class Closing:
         if poll is None or poll.status is not PollStatus.CLOSING:
             return
         counts = await self.polls.counts(poll.id)
+        origin = None if self.origins is None else await self.origins.origin(poll)
         if poll.message_ts is not None:
-            await self.slack.update(
-                poll.channel_id, poll.message_ts, self.presenter.closed_poll_message(poll, counts)
-            )
-        await self._post_summary(poll)
+            closed = self.presenter.closed_poll_message(poll, counts, origin)
+            await self.slack.update(poll.channel_id, poll.message_ts, closed)
+        await self._post_summary(poll, origin)
+        await self._tell_next_steps(poll)
         await self.polls.finish_close(poll.id)
         await self.schedule.poll_changed(poll.id)
         logger.info(
@@ -108,8 +127,8 @@ class Closing:
             extra={"poll_id": poll.id},
         )
 
-    async def _post_summary(self, poll: Poll) -> None:
-        parts = self.presenter.summary(poll, await self.lookup.current_tally(poll))
+    async def _post_summary(self, poll: Poll, origin: FollowUpOrigin | None) -> None:
+        parts = self.presenter.summary(poll, await self.lookup.current_tally(poll), origin)
         posted = {part: ts for part, _channel, ts in await self.polls.messages(poll.id, SUMMARY)}
         # An earlier run may have posted a part and stopped before recording it.
         uncertain = await self.polls.summary_started(poll.id)
@@ -133,3 +152,29 @@ class Closing:
                 ).ts
             await self.polls.record_message(poll.id, SUMMARY, index, poll.channel_id, ts)
             posted[index] = ts
+
+    async def _tell_next_steps(self, poll: Poll) -> None:
+        """Once the summary is out, tell the organiser of a poll of wishes what they can do
+        next; once, whichever run of the close gets here first. A failure only loses the note
+        (the summary carries the same buttons), never the close."""
+        if not has_wishes(poll):
+            return
+        if not await self.polls.record_message_once(poll.id, NEXT_STEPS, 0, poll.channel_id, ""):
+            return
+        message = self.presenter.next_steps(poll)
+        try:
+            await self.slack.post_ephemeral(poll.channel_id, poll.organiser_id, message)
+            return
+        except OutcomeUnknown:
+            return  # it may have been shown; a DM could show it twice
+        except SlackError as error:
+            logger.info("next steps of poll %s by ephemeral failed: %s", poll.id, error.code)
+        try:
+            await self.slack.post(poll.organiser_id, message)
+        except SlackError as error:
+            logger.warning(
+                "telling the organiser of poll %s what next failed: %s",
+                poll.id,
+                error.code,
+                extra={"poll_id": poll.id},
+            )

@@ -140,9 +140,16 @@ class PollCreation:
         times = resolve_times(draft, now, zone)
         event = times.event
         await self._make_postable(channel_id)
-        draft = _resolve_handles(draft, await self.facts.group_ids(handles=_typed_handles(draft)))
-        candidates = await self._audience(draft, channel_id, organiser_id)
-        members, everyone_asked = _draw(draft, candidates, organiser_id)
+        if draft.follow_up_of is not None:
+            # A follow-up asks exactly the people its poll asked: not the channel of today, not
+            # a new sample.
+            members, everyone_asked = await self.polls.members_of(draft.follow_up_of), False
+        else:
+            draft = _resolve_handles(
+                draft, await self.facts.group_ids(handles=_typed_handles(draft))
+            )
+            candidates = await self._audience(draft, channel_id, organiser_id)
+            members, everyone_asked = _draw(draft, candidates, organiser_id)
         if not [m for m in members if m != organiser_id]:
             raise PollError("error.empty_audience")
         poll = await self.polls.create_poll(
@@ -163,6 +170,7 @@ class PollCreation:
             event_has_time=event is not None and event.has_time,
             event_tz=None if event is None else zone.key,
             event_reminder_days=() if event is None else event.reminder_days,
+            follow_up_of=draft.follow_up_of,
         )
         if poll is None:
             assert idempotency_key is not None

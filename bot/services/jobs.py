@@ -22,6 +22,7 @@ DELIVER: Final = "deliver"  # send the poll's reminders that are due
 INVITE: Final = "invite"  # tell the people drawn for a sample that they were picked
 OUTCOME: Final = "outcome"  # publish a poll's outcome report: its thread reply and its DMs
 RETENTION: Final = "retention"  # purge polls past the retention period
+LINK: Final = "link"  # link a new follow-up poll from the thread of the summary it follows
 POLL_JOBS: Final = (CLOSE, ROUND, DELIVER, INVITE)
 
 DEFAULT_LEASE: Final = timedelta(seconds=60)

@@ -5,8 +5,10 @@ from __future__ import annotations
 import logging
 
 from bot.domain.model import Poll, PollCounts
+from bot.services.origins import FollowUpLinks
 from bot.services.people import PeopleDirectory
 from bot.services.ports import (
+    FollowUpOrigin,
     Job,
     Message,
     MessageTag,
@@ -32,16 +34,26 @@ class PollMessages:
     """Posts and refreshes the poll message; tells one person something."""
 
     def __init__(
-        self, polls: PollStore, slack: SlackPort, presenter: Presenter, people: PeopleDirectory
+        self,
+        polls: PollStore,
+        slack: SlackPort,
+        presenter: Presenter,
+        people: PeopleDirectory,
+        origins: FollowUpLinks | None = None,
     ) -> None:
         self.polls = polls
         self.slack = slack
         self.presenter = presenter
         self.people = people
+        self.origins = origins
+
+    async def _origin(self, poll: Poll) -> FollowUpOrigin | None:
+        return None if self.origins is None else await self.origins.origin(poll)
 
     async def post(self, poll: Poll, *, asked: int) -> None:
         """Post the new poll in its channel (exactly once) and remember where it is."""
-        message = self.presenter.poll_message(poll, PollCounts(asked=asked, answered=0))
+        counts = PollCounts(asked=asked, answered=0)
+        message = self.presenter.poll_message(poll, counts, await self._origin(poll))
         posted = await self.slack.post(poll.channel_id, message, tag=poll_message_tag(poll.id))
         await self.polls.set_message_ts(poll.id, posted.ts)
 
@@ -51,9 +63,8 @@ class PollMessages:
         if poll is None or not poll.is_open or poll.message_ts is None:
             return
         counts = await self.polls.counts(poll_id)
-        await self.slack.update(
-            poll.channel_id, poll.message_ts, self.presenter.poll_message(poll, counts)
-        )
+        message = self.presenter.poll_message(poll, counts, await self._origin(poll))
+        await self.slack.update(poll.channel_id, poll.message_ts, message)
 
     async def tell(self, user_id: str, channel_id: str | None, message: Message) -> None:
         """A note for one person without a response_url: ephemeral in the channel, else a DM."""

@@ -174,6 +174,16 @@ def _size_error(kind: QuestionKind, text: str, number: int) -> InvalidPollInput:
     return InvalidPollInput("error.size_not_allowed", number=number)
 
 
+def read_close(values: FormValues, fail: _Fail) -> CloseSpec:
+    """The close date and time inputs (bot.slack.blocks.create_form.close_and_remind_blocks)."""
+    return _read_close(values, fail)
+
+
+def read_remind(values: FormValues, fail: _Fail) -> tuple[timedelta | None, bool]:
+    """The reminder input: (remind_every, remind_explicit)."""
+    return _read_remind(values, fail)
+
+
 def _read_close(values: FormValues, fail: _Fail) -> CloseSpec:
     close = _read_date_time(
         values,

@@ -195,6 +195,15 @@ class SlackGateway:
         }
         await self.api.call("chat.postEphemeral", _json=body)
 
+    async def permalink(self, channel: str, ts: str) -> str:
+        response = await self.api.call(
+            "chat.getPermalink",
+            http_verb="GET",
+            params={"channel": channel, "message_ts": ts},
+            errors={"channel_not_found": ChannelNotFound},
+        )
+        return str(response["permalink"])
+
     async def find_tagged(
         self, channel: str, tag: MessageTag, *, oldest: datetime, thread_ts: str | None = None
     ) -> str | None:

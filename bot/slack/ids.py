@@ -20,6 +20,19 @@ POLL_ACTIONS_BLOCK = "poll.actions"  # actions block of Answer / Close
 DM_ACTIONS_BLOCK = "dm.actions"  # Answer / Don't remind me in reminder and invitation DMs
 DELETE_ACTIONS_BLOCK = "delete.actions"  # confirm / cancel of a delete
 
+# After a poll of wishes closes: the organiser's next steps (ephemeral and on the summary)
+PRIORITISE_ACTION = "poll.prioritise"  # "Vote on these wishes"; value "<poll_id>"
+OUTCOME_ACTION = "poll.outcome"  # "Record what we did"; value "<poll_id>"
+NEXT_STEPS_BLOCK = "poll.next_steps"  # actions block of the two buttons
+
+# Follow-up form ("Vote on these wishes"); every input's action_id is FORM_ELEMENT
+FOLLOW_UP_VIEW = "poll.follow_up_view"  # callback_id; private_metadata JSON: the original poll
+FOLLOW_UP_QUESTION_BLOCK = "follow_up.question"
+FOLLOW_UP_WISHES_BLOCK = "follow_up.wishes"
+FOLLOW_UP_METHOD_BLOCK = "follow_up.method"
+FOLLOW_UP_DOTS_BLOCK = "follow_up.dots"
+FOLLOW_UP_PLACES_BLOCK = "follow_up.places"
+
 # Answer modal
 ANSWER_VIEW = "poll.answer_view"  # callback_id; private_metadata holds the poll id
 ANSWER_BLOCK_PREFIX = "answer.q"  # block_id f"answer.q{index}"
@@ -72,6 +85,8 @@ def outcome_status_block_id(position: int) -> str:
 def outcome_note_block_id(position: int) -> str:
     """Outcome form: block_id of the note of the item at position (0-based)."""
     return f"{OUTCOME_NOTE_BLOCK_PREFIX}{position}"
+
+
 def answer_option_block_id(index: int, option: int) -> str:
     """Answer modal: the dots given to option (0-based) of dot vote question index."""
     return f"{ANSWER_BLOCK_PREFIX}{index}.o{option}"

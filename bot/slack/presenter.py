@@ -6,25 +6,38 @@ from bot.domain.errors import PollError
 from bot.domain.model import Poll, PollCounts
 from bot.domain.outcome import OutcomeReport
 from bot.domain.tally import PollTally
-from bot.services.ports import Message
+from bot.services.ports import FollowUpOrigin, Message
 from bot.slack import blocks
+from bot.slack.blocks.follow_up_notes import render_follow_up_link, render_next_steps
 
 
 class SlackPresenter:
     """Renders what the use cases post on their own, in the language each reader needs."""
 
-    def poll_message(self, poll: Poll, counts: PollCounts) -> Message:
+    def poll_message(
+        self, poll: Poll, counts: PollCounts, origin: FollowUpOrigin | None = None
+    ) -> Message:
         return blocks.render_poll_message(
-            poll, answered=counts.answered, asked=counts.asked, lang=poll.language
+            poll, answered=counts.answered, asked=counts.asked, lang=poll.language, origin=origin
         )
 
-    def closed_poll_message(self, poll: Poll, counts: PollCounts) -> Message:
+    def closed_poll_message(
+        self, poll: Poll, counts: PollCounts, origin: FollowUpOrigin | None = None
+    ) -> Message:
         return blocks.render_closed_poll_message(
-            poll, answered=counts.answered, asked=counts.asked, lang=poll.language
+            poll, answered=counts.answered, asked=counts.asked, lang=poll.language, origin=origin
         )
 
-    def summary(self, poll: Poll, tally: PollTally) -> list[Message]:
-        return blocks.render_summary(poll, tally, lang=poll.language)
+    def summary(
+        self, poll: Poll, tally: PollTally, origin: FollowUpOrigin | None = None
+    ) -> list[Message]:
+        return blocks.render_summary(poll, tally, lang=poll.language, origin=origin)
+
+    def next_steps(self, poll: Poll) -> Message:
+        return render_next_steps(poll, lang=poll.language)
+
+    def follow_up_link(self, original: Poll, follow_up: Poll, link: str | None) -> Message:
+        return render_follow_up_link(original, follow_up, link, lang=original.language)
 
     def outcome_report(self, report: OutcomeReport, *, lang: str) -> Message:
         return blocks.render_outcome_report(report, lang=lang)

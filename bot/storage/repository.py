@@ -251,6 +251,20 @@ class Repository(AnswerTable, ReminderTable, PeopleTable, JobTable, OutcomeTable
                 (poll_id, kind, part, channel_id, ts),
             )
 
+    async def record_message_once(
+        self, poll_id: int, kind: str, part: int, channel_id: str, ts: str
+    ) -> bool:
+        """Record a message unless one of this kind and part is recorded already: whether this
+        call recorded it (so that a message recorded before it is sent goes out once)."""
+        async with self.db.transaction() as conn:
+            inserted = await conn.fetch_one(
+                "INSERT INTO poll_messages (poll_id, kind, part, channel_id, ts)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (poll_id, kind, part) DO NOTHING"
+                " RETURNING part",
+                (poll_id, kind, part, channel_id, ts),
+            )
+        return inserted is not None
+
     async def messages(self, poll_id: int, kind: str | None = None) -> list[tuple[int, str, str]]:
         """(part, channel, ts) of the poll's recorded messages, by part."""
         sql = "SELECT part, channel_id, ts FROM poll_messages WHERE poll_id = ?"
@@ -274,6 +288,15 @@ class Repository(AnswerTable, ReminderTable, PeopleTable, JobTable, OutcomeTable
         assert row is not None
         return PollCounts(asked=int(row["asked"]), answered=int(row["answered"]))
 
+    async def members_of(self, poll_id: int) -> list[str]:
+        """Everyone the poll asks (a follow-up asks exactly these people again)."""
+        async with self.db.reading() as conn:
+            rows = await conn.fetch_all(
+                "SELECT user_id FROM poll_members WHERE poll_id = ? ORDER BY added_at, user_id",
+                (poll_id,),
+            )
+        return [str(r["user_id"]) for r in rows]
+
     async def is_member(self, poll_id: int, user_id: str) -> bool:
         async with self.db.reading() as conn:
             row = await conn.fetch_one(
@@ -283,12 +306,13 @@ class Repository(AnswerTable, ReminderTable, PeopleTable, JobTable, OutcomeTable
         return row is not None
 
     async def add_joined_member(self, channel_id: str, user_id: str, now: datetime) -> list[int]:
-        """Someone joined a channel: they are asked in its open channel-wide polls (not samples).
-        Returns the polls they were added to."""
+        """Someone joined a channel: they are asked in its open channel-wide polls (not samples,
+        not follow-ups, which ask the people of the poll they follow). Returns the polls they
+        were added to."""
         async with self.db.transaction() as conn:
             rows = await conn.fetch_all(
                 "SELECT id FROM polls WHERE channel_id = ? AND status = ? AND audience_kind = ?"
-                " AND sample_size IS NULL AND organiser_id <> ?"
+                " AND sample_size IS NULL AND follow_up_of IS NULL AND organiser_id <> ?"
                 " AND NOT EXISTS (SELECT 1 FROM poll_members m"
                 "  WHERE m.poll_id = polls.id AND m.user_id = ?)",
                 (channel_id, PollStatus.OPEN.value, AudienceKind.CHANNEL.value, user_id, user_id),

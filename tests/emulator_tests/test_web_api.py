@@ -144,6 +144,24 @@ async def test_update_and_delete(emu: SlackEmulator, client: AsyncWebClient) -> 
     assert err.response["error"] == "message_not_found"
 
 
+async def test_get_permalink_of_messages_and_thread_replies(client: AsyncWebClient) -> None:
+    parent = await client.chat_postMessage(channel="C100", text="parent")
+    reply = await client.chat_postMessage(channel="C100", text="reply", thread_ts=parent["ts"])
+    link = await client.chat_getPermalink(channel="C100", message_ts=parent["ts"])
+    digits = parent["ts"].replace(".", "")
+    assert link["permalink"] == f"https://wishbot-test.slack.com/archives/C100/p{digits}"
+    assert link["channel"] == "C100"
+    threaded = await client.chat_getPermalink(channel="C100", message_ts=reply["ts"])
+    assert threaded["permalink"].endswith(f"?thread_ts={parent['ts']}&cid=C100")
+    for channel, ts, error in [
+        ("C100", "1.000001", "message_not_found"),
+        ("C999", parent["ts"], "channel_not_found"),
+        ("G200", parent["ts"], "channel_not_found"),
+    ]:
+        err = await api_error(client.chat_getPermalink(channel=channel, message_ts=ts))
+        assert err.response["error"] == error
+
+
 async def test_cannot_update_someone_elses_message(
     emu: SlackEmulator, client: AsyncWebClient
 ) -> None:

@@ -15,8 +15,12 @@ MAX_MODAL_BLOCKS = 100
 # Slack answers msg_blocks_too_long near 13k characters of text; renders stay under 12k.
 MAX_MESSAGE_TEXT = 12_000
 MAX_FALLBACK = 4000
-# Mentions and dates the renderer may write; anything else in <…> would be an injection.
-SAFE_TOKEN = re.compile(r"<(?:@[UW][A-Z0-9]+|#C[A-Z0-9]+|!date\^\d+\^[^|>]+\|[^>]+)>")
+# Mentions, dates and links to Slack messages (permalinks Slack gave) the renderer may write;
+# anything else in <…> would be an injection.
+SAFE_TOKEN = re.compile(
+    r"<(?:@[UW][A-Z0-9]+|#C[A-Z0-9]+|!date\^\d+\^[^|>]+\|[^>]+"
+    r"|https://[a-z0-9.-]+\.slack\.com/archives/[^\s|<>]+\|[^<>|]+)>"
+)
 ENTITY = re.compile(r"&(?:amp|lt|gt);")
 ELEMENT_LIMITS = {"action_id": 255, "value": 2000}
 

@@ -16,6 +16,7 @@ from bot.domain.commands import (
     HelpCommand,
     ListCommand,
     OpenFormCommand,
+    PrioritiseCommand,
     RemindCommand,
     ResultsCommand,
     parse_command,
@@ -62,6 +63,9 @@ RSQ = "\u2019"
         pytest.param("poista 5", DeleteCommand(5), id="finnish-delete"),
         pytest.param("remind 6", RemindCommand(6), id="remind"),
         pytest.param("Muistuta\t#6", RemindCommand(6), id="finnish-remind-tab"),
+        pytest.param("prioritise 7", PrioritiseCommand(7), id="prioritise"),
+        pytest.param("prioritize #7", PrioritiseCommand(7), id="prioritize"),
+        pytest.param("priorisoi 7", PrioritiseCommand(7), id="finnish-prioritise"),
         pytest.param("extend 7 2d", ExtendCommand(7, timedelta(days=2)), id="extend-duration"),
         pytest.param(
             "jatka #7 closes:2026-12-01 16:00",

@@ -27,6 +27,7 @@ from bot.i18n import (
 )
 from bot.slack.blocks import TEMPLATES
 from bot.slack.blocks.create_form import AUDIENCE_CHOICES, REMIND_CHOICES
+from bot.slack.blocks.follow_up_form import METHODS
 
 BOT = Path(__file__).resolve().parents[2] / "bot"
 ERROR_KEY = re.compile(r"""["'](error\.[a-z_.]+)["']""")
@@ -99,6 +100,8 @@ def test_every_computed_key_is_catalogued() -> None:
             for unit in SupportUnit
             for form in ("one", "other")
         ),
+        *(f"follow_up.method.{kind.value}" for kind in METHODS),
+        *(f"follow_up.{name}.{part}" for name in ("dots", "places") for part in ("label", "hint")),
         *(
             f"duration.{unit}.{form}"
             for unit in ("weeks", "days", "hours", "minutes", "seconds")
@@ -122,6 +125,9 @@ def test_modal_titles_and_buttons_fit_slack(lang: str) -> None:
         "outcome.form.title",
         "outcome.form.submit",
         "outcome.form.cancel",
+        "follow_up.title",
+        "follow_up.submit",
+        "follow_up.cancel",
     ):
         assert len(t(lang, key)) <= 24, key
     assert len(t(lang, "answer.title", poll_id=99_999)) <= 24
@@ -136,6 +142,7 @@ def test_modal_titles_and_buttons_fit_slack(lang: str) -> None:
         "outcome.form.tell_again",
         "outcome.form.tell_again_hint",
         *(f"outcome.status.{status.value}" for status in OutcomeStatus),
+        *(f"follow_up.method.{kind.value}" for kind in METHODS),
     ]
     button_keys = [key for key in catalog(lang) if ".button." in key]
     for key in option_keys + button_keys:

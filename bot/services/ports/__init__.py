@@ -2,7 +2,7 @@
 result is turned into a message. Adapters (bot.slack, bot.storage, bot.clock) implement them."""
 
 from bot.services.ports.clock import Clock
-from bot.services.ports.presenter import Message, Presenter, View
+from bot.services.ports.presenter import FollowUpOrigin, Message, Presenter, View
 from bot.services.ports.slack import (
     ChannelInfo,
     ChannelNotFound,
@@ -33,6 +33,7 @@ __all__ = [
     "ChannelInfo",
     "ChannelNotFound",
     "Clock",
+    "FollowUpOrigin",
     "Job",
     "JobStore",
     "Message",

@@ -22,19 +22,43 @@ class Message:
     blocks: Sequence[Mapping[str, Any]]
 
 
+@dataclass(frozen=True, slots=True)
+class FollowUpOrigin:
+    """The poll a follow-up votes on, and a link to its summary (None when Slack gave none)."""
+
+    poll_id: int
+    summary_link: str | None
+
+
 class Presenter(Protocol):
-    """Renders the messages the use cases post on their own (not as a reply to a request)."""
+    """Renders the messages the use cases post on their own (not as a reply to a request).
 
-    def poll_message(self, poll: Poll, counts: PollCounts) -> Message: ...
+    origin is set for a follow-up poll: its message and summary say which poll it follows."""
 
-    def closed_poll_message(self, poll: Poll, counts: PollCounts) -> Message: ...
+    def poll_message(
+        self, poll: Poll, counts: PollCounts, origin: FollowUpOrigin | None = None
+    ) -> Message: ...
 
-    def summary(self, poll: Poll, tally: PollTally) -> Sequence[Message]:
+    def closed_poll_message(
+        self, poll: Poll, counts: PollCounts, origin: FollowUpOrigin | None = None
+    ) -> Message: ...
+
+    def summary(
+        self, poll: Poll, tally: PollTally, origin: FollowUpOrigin | None = None
+    ) -> Sequence[Message]:
         """The closing summary: the first message goes to the channel, the rest to its thread."""
         ...
 
     def outcome_report(self, report: OutcomeReport, *, lang: str) -> Message:
         """You said, we did: the thread reply under the summary, and the DM to everyone asked."""
+        ...
+
+    def next_steps(self, poll: Poll) -> Message:
+        """The organiser's next steps once a poll of wishes has closed (ephemeral)."""
+        ...
+
+    def follow_up_link(self, original: Poll, follow_up: Poll, link: str | None) -> Message:
+        """The reply in the original summary's thread that points to its follow-up vote."""
         ...
 
     def reminder(self, poll: Poll, *, lang: str, number: int) -> Message: ...

@@ -90,6 +90,10 @@ class SlackPort(Protocol):
 
     async def post_ephemeral(self, channel: str, user_id: str, message: Message) -> None: ...
 
+    async def permalink(self, channel: str, ts: str) -> str:
+        """A link to a message that opens it in Slack (chat.getPermalink)."""
+        ...
+
     async def find_tagged(
         self, channel: str, tag: MessageTag, *, oldest: datetime, thread_ts: str | None = None
     ) -> str | None:

@@ -127,9 +127,19 @@ class PollStore(Protocol):
         self, poll_id: int, kind: str, part: int, channel_id: str, ts: str
     ) -> None: ...
 
+    async def record_message_once(
+        self, poll_id: int, kind: str, part: int, channel_id: str, ts: str
+    ) -> bool:
+        """Record a message unless this kind and part is recorded already; whether it was."""
+        ...
+
     async def messages(
         self, poll_id: int, kind: str | None = None
     ) -> list[tuple[int, str, str]]: ...
+
+    async def members_of(self, poll_id: int) -> list[str]:
+        """Everyone the poll asks."""
+        ...
 
     async def counts(self, poll_id: int) -> PollCounts: ...
 

@@ -236,14 +236,39 @@ def _event_blocks(values: FormValues, lang: str) -> list[Block]:
     ]
 
 
-def _settings_blocks(values: FormValues, channel_id: str | None, lang: str) -> list[Block]:
+def close_and_remind_blocks(values: FormValues, lang: str) -> list[Block]:
+    """The close date, close time and reminder inputs (the create form's, and the follow-up
+    form's: read back with create_form_input.read_close and read_remind)."""
     date_picker = _date_picker(values, ids.CLOSE_DATE_BLOCK)
     time_picker = _time_picker(values, ids.CLOSE_TIME_BLOCK)
 
     reminders = [option(t(lang, f"create.remind.{value}"), value) for value in REMIND_CHOICES]
     remind = _text_value(values, ids.REMIND_BLOCK) or DEFAULT_REMIND_CHOICE
     remind_select = _choice_element("static_select", reminders, remind)
+    return [
+        _input(
+            ids.CLOSE_DATE_BLOCK,
+            t(lang, "create.close_date.label"),
+            date_picker,
+            hint=t(lang, "create.close_date.hint"),
+        ),
+        _input(
+            ids.CLOSE_TIME_BLOCK,
+            t(lang, "create.close_time.label"),
+            time_picker,
+            hint=t(lang, "create.close_time.hint"),
+        ),
+        _input(
+            ids.REMIND_BLOCK,
+            t(lang, "create.remind.label"),
+            remind_select,
+            optional=False,
+            hint=t(lang, "create.remind.hint"),
+        ),
+    ]
 
+
+def _settings_blocks(values: FormValues, channel_id: str | None, lang: str) -> list[Block]:
     anonymous_option = option(t(lang, "create.anonymous.option"), ANONYMOUS_VALUE)
     anonymous: dict[str, Any] = {
         "type": "checkboxes",
@@ -285,25 +310,7 @@ def _settings_blocks(values: FormValues, channel_id: str | None, lang: str) -> l
 
     return [
         *_event_blocks(values, lang),
-        _input(
-            ids.CLOSE_DATE_BLOCK,
-            t(lang, "create.close_date.label"),
-            date_picker,
-            hint=t(lang, "create.close_date.hint"),
-        ),
-        _input(
-            ids.CLOSE_TIME_BLOCK,
-            t(lang, "create.close_time.label"),
-            time_picker,
-            hint=t(lang, "create.close_time.hint"),
-        ),
-        _input(
-            ids.REMIND_BLOCK,
-            t(lang, "create.remind.label"),
-            remind_select,
-            optional=False,
-            hint=t(lang, "create.remind.hint"),
-        ),
+        *close_and_remind_blocks(values, lang),
         _input(
             ids.ANONYMOUS_BLOCK,
             t(lang, "create.anonymous.label"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.domain.model import Poll, Question, QuestionKind
 from bot.i18n import t
+from bot.services.ports import FollowUpOrigin
 from bot.slack import ids
 from bot.slack.blocks.common import (
     Block,
@@ -21,6 +22,7 @@ from bot.slack.blocks.common import (
     user_mention,
 )
 from bot.slack.blocks.event import event_line
+from bot.slack.blocks.follow_up_notes import origin_line
 from bot.slack.blocks.text import shorten, user_mrkdwn, user_plain
 
 # The fallback text is a notification preview: a short start of the question is enough.
@@ -66,8 +68,20 @@ def preview(poll: Poll, length: int = _PREVIEW_LENGTH) -> Mrkdwn:
     return Mrkdwn(shorten(user_mrkdwn(poll.questions[0].text), length))
 
 
-def render_poll_message(poll: Poll, *, answered: int, asked: int, lang: str) -> Message:
-    """The open poll as posted in the channel (in the organiser's language)."""
+def _origin_blocks(origin: FollowUpOrigin | None, lang: str) -> list[Block]:
+    return [] if origin is None else [context(origin_line(origin, lang))]
+
+
+def render_poll_message(
+    poll: Poll,
+    *,
+    answered: int,
+    asked: int,
+    lang: str,
+    origin: FollowUpOrigin | None = None,
+) -> Message:
+    """The open poll as posted in the channel (in the organiser's language); a follow-up says
+    which poll it follows."""
     facts = tm(
         lang,
         "poll.facts_open",
@@ -80,6 +94,7 @@ def render_poll_message(poll: Poll, *, answered: int, asked: int, lang: str) -> 
     hint_key = "poll.one_click_hint" if poll.is_one_click else "poll.answer_hint"
     blocks = [
         header(t(lang, "poll.header", poll_id=poll.id)),
+        *_origin_blocks(origin, lang),
         *question_sections(poll, lang),
         *event_line(poll, lang),
         context(facts),
@@ -115,7 +130,14 @@ def render_poll_message(poll: Poll, *, answered: int, asked: int, lang: str) -> 
     return make_message(fallback, blocks)
 
 
-def render_closed_poll_message(poll: Poll, *, answered: int, asked: int, lang: str) -> Message:
+def render_closed_poll_message(
+    poll: Poll,
+    *,
+    answered: int,
+    asked: int,
+    lang: str,
+    origin: FollowUpOrigin | None = None,
+) -> Message:
     """The poll message after closing: no buttons, when it closed and the final counts."""
     closed_at = poll.closed_at or poll.closes_at
     facts = tm(
@@ -129,6 +151,7 @@ def render_closed_poll_message(poll: Poll, *, answered: int, asked: int, lang: s
     )
     blocks = [
         header(t(lang, "poll.header_closed", poll_id=poll.id)),
+        *_origin_blocks(origin, lang),
         *question_sections(poll, lang),
         *event_line(poll, lang),
         context(facts),

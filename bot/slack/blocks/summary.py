@@ -18,7 +18,9 @@ from bot.domain.tally import (
     TextResult,
     bar,
 )
+from bot.domain.wishes import has_wishes
 from bot.i18n import format_decimal, format_percent, t
+from bot.services.ports import FollowUpOrigin
 from bot.slack.blocks.common import (
     MAX_MESSAGE_BLOCKS,
     MAX_SECTION_TEXT,
@@ -36,6 +38,7 @@ from bot.slack.blocks.common import (
     tm,
 )
 from bot.slack.blocks.event import closed_before_event
+from bot.slack.blocks.follow_up_notes import next_steps_actions, origin_line
 from bot.slack.blocks.packing import pack_blocks
 from bot.slack.blocks.text import escape, join_within, quote_pieces, shorten, user_mrkdwn
 
@@ -49,17 +52,29 @@ _PAGE_TEXT = MESSAGE_TEXT_BUDGET - 1_000
 
 
 def render_summary(
-    poll: Poll, tally: PollTally, *, lang: str, anonymity_threshold: int = ANONYMITY_THRESHOLD
+    poll: Poll,
+    tally: PollTally,
+    *,
+    lang: str,
+    anonymity_threshold: int = ANONYMITY_THRESHOLD,
+    origin: FollowUpOrigin | None = None,
 ) -> list[Message]:
-    """The closing summary: the first message goes to the channel, the rest to its thread."""
+    """The closing summary: the first message goes to the channel, the rest to its thread.
+
+    A follow-up's summary says which poll it follows; a poll of wishes ends in the organiser's
+    next steps (on the last part, where the results end)."""
     closed = poll.closed_at or poll.closes_at
     intro = [
         header(t(lang, "summary.header", poll_id=poll.id)),
+        *([] if origin is None else [context(origin_line(origin, lang))]),
         *_overview(poll, tally, lang, until=closed),
         *closed_before_event(poll, lang),
     ]
     results = _results(poll, tally, lang, anonymity_threshold)
-    messages = _paginate(poll, tally, lang, intro, results, more_key="summary.more_in_thread")
+    ending = next_steps_actions(poll, lang) if has_wishes(poll) else []
+    messages = _paginate(
+        poll, tally, lang, intro, results, more_key="summary.more_in_thread", ending=ending
+    )
     if poll.outcome_reported_at is not None:
         # Pages keep room for one more block: the first message says a report exists (added
         # after paging, so the parts posted before are edited, never re-cut).
@@ -301,8 +316,12 @@ def _paginate(
     results: Iterator[Item],
     *,
     more_key: str,
+    ending: list[Block] | None = None,
 ) -> list[Message]:
-    """Pack intro and results into messages; later ones say which part of the results they are."""
+    """Pack intro and results into messages; later ones say which part of the results they are.
+
+    ending (a block or two of buttons) closes the last message: every page keeps room for one
+    more block and some text, and a message that also gets a note has the room of that note."""
     items = itertools.chain(((block, None) for block in intro), results)
     pages = pack_blocks(items, max_blocks=_PAGE_BLOCKS, max_text=_PAGE_TEXT)
     total = len(pages)
@@ -314,10 +333,15 @@ def _paginate(
         asked=tally.asked,
         percent=format_percent(tally.response_percent, lang),
     )
-    messages = [
-        make_message(fallback, pages[0] + ([context(t(lang, more_key))] if total > 1 else []))
-    ]
+    ending = ending or []
+    label_blocks = 1 if total > 1 else 0
+    if ending and label_blocks + len(pages[-1]) + len(ending) > MAX_MESSAGE_BLOCKS:
+        pages.append([])  # no room left on the last page: the buttons get one of their own
+        total += 1
+    first = pages[0] + ([context(t(lang, more_key))] if total > 1 else [])
+    messages = [make_message(fallback, first + (ending if total == 1 else []))]
     for index, page in enumerate(pages[1:], start=2):
         label = t(lang, "summary.part", poll_id=poll.id, part=index, total=total)
-        messages.append(make_message(label, [context(label), *page]))
+        last = ending if index == total else []
+        messages.append(make_message(label, [context(label), *page, *last]))
     return messages

@@ -11,6 +11,7 @@ from bot.services.answering import Answering
 from bot.services.background import BackgroundWork
 from bot.services.closing import Closing
 from bot.services.creating import PollCreation
+from bot.services.follow_ups import FollowUps
 from bot.services.messages import PollMessages
 from bot.services.organising import Organising
 from bot.services.outcomes import Outcomes
@@ -31,6 +32,7 @@ class UseCases:
     organising: Organising
     answering: Answering
     closing: Closing
+    follow_ups: FollowUps
     reminders: Reminders
     outcomes: Outcomes
     messages: PollMessages

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
 from bot.slack import blocks, ids
+from bot.slack.blocks.follow_up_form import render_follow_up_form
 from bot.slack.payloads import parse_poll_id_value, parse_vote_value, read_form_values
 from bot.slack.replies import Reply, guarded
 
@@ -90,7 +91,17 @@ def register(app: AsyncApp, uses: UseCases) -> None:
         await ack()
         reply.later(_reopen_form(uses, action["value"], body["trigger_id"], reply), "form-again")
 
+    @guarded
+    async def handle_prioritise_button(
+        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], reply: Reply
+    ) -> None:
+        await ack()
+        poll_id = parse_poll_id_value(action["value"])
+        work = open_follow_up_form(uses, poll_id, body["trigger_id"], reply)
+        reply.later(work, "follow-up-form")
+
     app.action(ids.VOTE_ACTION_PATTERN)(handle_vote_button)
+    app.action(ids.PRIORITISE_ACTION)(handle_prioritise_button)
     app.action(ids.OPEN_ANSWER_ACTION)(handle_answer_button)
     app.action(ids.CLOSE_ACTION)(handle_close_button)
     app.action(ids.OPT_OUT_ACTION)(handle_opt_out_button)
@@ -112,6 +123,13 @@ async def _open_answer_form(uses: UseCases, poll_id: int, trigger_id: str, reply
     view = blocks.render_answer_modal(poll, previous=previous, lang=reply.lang)
     # An expired trigger (the reads took too long) ends in "please click again".
     await uses.slack.open_view(trigger_id, view)
+
+
+async def open_follow_up_form(uses: UseCases, poll_id: int, trigger_id: str, reply: Reply) -> None:
+    """The organiser's "Vote on these wishes" (the button, or the command): the form."""
+    found = await uses.follow_ups.wishes(poll_id, reply.user_id)
+    form = render_follow_up_form(found.poll, found.wishes, lang=reply.lang)
+    await uses.slack.open_view(trigger_id, form)
 
 
 async def _close(uses: UseCases, poll_id: int, reply: Reply) -> None:

@@ -18,13 +18,14 @@ from bot.domain.commands import (
     NewPollCommand,
     OpenFormCommand,
     OutcomeCommand,
+    PrioritiseCommand,
     RemindCommand,
     ResultsCommand,
     parse_command,
 )
 from bot.services.creating import Where
 from bot.slack import blocks
-from bot.slack.listeners.actions import open_outcome_form
+from bot.slack.listeners.actions import open_follow_up_form, open_outcome_form
 from bot.slack.replies import Reply, ephemeral, guarded
 
 if TYPE_CHECKING:
@@ -93,6 +94,8 @@ async def _run(uses: UseCases, parsed: Command, body: dict[str, Any], reply: Rep
             await reply.show(blocks.render_delete_confirmation(poll, lang=lang))
         case OutcomeCommand(poll_id=poll_id):
             await open_outcome_form(uses, poll_id, body["trigger_id"], reply)
+        case PrioritiseCommand(poll_id=poll_id):
+            await open_follow_up_form(uses, poll_id, body["trigger_id"], reply)
         case RemindCommand(poll_id=poll_id):
             plan = await uses.reminders.remind_now(poll_id, user_id)
             await reply.notice("notice.reminded", poll_id=poll_id, now=plan.now, later=plan.later)

@@ -11,9 +11,12 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from bot.domain.errors import InvalidAnswer, PollError
 from bot.domain.model import PollDraft
 from bot.services.creating import Where
+from bot.services.follow_ups import FollowUpVote
 from bot.services.ports import SlackError
 from bot.slack import blocks, ids
+from bot.slack.blocks.follow_up_form import read_follow_up_metadata
 from bot.slack.create_form_input import FormErrors, read_create_form
+from bot.slack.follow_up_input import read_follow_up_form
 from bot.slack.payloads import read_answer_form, read_form_values, read_outcome_form
 from bot.slack.replies import Reply, guarded
 
@@ -85,7 +88,24 @@ def register(app: AsyncApp, uses: UseCases) -> None:
         await ack()
         reply.later(_publish_outcome(uses, poll_id, reply), "outcome-publish")
 
+    @guarded
+    async def handle_follow_up_view(ack: AsyncAck, view: dict[str, Any], reply: Reply) -> None:
+        lang = reply.lang
+        poll_id, channel_id = read_follow_up_metadata(view.get("private_metadata", ""))
+        try:
+            vote = read_follow_up_form(view["state"]["values"], lang=lang)
+            await uses.follow_ups.check(vote, organiser_id=reply.user_id, channel_id=channel_id)
+        except FormErrors as errors:
+            await ack(response_action="errors", errors=errors.errors)
+            return
+        except PollError as error:
+            await ack(response_action="errors", errors=blocks.form_errors_for(error, lang=lang))
+            return
+        await ack()
+        reply.later(_create_follow_up(uses, poll_id, vote, view, reply), "create-follow-up")
+
     app.view(ids.CREATE_VIEW)(handle_create_view)
+    app.view(ids.FOLLOW_UP_VIEW)(handle_follow_up_view)
     app.view(ids.ANSWER_VIEW)(handle_answer_view)
     app.view(ids.OUTCOME_VIEW)(handle_outcome_view)
 
@@ -127,3 +147,26 @@ async def _create_and_report(
         created.poll, asked=created.asked, everyone_asked=created.everyone_asked, lang=lang
     )
     await uses.messages.tell(reply.user_id, created.poll.channel_id, note)
+
+
+async def _create_follow_up(
+    uses: UseCases, poll_id: int, vote: FollowUpVote, form: dict[str, Any], reply: Reply
+) -> None:
+    """Create the follow-up vote (once, whichever replica and however often Slack sends the
+    submission) and tell the organiser where it went."""
+    created = await uses.follow_ups.create(
+        poll_id, reply.user_id, vote, idempotency_key=f"follow-up:{form['id']}"
+    )
+    if created.duplicate:
+        return  # Slack redelivered the submission; the first one was confirmed
+    poll = created.poll
+    note = blocks.render_notice(
+        "notice.follow_up_created",
+        lang=reply.lang,
+        poll_id=poll.id,
+        channel_id=poll.channel_id,
+        asked=created.asked,
+        original_id=poll_id,
+        closes=poll.closes_at,
+    )
+    await uses.messages.tell(reply.user_id, poll.channel_id, note)
