@@ -34,6 +34,7 @@ from bot.services.ports import Clock, SlackError, StoreUnavailable
 from bot.services.refresher import PollMessageRefresher
 from bot.services.reminders import Reminders
 from bot.services.scheduling import PollSchedule
+from bot.services.suggesting import Suggesting
 from bot.slack import listeners
 from bot.slack.gateway import BotIdentity, SlackGateway
 from bot.slack.presenter import SlackPresenter
@@ -174,6 +175,7 @@ async def _build_with(
     answering = Answering(
         repo, repo, lookup, people, clock, refresher.mark, bot_user_id=identity.user_id
     )
+    suggesting = Suggesting(repo, lookup, refresher.mark)
     creation = PollCreation(
         repo, gateway, people, messages, schedule, queue, clock, bot_user_id=identity.user_id
     )
@@ -215,6 +217,7 @@ async def _build_with(
         creation=creation,
         organising=organising,
         answering=answering,
+        suggesting=suggesting,
         closing=closing,
         reminders=reminders,
         messages=messages,

@@ -7,7 +7,9 @@ PollError
  ├── PollClosed             the poll no longer takes answers or changes
  ├── AnswerSuperseded       a later answer of the same person was stored before this one
  ├── NotOrganiser           only the organiser may do this
- └── NotInAudience          this person was not asked
+ ├── NotInAudience          this person was not asked
+ ├── SuggestionRefused      a suggested option cannot be added (or removed): duplicate, full…
+ └── OptionsChanged         a click or form shown before an option was removed
 """
 
 from __future__ import annotations
@@ -75,6 +77,23 @@ class NotOrganiser(PollError):
 
 class NotInAudience(PollError):
     message_key = "error.not_in_audience"
+
+    def __init__(self, poll_id: int) -> None:
+        super().__init__(poll_id=poll_id)
+        self.poll_id = poll_id
+
+
+class SuggestionRefused(PollError):
+    """A suggestion that cannot be added, or an option that cannot be removed; message_key says
+    why (a duplicate names the existing option, a full question the limit)."""
+
+    message_key = "error.suggestion_refused"
+
+
+class OptionsChanged(PollError):
+    """The options were renumbered (one was removed) after the click or form was shown."""
+
+    message_key = "error.options_changed"
 
     def __init__(self, poll_id: int) -> None:
         super().__init__(poll_id=poll_id)

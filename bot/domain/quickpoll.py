@@ -36,6 +36,9 @@ _FLAG_WORDS = {
     "arvio": "rating",
     "anonymous": "anonymous",
     "anonyymi": "anonymous",
+    # Respondents may suggest options.
+    "open": "open",
+    "avoin": "open",
 }
 _VALUE_WORDS = {
     "closes": "closes",
@@ -256,8 +259,9 @@ def _build_draft(parts: _DraftParts) -> PollDraft:
         usergroup_ids=tuple(parts.usergroup_ids),
         sample_size=parts.sample_size,
     )
+    question = Question(parts.question, kind, tuple(parts.options), open="open" in parts.flags)
     return PollDraft(
-        questions=(Question(parts.question, kind, tuple(parts.options)),),
+        questions=(question,),
         anonymous="anonymous" in parts.flags,
         close=DEFAULT_CLOSE_AFTER if parts.close is None else parts.close,
         remind_every=parts.remind,
@@ -293,6 +297,8 @@ def format_quick_poll(draft: PollDraft) -> str:
         words.append("multi")
     elif question.kind is QuestionKind.RATING:
         words.append("rating")
+    if question.open:
+        words.append("open")
     if draft.anonymous:
         words.append("anonymous")
     if draft.close != DEFAULT_CLOSE_AFTER:

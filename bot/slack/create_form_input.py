@@ -20,6 +20,7 @@ from bot.domain.model import (
     Question,
     QuestionKind,
 )
+from bot.domain.suggestions import accepts_suggestions
 from bot.domain.text import encode_typed
 from bot.domain.validation import options_field, validate_close, validate_draft, validate_questions
 from bot.slack import ids
@@ -29,6 +30,7 @@ from bot.slack.blocks.create_form import (
     AUDIENCE_PEOPLE,
     AUDIENCE_SAMPLE,
     DEFAULT_REMIND_CHOICE,
+    OPEN_VALUE,
     REMIND_OFF,
 )
 from bot.slack.blocks.form_state import FormValues, form_errors_for
@@ -126,7 +128,12 @@ def _read_questions(values: FormValues, errors: dict[str, str], fail: _Fail) -> 
                 fail(text_id, InvalidPollInput("error.empty_question", number=number))
             continue
         kind = kinds.get(_text(values, ids.question_kind_block_id(index)), QuestionKind.SINGLE)
-        question = Question(text=text, kind=kind, options=options)
+        open_id = ids.question_open_block_id(index)
+        is_open = OPEN_VALUE in _items(values, open_id)
+        if is_open and not accepts_suggestions(kind):
+            fail(open_id, InvalidPollInput("error.open_needs_choices", number=number))
+            continue
+        question = Question(text=text, kind=kind, options=options, open=is_open)
         try:
             validate_questions((question,))
         except InvalidPollInput as error:

@@ -30,6 +30,7 @@ from bot.storage.rows import (
     unlink_responses,
 )
 from bot.storage.sql import Sql
+from bot.storage.suggestions import SuggestionTable, forget_suggesters
 
 __all__ = ["Repository", "from_ms", "to_ms"]
 
@@ -38,7 +39,7 @@ __all__ = ["Repository", "from_ms", "to_ms"]
 REFRESH_HOLD = timedelta(seconds=5)
 
 
-class Repository(AnswerTable, ReminderTable, PeopleTable, JobTable):
+class Repository(AnswerTable, SuggestionTable, ReminderTable, PeopleTable, JobTable):
     """Polls, members, answers, reminders, jobs and the cached people of the workspace."""
 
     # --- polls -------------------------------------------------------------------------------
@@ -200,10 +201,11 @@ class Repository(AnswerTable, ReminderTable, PeopleTable, JobTable):
             anonymous = row is not None and bool(row["anonymous"])
             if anonymous:
                 await unlink_responses(conn, poll_id)
+                await forget_suggesters(conn, poll_id)
             poll = await self._poll(conn, poll_id)
         if anonymous:
             # The deleted, still linked rows must not live on in the files either.
-            await self.db.forget_deleted(["responses", "answers"])
+            await self.db.forget_deleted(["responses", "answers", "options"])
         return poll
 
     async def mark_summary_started(self, poll_id: int) -> None:

@@ -161,6 +161,7 @@ def test_create_form_has_every_field_with_the_shared_action_id() -> None:
         ids.question_text_block_id(0),
         ids.question_kind_block_id(0),
         ids.question_options_block_id(0),
+        ids.question_open_block_id(0),
         ids.CLOSE_DATE_BLOCK,
         ids.CLOSE_TIME_BLOCK,
         ids.REMIND_BLOCK,

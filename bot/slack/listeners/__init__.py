@@ -17,6 +17,7 @@ from bot.services.people import PeopleDirectory
 from bot.services.polls import PollLookup
 from bot.services.ports import Clock
 from bot.services.reminders import Reminders
+from bot.services.suggesting import Suggesting
 from bot.slack.gateway import SlackGateway
 from bot.slack.middleware import request_context
 from bot.slack.replies import ResponseUrls
@@ -29,6 +30,7 @@ class UseCases:
     creation: PollCreation
     organising: Organising
     answering: Answering
+    suggesting: Suggesting
     closing: Closing
     reminders: Reminders
     messages: PollMessages

@@ -18,6 +18,7 @@ from bot.domain.commands import (
     NewPollCommand,
     OpenFormCommand,
     RemindCommand,
+    RemoveOptionCommand,
     ResultsCommand,
     parse_command,
 )
@@ -89,6 +90,11 @@ async def _run(uses: UseCases, parsed: Command, body: dict[str, Any], reply: Rep
         case DeleteCommand(poll_id=poll_id):
             poll = await uses.organising.confirm_delete(poll_id, user_id)
             await reply.show(blocks.render_delete_confirmation(poll, lang=lang))
+        case RemoveOptionCommand(
+            poll_id=poll_id, option_number=option_number, question_number=question_number
+        ):
+            removed = await uses.suggesting.remove(poll_id, user_id, question_number, option_number)
+            await reply.show(blocks.render_option_removed(removed, lang=lang))
         case RemindCommand(poll_id=poll_id):
             plan = await uses.reminders.remind_now(poll_id, user_id)
             await reply.notice("notice.reminded", poll_id=poll_id, now=plan.now, later=plan.later)

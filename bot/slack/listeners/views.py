@@ -1,4 +1,4 @@
-"""Modal submissions: the create form and the answer form."""
+"""Modal submissions: the create form, the answer form and the suggestion form."""
 
 from __future__ import annotations
 
@@ -8,13 +8,20 @@ from typing import TYPE_CHECKING, Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
-from bot.domain.errors import InvalidAnswer, PollError
+from bot.domain.errors import InvalidAnswer, OptionsChanged, PollError
 from bot.domain.model import PollDraft
+from bot.i18n import t
 from bot.services.creating import Where
 from bot.services.ports import SlackError
 from bot.slack import blocks, ids
 from bot.slack.create_form_input import FormErrors, read_create_form
-from bot.slack.payloads import read_answer_form, read_form_values
+from bot.slack.payloads import (
+    parse_answer_metadata,
+    parse_poll_id_value,
+    read_answer_form,
+    read_form_values,
+    read_suggest_form,
+)
 from bot.slack.replies import Reply, guarded
 
 if TYPE_CHECKING:
@@ -54,9 +61,17 @@ def register(app: AsyncApp, uses: UseCases) -> None:
         lang = reply.lang
         try:
             # Whether the poll is open and the person asked is checked as the answer is stored.
-            poll = await uses.lookup.require(int(view["private_metadata"]))
+            poll_id, check = parse_answer_metadata(view["private_metadata"])
+            poll = await uses.lookup.require(poll_id)
             answers = read_answer_form(poll, view["state"]["values"])
-            await uses.answering.answer(poll, reply.user_id, answers, received_at)
+            await uses.answering.answer(poll, reply.user_id, answers, received_at, check=check)
+        except OptionsChanged:
+            # Shown before an option was removed: the form again, as the poll is now.
+            poll, previous = await uses.answering.form_for(poll_id, reply.user_id)
+            note = t(lang, "answer.options_changed")
+            again = blocks.render_answer_modal(poll, previous=previous, lang=lang, note=note)
+            await ack(response_action="update", view=again)
+            return
         except InvalidAnswer as error:
             message = blocks.error_text(error, lang=lang)
             await ack(response_action="errors", errors={ids.answer_block_id(0): message})
@@ -68,7 +83,29 @@ def register(app: AsyncApp, uses: UseCases) -> None:
         result = blocks.render_answer_result_view(error=None, poll=poll, lang=lang)
         await ack(response_action="update", view=result)
 
+    @guarded
+    async def handle_suggest_view(
+        ack: AsyncAck, view: dict[str, Any], reply: Reply, received_at: datetime
+    ) -> None:
+        lang = reply.lang
+        try:
+            poll = await uses.lookup.require(parse_poll_id_value(view["private_metadata"]))
+            question, text = read_suggest_form(poll, view["state"]["values"])
+            added = await uses.suggesting.suggest(
+                poll.id, reply.user_id, question, text, received_at
+            )
+        except PollError as error:
+            # Every refusal shows at the input, so the person can change the text and retry.
+            message = blocks.error_text(error, lang=lang)
+            await ack(response_action="errors", errors={ids.SUGGEST_TEXT_BLOCK: message})
+            return
+        done = blocks.render_suggestion_added_view(
+            added.poll, added.question, added.position, lang=lang
+        )
+        await ack(response_action="update", view=done)
+
     app.view(ids.CREATE_VIEW)(handle_create_view)
+    app.view(ids.SUGGEST_VIEW)(handle_suggest_view)
     app.view(ids.ANSWER_VIEW)(handle_answer_view)
 
 
