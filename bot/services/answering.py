@@ -91,8 +91,7 @@ class Answering:
         check: OptionsCheck | None = None,
     ) -> None:
         """A submitted answer form: every question at once; check as for vote."""
-        if check is not None and not check.holds_for([q.options for q in poll.questions]):
-            raise OptionsChanged(poll.id)
+        require_options_as_shown(poll, check)
         _check_answers(poll, answers)
         outcome = await self.polls.record_response(poll.id, user_id, answers, at, check=check)
         self._settle(poll.id, outcome)
@@ -131,6 +130,13 @@ class Answering:
         for poll_id in added:
             self.count_changed(poll_id)
         return added
+
+
+def require_options_as_shown(poll: Poll, check: OptionsCheck | None) -> None:
+    """OptionsChanged when the options a form showed have been renumbered since (read the
+    form's choices only after this: their numbers may mean other options now)."""
+    if check is not None and not check.holds_for([q.options for q in poll.questions]):
+        raise OptionsChanged(poll.id)
 
 
 def _check_answers(poll: Poll, answers: tuple[QuestionAnswer | None, ...]) -> None:

@@ -11,6 +11,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from bot.domain.errors import InvalidAnswer, OptionsChanged, PollError
 from bot.domain.model import PollDraft
 from bot.i18n import t
+from bot.services.answering import require_options_as_shown
 from bot.services.creating import Where
 from bot.services.ports import SlackError
 from bot.slack import blocks, ids
@@ -63,6 +64,7 @@ def register(app: AsyncApp, uses: UseCases) -> None:
             # Whether the poll is open and the person asked is checked as the answer is stored.
             poll_id, check = parse_answer_metadata(view["private_metadata"])
             poll = await uses.lookup.require(poll_id)
+            require_options_as_shown(poll, check)
             answers = read_answer_form(poll, view["state"]["values"])
             await uses.answering.answer(poll, reply.user_id, answers, received_at, check=check)
         except OptionsChanged:
