@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 
 from bot.domain.errors import (
     NotInAudience,
@@ -76,7 +75,7 @@ class Suggesting:
         return poll, await self.polls.counts(poll.id)
 
     async def suggest(
-        self, poll_id: int, user_id: str, question: int, text: str, at: datetime
+        self, poll_id: int, user_id: str, question: int, text: str
     ) -> SuggestionAdded:
         """Add text (stored form of people's text) as an option of the question for everyone.
         The suggester's own answer stays as it was."""
@@ -85,7 +84,7 @@ class Suggesting:
             raise SuggestionRefused("error.suggestion_empty")
         if length > MAX_SUGGESTION_LENGTH:
             raise SuggestionRefused("error.suggestion_too_long", max=MAX_SUGGESTION_LENGTH)
-        result = await self.polls.add_suggestion(poll_id, question, user_id, text.strip(), at)
+        result = await self.polls.add_suggestion(poll_id, question, user_id, text.strip())
         match result.outcome:
             case SuggestionOutcome.ADDED:
                 assert result.position is not None

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from bot.domain.model import MAX_OPTIONS, PollStatus, QuestionKind
 from bot.domain.suggestions import accepts_suggestions, existing_like
 from bot.domain.text import decode_slack
@@ -22,7 +20,7 @@ class SuggestionTable(Table):
     """The options table's side of suggestions; each change is one transaction."""
 
     async def add_suggestion(
-        self, poll_id: int, question: int, user_id: str, text: str, at: datetime
+        self, poll_id: int, question: int, user_id: str, text: str
     ) -> SuggestionResult:
         """Add text as the last option of the question, if the poll is open, the person asked,
         the question open, fewer than MAX_OPTIONS options there and none the same as text."""

@@ -304,3 +304,71 @@ async def test_someone_not_asked_cannot_suggest(running: RunningBot, emu: SlackE
     await running.settle()
     assert not emu.views(PEOPLE[1])
     assert "wasn't sent to you" in last_ephemeral(emu, PEOPLE[1])
+
+
+async def test_a_suggestion_sent_after_the_poll_closed_is_refused_at_the_input(
+    running: RunningBot, emu: SlackEmulator
+) -> None:
+    poll = await create(running, emu, 'new "Lunch?" "Pizza" "Sushi" open')
+    await running.driver.click(PEOPLE[0], poll_message(emu, poll), "Suggest an option")
+    await emu.wait_for(lambda: emu.views(PEOPLE[0]), message="no suggest modal")
+    await running.driver.slash_command(ORGANISER, CHANNEL, "/wishes", f"close {poll.id}")
+    await running.settle()
+    reply = await running.driver.submit_view(PEOPLE[0], fill={ids.SUGGEST_TEXT_BLOCK: "Tacos"})
+    await running.settle()
+    assert "closed" in inline_error(reply.body)
+    stored = await running.repo.get_poll(poll.id)
+    assert stored is not None and stored.questions[0].options == ("Pizza", "Sushi")
+    assert "Suggest an option" not in text_of(poll_message(emu, poll).blocks)
+
+
+async def test_with_several_open_questions_the_person_picks_one(
+    running: RunningBot, emu: SlackEmulator
+) -> None:
+    await running.driver.slash_command(ORGANISER, CHANNEL, "/wishes", "")
+    await emu.wait_for(lambda: emu.views(ORGANISER), message="no create form")
+    await running.driver.click(
+        ORGANISER, emu.views(ORGANISER)[-1], action_id=ids.ADD_QUESTION_ACTION
+    )
+    await emu.wait_for(
+        lambda: any(
+            b.get("block_id") == ids.question_open_block_id(1)
+            for b in emu.views(ORGANISER)[-1].blocks
+        )
+    )
+    fill: dict[str, Any] = {}
+    for index, (text, options) in enumerate([("Where?", "Office\nPark"), ("When?", "Mon\nTue")]):
+        fill[ids.question_text_block_id(index)] = text
+        fill[ids.question_kind_block_id(index)] = "multi"
+        fill[ids.question_options_block_id(index)] = options
+        fill[ids.question_open_block_id(index)] = ["open"]
+    await running.driver.submit_view(ORGANISER, fill=fill)
+    await running.settle()
+    poll = (await running.repo.polls_with_status())[-1]
+    await running.driver.click(PEOPLE[0], poll_message(emu, poll), "Suggest an option")
+    await emu.wait_for(lambda: emu.views(PEOPLE[0]), message="no suggest modal")
+    reply = await running.driver.submit_view(
+        PEOPLE[0], fill={ids.SUGGEST_QUESTION_BLOCK: "1", ids.SUGGEST_TEXT_BLOCK: "Wed"}
+    )
+    await running.settle()
+    assert reply.body is not None and reply.body.get("response_action") == "update"
+    stored = await running.repo.get_poll(poll.id)
+    assert stored is not None
+    assert [q.options for q in stored.questions] == [("Office", "Park"), ("Mon", "Tue", "Wed")]
+    await emu.wait_for(
+        lambda: (
+            "Question 2, suggested by respondents: 3. Wed"
+            in text_of(poll_message(emu, poll).blocks)
+        )
+    )
+    # With several questions the organiser names the question: 2.3 is "Wed".
+    await running.driver.slash_command(ORGANISER, CHANNEL, "/wishes", f"remove-option {poll.id} 3")
+    await running.settle()
+    assert "several questions" in last_ephemeral(emu, ORGANISER)
+    await running.driver.slash_command(
+        ORGANISER, CHANNEL, "/wishes", f"poista-vaihtoehto {poll.id} 2.3"
+    )
+    await running.settle()
+    assert "“Wed” was removed" in last_ephemeral(emu, ORGANISER)
+    stored = await running.repo.get_poll(poll.id)
+    assert stored is not None and stored.questions[1].options == ("Mon", "Tue")

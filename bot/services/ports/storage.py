@@ -210,7 +210,7 @@ class PollStore(Protocol):
         ...
 
     async def add_suggestion(
-        self, poll_id: int, question: int, user_id: str, text: str, at: datetime
+        self, poll_id: int, question: int, user_id: str, text: str
     ) -> SuggestionResult:
         """Add a respondent's option at the end of an open question, in one transaction: the
         poll open, the person asked, the question open, room left, not a duplicate."""

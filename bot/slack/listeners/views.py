@@ -86,16 +86,12 @@ def register(app: AsyncApp, uses: UseCases) -> None:
         await ack(response_action="update", view=result)
 
     @guarded
-    async def handle_suggest_view(
-        ack: AsyncAck, view: dict[str, Any], reply: Reply, received_at: datetime
-    ) -> None:
+    async def handle_suggest_view(ack: AsyncAck, view: dict[str, Any], reply: Reply) -> None:
         lang = reply.lang
         try:
             poll = await uses.lookup.require(parse_poll_id_value(view["private_metadata"]))
             question, text = read_suggest_form(poll, view["state"]["values"])
-            added = await uses.suggesting.suggest(
-                poll.id, reply.user_id, question, text, received_at
-            )
+            added = await uses.suggesting.suggest(poll.id, reply.user_id, question, text)
         except PollError as error:
             # Every refusal shows at the input, so the person can change the text and retry.
             message = blocks.error_text(error, lang=lang)
