@@ -9,7 +9,7 @@ from typing import Any
 from bot.domain.model import QuestionAnswer
 from bot.slack import ids
 from slack_emulator import Message, SlackEmulator
-from tests.e2e.conftest import CHANNEL, ORGANISER, PEOPLE, RunningBot
+from tests.e2e.conftest import CHANNEL, FINN, ORGANISER, PEOPLE, RunningBot
 from tests.e2e.helpers import (
     channel_posts,
     create,
@@ -38,7 +38,7 @@ async def suggest(
     poll = await running.repo.get_poll(poll_id)
     assert poll is not None
     await close_modals(running, emu, user)
-    await running.driver.click(user, poll_message(emu, poll), "Suggest an option")
+    await running.driver.click(user, poll_message(emu, poll), action_id=ids.SUGGEST_ACTION)
     await emu.wait_for(lambda: emu.views(user), message="no suggest modal")
     view = emu.views(user)[-1]
     assert view.callback_id == ids.SUGGEST_VIEW
@@ -270,6 +270,9 @@ async def test_an_anonymous_poll_shows_no_suggester_and_forgets_them_at_close(
     await emu.wait_for(lambda: emu.files, message="no export")
     summary = text_of(channel_posts(emu)[-1].blocks)
     assert "Tacos" in summary and "suggested" in summary
+    # The new option is in the results so far and in the export like any other.
+    assert any("Tacos (2)" in shown(e) for e in emu.ephemerals(ORGANISER))
+    assert "Tacos" in emu.files[0].text
     readable = [shown(m) for m in emu.messages(CHANNEL)]
     readable += [shown(e) for e in emu.ephemerals(ORGANISER)]
     readable += [f.text for f in emu.files]
@@ -372,3 +375,22 @@ async def test_with_several_open_questions_the_person_picks_one(
     assert "“Wed” was removed" in last_ephemeral(emu, ORGANISER)
     stored = await running.repo.get_poll(poll.id)
     assert stored is not None and stored.questions[1].options == ("Mon", "Tue")
+
+
+async def test_a_finnish_poll_takes_suggestions_in_finnish(
+    running: RunningBot, emu: SlackEmulator
+) -> None:
+    poll = await create(running, emu, 'uusi "Mikä lounas?" "Keitto" "Salaatti" avoin', user=FINN)
+    assert poll.questions[0].open
+    await running.driver.click(PEOPLE[0], poll_message(emu, poll), "Ehdota vaihtoehtoa")
+    await emu.wait_for(lambda: emu.views(PEOPLE[0]), message="no suggest modal")
+    await running.driver.submit_view(PEOPLE[0], fill={ids.SUGGEST_TEXT_BLOCK: "Pizza"})
+    await running.settle()
+    await emu.wait_for(
+        lambda: "Vastaajien ehdottamat: 3. Pizza" in text_of(poll_message(emu, poll).blocks)
+    )
+    body = await suggest(running, emu, FINN, poll.id, "KEITTO.")
+    assert "”Keitto” on jo vaihtoehtona" in inline_error(body)
+    await running.driver.slash_command(FINN, CHANNEL, "/wishes", f"poista-vaihtoehto {poll.id} 3")
+    await running.settle()
+    assert "Vaihtoehto 3 ”Pizza” poistettiin" in last_ephemeral(emu, FINN)

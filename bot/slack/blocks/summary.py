@@ -173,8 +173,9 @@ def _choice_lines(result: ChoiceResult, lang: str) -> list[str]:
             bar=bar(count.percent),
             percent=format_percent(count.percent, lang),
             count=count.count,
-            option=user_mrkdwn(count.text) + suggested_note(result.question, count.position, lang),
+            option=user_mrkdwn(count.text),
         )
+        + suggested_note(result.question, count.position, lang)
         for count in result.options
     )
     return lines

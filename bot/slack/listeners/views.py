@@ -67,11 +67,9 @@ def register(app: AsyncApp, uses: UseCases) -> None:
             require_options_as_shown(poll, check)
             answers = read_answer_form(poll, view["state"]["values"])
             await uses.answering.answer(poll, reply.user_id, answers, received_at, check=check)
-        except OptionsChanged:
+        except OptionsChanged as changed:
             # Shown before an option was removed: the form again, as the poll is now.
-            poll, previous = await uses.answering.form_for(poll_id, reply.user_id)
-            note = t(lang, "answer.options_changed")
-            again = blocks.render_answer_modal(poll, previous=previous, lang=lang, note=note)
+            again = await _answer_form_again(uses, changed.poll_id, reply)
             await ack(response_action="update", view=again)
             return
         except InvalidAnswer as error:
@@ -105,6 +103,12 @@ def register(app: AsyncApp, uses: UseCases) -> None:
     app.view(ids.CREATE_VIEW)(handle_create_view)
     app.view(ids.SUGGEST_VIEW)(handle_suggest_view)
     app.view(ids.ANSWER_VIEW)(handle_answer_view)
+
+
+async def _answer_form_again(uses: UseCases, poll_id: int, reply: Reply) -> dict[str, Any]:
+    poll, previous = await uses.answering.form_for(poll_id, reply.user_id)
+    note = t(reply.lang, "answer.options_changed")
+    return blocks.render_answer_modal(poll, previous=previous, lang=reply.lang, note=note)
 
 
 async def _create_and_report(
