@@ -6,7 +6,10 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from bot.clock import ShiftableClock
 from bot.domain.model import QuestionAnswer
+from bot.domain.suggestions import vote_check
+from bot.services.polls import PollLookup
 from bot.slack import ids
 from slack_emulator import Message, SlackEmulator
 from tests.e2e.conftest import CHANNEL, FINN, ORGANISER, PEOPLE, RunningBot
@@ -196,17 +199,16 @@ async def test_a_click_shown_before_a_removal_does_not_count_for_the_wrong_optio
     await suggest(running, emu, PEOPLE[1], poll.id, "Burgers")
     await emu.wait_for(lambda: len(vote_labels(poll_message(emu, poll))) == 4)
     seen = copy.deepcopy(poll_message(emu, poll))
-    # Someone opens the answer form too (the same poll in a form: from a reminder, say).
     await running.driver.slash_command(ORGANISER, CHANNEL, "/wishes", f"remove-option {poll.id} 3")
     await running.settle()
     await emu.wait_for(lambda: len(vote_labels(poll_message(emu, poll))) == 3)
-    # "Burgers" was option 4 when shown; option 4 is no more, and 3 is Burgers now. A click on
-    # the old "Sushi" (2) still holds: the options up to it are unchanged.
-    await running.driver.click_as_seen(PEOPLE[2], seen, "Burgers")
+    # The old "Tacos" button says option 3, which is "Burgers" now: it must not count for it.
+    await running.driver.click_as_seen(PEOPLE[2], seen, "Tacos")
     await running.settle()
     assert await running.repo.response_of(poll.id, PEOPLE[2]) is None
     again = last_ephemeral(emu, PEOPLE[2])
-    assert "not counted" in again and "Burgers" in again
+    assert "not counted" in again and "Burgers" in again and "Tacos" not in again
+    # A click on the old "Sushi" (2) still holds: the options up to it are unchanged.
     await running.driver.click_as_seen(PEOPLE[3], seen, "Sushi")
     await running.settle()
     assert await answer_of(running, poll.id, PEOPLE[3]) == QuestionAnswer(choices=(1,))
@@ -222,8 +224,8 @@ async def test_an_answer_form_shown_before_a_removal_is_shown_again_not_saved(
     await emu.wait_for(lambda: emu.views(PEOPLE[1]), message="no answer form")
     await running.driver.slash_command(ORGANISER, CHANNEL, "/wishes", f"remove-option {poll.id} 3")
     await running.settle()
-    # Ticked on the old form: "Cake" (then 4, now 3) — it must not land anywhere.
-    reply = await running.driver.submit_view(PEOPLE[1], fill={ids.answer_block_id(0): ["3"]})
+    # Ticked on the old form: "Crisps", option 3, which is "Cake" now: it must not count.
+    reply = await running.driver.submit_view(PEOPLE[1], fill={ids.answer_block_id(0): ["2"]})
     await running.settle()
     assert reply.body is not None and reply.body.get("response_action") == "update"
     assert await running.repo.response_of(poll.id, PEOPLE[1]) is None
@@ -394,3 +396,18 @@ async def test_a_finnish_poll_takes_suggestions_in_finnish(
     await running.driver.slash_command(FINN, CHANNEL, "/wishes", f"poista-vaihtoehto {poll.id} 3")
     await running.settle()
     assert "Vaihtoehto 3 ”Pizza” poistettiin" in last_ephemeral(emu, FINN)
+
+
+async def test_a_confirmation_by_another_replica_reads_the_options_added_since(
+    running: RunningBot, emu: SlackEmulator, clock: ShiftableClock
+) -> None:
+    poll = await create(running, emu, 'new "Lunch?" "Pizza" "Sushi" open')
+    # Another replica's memory of the poll, from a click a moment ago (before the suggestion).
+    elsewhere = PollLookup(running.repo, running.repo, clock)
+    assert (await elsewhere.recent(poll.id)).questions[0].options == ("Pizza", "Sushi")
+    await suggest(running, emu, PEOPLE[0], poll.id, "Tacos")
+    stored = await running.repo.get_poll(poll.id)
+    assert stored is not None
+    # A click on the new button is confirmed with its own option, not from the old memory.
+    confirmed = await elsewhere.recent(poll.id, check=vote_check(stored, 2))
+    assert confirmed.questions[0].options == ("Pizza", "Sushi", "Tacos")
