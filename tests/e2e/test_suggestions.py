@@ -411,3 +411,18 @@ async def test_a_confirmation_by_another_replica_reads_the_options_added_since(
     # A click on the new button is confirmed with its own option, not from the old memory.
     confirmed = await elsewhere.recent(poll.id, check=vote_check(stored, 2))
     assert confirmed.questions[0].options == ("Pizza", "Sushi", "Tacos")
+
+
+async def test_removing_a_suggestion_of_an_anonymous_poll_tells_no_counts(
+    running: RunningBot, emu: SlackEmulator
+) -> None:
+    poll = await create(running, emu, 'new "Lunch?" "Pizza" "Sushi" anonymous open')
+    await suggest(running, emu, PEOPLE[0], poll.id, "Tacos")
+    await running.driver.click(PEOPLE[1], poll_message(emu, poll), "Tacos")
+    await running.settle()
+    await running.driver.slash_command(ORGANISER, CHANNEL, "/wishes", f"remove-option {poll.id} 3")
+    await running.settle()
+    note = last_ephemeral(emu, ORGANISER)
+    assert "“Tacos” was removed" in note
+    assert "1 person" not in note and "only answer, so" not in note
+    assert await running.repo.response_of(poll.id, PEOPLE[1]) is None

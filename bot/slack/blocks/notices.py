@@ -227,10 +227,14 @@ def render_option_removed(removed: OptionRemoved, *, lang: str) -> Message:
             option=Mrkdwn(user_mrkdwn(result.text or "")),
         )
     ]
-    if result.answers:
-        lines.append(tn(lang, "notice.option_removed_answers", result.answers))
-    if result.emptied:
-        lines.append(tn(lang, "notice.option_removed_emptied", result.emptied))
+    if removed.poll.anonymous:
+        # How many chose it could say more than the results may, below the anonymity threshold.
+        lines.append(t(lang, "notice.option_removed_anonymous"))
+    else:
+        if result.answers:
+            lines.append(tn(lang, "notice.option_removed_answers", result.answers))
+        if result.emptied:
+            lines.append(tn(lang, "notice.option_removed_emptied", result.emptied))
     lines.append(t(lang, "notice.option_removed_renumbered"))
     text = " ".join(lines)
     return make_message(text, sections(text))
