@@ -37,6 +37,7 @@ from bot.services.ports import Clock, SlackError, StoreUnavailable
 from bot.services.refresher import PollMessageRefresher
 from bot.services.reminders import Reminders
 from bot.services.scheduling import PollSchedule
+from bot.services.suggesting import Suggesting
 from bot.slack import listeners
 from bot.slack.gateway import BotIdentity, SlackGateway
 from bot.slack.presenter import SlackPresenter
@@ -178,6 +179,7 @@ async def _build_with(
     answering = Answering(
         repo, repo, lookup, people, clock, refresher.mark, bot_user_id=identity.user_id
     )
+    suggesting = Suggesting(repo, lookup, refresher.mark)
     creation = PollCreation(
         repo, gateway, people, messages, schedule, queue, clock, bot_user_id=identity.user_id
     )
@@ -223,6 +225,7 @@ async def _build_with(
         creation=creation,
         organising=organising,
         answering=answering,
+        suggesting=suggesting,
         closing=closing,
         follow_ups=follow_ups,
         reminders=reminders,

@@ -318,6 +318,25 @@ class SlackClientDriver:
         action = action_payload(found, payloads.action_ts(self.emu))
         return await self._block_action(user_id, current, action)
 
+    async def click_as_seen(
+        self,
+        user_id: str,
+        seen: Message,
+        label: str | None = None,
+        *,
+        action_id: str | None = None,
+        value: str | None = None,
+    ) -> AckReply:
+        """Click a button of a message as an earlier copy of it shows it (copy.deepcopy taken
+        before a chat.update): a Slack client that has not yet received the update sends what it
+        still shows."""
+        self._check_user(user_id)
+        if self.emu.workspace.find_message(seen.channel, seen.ts) is None:
+            raise AssertionError(f"message {seen.ts} in {seen.channel} is gone")
+        found = find_clickable(seen.blocks or [], label, action_id=action_id, value=value)
+        action = action_payload(found, payloads.action_ts(self.emu))
+        return await self._block_action(user_id, seen, action)
+
     async def select(self, user_id: str, target: Target, key: str, value: Any) -> AckReply | None:
         """Choose a value in a select/radio/checkbox/picker found by block_id, action_id or label.
 

@@ -52,7 +52,8 @@ FIXED: dict[str, str] = {
     "files.upload": "files:write",
 }
 #: Methods that need no bot scope: "No scope required" on their docs pages (views.*, auth.test
-#: and chat.getPermalink; apps.connections.open takes an app-level token with connections:write instead).
+#: and chat.getPermalink; apps.connections.open takes an app-level token with connections:write
+#: instead).
 NO_SCOPE = frozenset(
     {
         "auth.test",

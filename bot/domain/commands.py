@@ -25,6 +25,7 @@ __all__ = [
     "PollCommand",
     "PrioritiseCommand",
     "RemindCommand",
+    "RemoveOptionCommand",
     "ResultsCommand",
     "format_quick_poll",
     "parse_command",
@@ -106,6 +107,15 @@ class ExtendCommand(PollCommand):
     change: CloseSpec
 
 
+@dataclass(frozen=True, slots=True)
+class RemoveOptionCommand(PollCommand):
+    """Remove a suggested option: its number as shown (1-based), and the question's number when
+    the poll has several (`remove-option 12 2.3` is option 3 of question 2)."""
+
+    option_number: int
+    question_number: int | None = None
+
+
 Command = HelpCommand | OpenFormCommand | NewPollCommand | ListCommand | PollCommand
 
 _SUBCOMMANDS = {
@@ -131,6 +141,8 @@ _SUBCOMMANDS = {
     "prioritise": "prioritise",
     "prioritize": "prioritise",
     "priorisoi": "prioritise",
+    "remove-option": "remove-option",
+    "poista-vaihtoehto": "remove-option",
     "help": "help",
     "ohje": "help",
     "?": "help",
@@ -145,6 +157,8 @@ _POLL_VERBS: dict[str, type[PollCommand]] = {
     "prioritise": PrioritiseCommand,
 }
 _CLOSE_KEYWORDS = frozenset({"closes", "close", "sulkeutuu"})
+# An option's number, or a question's and an option's: "3" or "2.3".
+_OPTION_NUMBER = re.compile(r"(?:(\d{1,2})\.)?(\d{1,3})")
 # Poll ids are SQLite integers; 18 digits stays inside a signed 64-bit value.
 _POLL_ID = re.compile(r"#?(\d{1,18})")
 
@@ -170,6 +184,8 @@ def parse_command(text: str) -> Command:
         return ListCommand()
     if subcommand == "extend":
         return _parse_extend(rest)
+    if subcommand == "remove-option":
+        return _parse_remove_option(rest)
     words = rest.split()
     if not words:
         raise InvalidPollInput("error.missing_poll_id", verb=subcommand)
@@ -211,3 +227,19 @@ def _parse_extend(rest: str) -> ExtendCommand:
     change, used_next = parse_close_spec(values[0], values[1] if len(values) > 1 else None)
     _reject_extra_words(values[2 if used_next else 1 :])
     return ExtendCommand(poll_id=poll_id, change=change)
+
+
+def _parse_remove_option(rest: str) -> RemoveOptionCommand:
+    """Read `remove-option 12 3`, `remove-option #12 2.3`."""
+    words = rest.split()
+    if not words:
+        raise InvalidPollInput("error.missing_poll_id", verb="remove-option")
+    poll_id = parse_poll_id(words[0])
+    if len(words) < 2:
+        raise InvalidPollInput("error.missing_option_number", poll_id=poll_id)
+    match = _OPTION_NUMBER.fullmatch(words[1].lstrip("#"))
+    if match is None or int(match[2]) < 1 or (match[1] is not None and int(match[1]) < 1):
+        raise InvalidPollInput("error.bad_option_number", value=words[1])
+    _reject_extra_words(words[2:])
+    question = None if match[1] is None else int(match[1])
+    return RemoveOptionCommand(poll_id, option_number=int(match[2]), question_number=question)

@@ -8,7 +8,9 @@ PollError
  ├── AnswerSuperseded       a later answer of the same person was stored before this one
  ├── NotOrganiser           only the organiser may do this
  ├── NotInAudience          this person was not asked
- └── OutcomeNotReady        an outcome is recorded only for a closed poll with items to decide
+ ├── OutcomeNotReady        an outcome is recorded only for a closed poll with items to decide
+ ├── SuggestionRefused      a suggested option cannot be added (or removed): duplicate, full…
+ └── OptionsChanged         a click or form shown before an option was removed
 """
 
 from __future__ import annotations
@@ -97,4 +99,20 @@ class OutcomeNotReady(PollError):
 
     def __init__(self, poll_id: int, message_key: str | None = None) -> None:
         super().__init__(message_key, poll_id=poll_id)
+
+
+class SuggestionRefused(PollError):
+    """A suggestion that cannot be added, or an option that cannot be removed; message_key says
+    why (a duplicate names the existing option, a full question the limit)."""
+
+    message_key = "error.suggestion_refused"
+
+
+class OptionsChanged(PollError):
+    """The options were renumbered (one was removed) after the click or form was shown."""
+
+    message_key = "error.options_changed"
+
+    def __init__(self, poll_id: int) -> None:
+        super().__init__(poll_id=poll_id)
         self.poll_id = poll_id

@@ -42,6 +42,9 @@ _FLAG_WORDS = {
     "arvio": "rating",
     "anonymous": "anonymous",
     "anonyymi": "anonymous",
+    # Respondents may suggest options.
+    "open": "open",
+    "avoin": "open",
 }
 _VALUE_WORDS = {
     "closes": "closes",
@@ -314,8 +317,11 @@ def _build_draft(parts: _DraftParts) -> PollDraft:
         usergroup_ids=tuple(parts.usergroup_ids),
         sample_size=parts.sample_size,
     )
+    question = Question(
+        parts.question, kind, tuple(parts.options), size=size, open="open" in parts.flags
+    )
     return PollDraft(
-        questions=(Question(parts.question, kind, tuple(parts.options), size=size),),
+        questions=(question,),
         anonymous="anonymous" in parts.flags,
         close=DEFAULT_CLOSE_AFTER if parts.close is None else parts.close,
         remind_every=parts.remind,
@@ -380,6 +386,8 @@ def format_quick_poll(draft: PollDraft) -> str:
     elif question.kind is QuestionKind.RANK:
         default = question.size in (None, DEFAULT_PLACES)
         words.append("rank" if default else f"rank:{question.size}")
+    if question.open:
+        words.append("open")
     if draft.anonymous:
         words.append("anonymous")
     if draft.close_explicit or draft.close != DEFAULT_CLOSE_AFTER:

@@ -28,6 +28,7 @@ from bot.domain.model import (
     QuestionAnswer,
     QuestionKind,
 )
+from bot.domain.suggestions import accepts_suggestions
 from bot.domain.text import plain
 
 # Form field names carried by InvalidPollInput.field; the form reader maps them to its blocks.
@@ -102,6 +103,10 @@ def _validate_question(index: int, question: Question) -> None:
     if len(text) > MAX_QUESTION_LENGTH:
         raise InvalidPollInput(
             "error.question_too_long", field=text_field, number=number, max=MAX_QUESTION_LENGTH
+        )
+    if question.open and not accepts_suggestions(question.kind):
+        raise InvalidPollInput(
+            "error.open_needs_choices", field=options_field(index), number=number
         )
     if question.kind.has_options:
         _validate_options(index, question.options)

@@ -10,10 +10,12 @@ from bot.domain.errors import (
     AnswerSuperseded,
     InvalidAnswer,
     NotInAudience,
+    OptionsChanged,
     PollClosed,
     PollNotFound,
 )
 from bot.domain.model import Poll, QuestionAnswer, Response
+from bot.domain.suggestions import OptionsCheck
 from bot.domain.validation import answer_fits
 from bot.services.people import PeopleDirectory
 from bot.services.polls import PollLookup
@@ -65,17 +67,34 @@ class Answering:
             raise NotInAudience(poll_id)
         return context.poll, context.previous
 
-    async def vote(self, poll_id: int, user_id: str, option: int, at: datetime) -> None:
-        """One click on an option button of a one-question poll, stored in one transaction."""
-        outcome = await self.polls.record_vote(poll_id, user_id, option, at)
+    async def vote(
+        self,
+        poll_id: int,
+        user_id: str,
+        option: int,
+        at: datetime,
+        *,
+        check: OptionsCheck | None = None,
+    ) -> None:
+        """One click on an option button of a one-question poll, stored in one transaction;
+        check: the options the button was shown with (a click from before a removal is
+        refused, not counted for the option that now has its number)."""
+        outcome = await self.polls.record_vote(poll_id, user_id, option, at, check=check)
         self._settle(poll_id, outcome)
 
     async def answer(
-        self, poll: Poll, user_id: str, answers: tuple[QuestionAnswer | None, ...], at: datetime
+        self,
+        poll: Poll,
+        user_id: str,
+        answers: tuple[QuestionAnswer | None, ...],
+        at: datetime,
+        *,
+        check: OptionsCheck | None = None,
     ) -> None:
-        """A submitted answer form: every question at once."""
+        """A submitted answer form: every question at once; check as for vote."""
+        require_options_as_shown(poll, check)
         _check_answers(poll, answers)
-        outcome = await self.polls.record_response(poll.id, user_id, answers, at)
+        outcome = await self.polls.record_response(poll.id, user_id, answers, at, check=check)
         self._settle(poll.id, outcome)
 
     def _settle(self, poll_id: int, outcome: AnswerOutcome) -> None:
@@ -84,6 +103,8 @@ class Answering:
             return
         if outcome is AnswerOutcome.INVALID:
             raise InvalidAnswer("error.invalid_answer")
+        if outcome is AnswerOutcome.OPTIONS_CHANGED:
+            raise OptionsChanged(poll_id)
         raise {
             AnswerOutcome.SUPERSEDED: AnswerSuperseded,
             AnswerOutcome.CLOSED: PollClosed,
@@ -110,6 +131,13 @@ class Answering:
         for poll_id in added:
             self.count_changed(poll_id)
         return added
+
+
+def require_options_as_shown(poll: Poll, check: OptionsCheck | None) -> None:
+    """OptionsChanged when the options a form showed have been renumbered since (read the
+    form's choices only after this: their numbers may mean other options now)."""
+    if check is not None and not check.holds_for([q.options for q in poll.questions]):
+        raise OptionsChanged(poll.id)
 
 
 def _check_answers(poll: Poll, answers: tuple[QuestionAnswer | None, ...]) -> None:

@@ -9,6 +9,7 @@ from bot.domain.errors import NotOrganiser, PollNotFound
 from bot.domain.event_schedule import event_delivery_time, event_zone, next_auto_round, round_day
 from bot.domain.model import Poll
 from bot.domain.schedule import WorkingHours
+from bot.domain.suggestions import OptionsCheck
 from bot.domain.tally import PollTally, tally
 from bot.services.ports import Clock, PollStore, ReminderStore
 
@@ -34,12 +35,14 @@ class PollLookup:
         self.quiet_hours = quiet_hours
         self._recent: OrderedDict[int, tuple[datetime, Poll]] = OrderedDict()
 
-    async def recent(self, poll_id: int) -> Poll:
-        """The poll as read at most RECENT_FOR ago: its questions and options (which never
-        change) are right; its state may be that old. For confirmations only."""
+    async def recent(self, poll_id: int, *, check: OptionsCheck | None = None) -> Poll:
+        """The poll as read at most RECENT_FOR ago: its questions are right; its state may be
+        that old. Its options may lack suggestions added since (or, on another replica, still
+        hold a removed one): check, the options a click was shown with, says whether the
+        remembered ones will do. For confirmations only."""
         now = self.clock.now()
         seen = self._recent.get(poll_id)
-        if seen is not None and now - seen[0] < RECENT_FOR:
+        if seen is not None and now - seen[0] < RECENT_FOR and _still_fits(seen[1], check):
             return seen[1]
         poll = await self.require(poll_id)
         self._recent[poll_id] = (now, poll)
@@ -47,6 +50,10 @@ class PollLookup:
         while len(self._recent) > RECENT_POLLS:
             self._recent.popitem(last=False)
         return poll
+
+    def forget(self, poll_id: int) -> None:
+        """The poll's options changed: the next confirmation reads them again."""
+        self._recent.pop(poll_id, None)
 
     async def require(self, poll_id: int) -> Poll:
         poll = await self.polls.get_poll(poll_id)
@@ -82,3 +89,7 @@ class PollLookup:
         # the organiser's zone.
         zone = event_zone(poll)
         return event_delivery_time(day, zone, self.quiet_hours, poll.closes_at, starts) or starts
+
+
+def _still_fits(poll: Poll, check: OptionsCheck | None) -> bool:
+    return check is None or check.holds_for([q.options for q in poll.questions])

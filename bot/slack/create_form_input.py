@@ -24,6 +24,7 @@ from bot.domain.model import (
     Question,
     QuestionKind,
 )
+from bot.domain.suggestions import accepts_suggestions
 from bot.domain.text import encode_typed
 from bot.domain.validation import (
     options_field,
@@ -41,6 +42,7 @@ from bot.slack.blocks.create_form import (
     AUDIENCE_PEOPLE,
     AUDIENCE_SAMPLE,
     DEFAULT_REMIND_CHOICE,
+    OPEN_VALUE,
     REMIND_OFF,
 )
 from bot.slack.blocks.form_state import FormValues, form_errors_for
@@ -149,8 +151,13 @@ def _read_questions(values: FormValues, errors: dict[str, str], fail: _Fail) -> 
             # for a multiple choice may expect "at most 2", which it is not.
             fail(size_id, _size_error(kind, size_text, number))
             continue
+        open_id = ids.question_open_block_id(index)
+        is_open = OPEN_VALUE in _items(values, open_id)
+        if is_open and not accepts_suggestions(kind):
+            fail(open_id, InvalidPollInput("error.open_needs_choices", number=number))
+            continue
         size = resolved_size(kind, int(size_text) if size_text else None, len(options))
-        question = Question(text=text, kind=kind, options=options, size=size)
+        question = Question(text=text, kind=kind, options=options, size=size, open=is_open)
         try:
             validate_questions((question,))
         except InvalidPollInput as error:

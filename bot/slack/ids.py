@@ -5,12 +5,15 @@ from __future__ import annotations
 import re
 
 # Poll message (channel) and reminder DMs
-VOTE_ACTION = "poll.vote"  # one-click option button; value "<poll_id>:<option index>"
+# one-click option button; value "<poll_id>:<option index>", and ":<digest>" of the options up
+# to it when the poll takes suggestions (bot.domain.suggestions.vote_check)
+VOTE_ACTION = "poll.vote"
 # action_ids must be unique within a message, so each option button is f"poll.vote:{index}";
 # listeners match them all with this pattern (Bolt accepts a compiled pattern as action_id).
 VOTE_ACTION_PATTERN = re.compile(rf"^{re.escape(VOTE_ACTION)}:\d+$")
 OPEN_ANSWER_ACTION = "poll.answer"  # opens the answer modal; value "<poll_id>"
 CLOSE_ACTION = "poll.close"  # organiser closes; value "<poll_id>"
+SUGGEST_ACTION = "poll.suggest"  # "Suggest an option": opens the suggestion modal; "<poll_id>"
 OPT_OUT_ACTION = "poll.opt_out"  # "Don't remind me"; value "<poll_id>"
 DELETE_CONFIRM_ACTION = "poll.delete_confirm"  # value "<poll_id>"
 DELETE_CANCEL_ACTION = "poll.delete_cancel"  # value "<poll_id>"
@@ -34,7 +37,9 @@ FOLLOW_UP_DOTS_BLOCK = "follow_up.dots"
 FOLLOW_UP_PLACES_BLOCK = "follow_up.places"
 
 # Answer modal
-ANSWER_VIEW = "poll.answer_view"  # callback_id; private_metadata holds the poll id
+# callback_id; private_metadata holds the poll id, and ":<options check>" when it takes
+# suggestions (bot.domain.suggestions.OptionsCheck.token)
+ANSWER_VIEW = "poll.answer_view"
 ANSWER_BLOCK_PREFIX = "answer.q"  # block_id f"answer.q{index}"
 ANSWER_ELEMENT = "answer.value"  # action_id inside every answer block
 
@@ -44,6 +49,12 @@ OUTCOME_STATUS_BLOCK_PREFIX = "outcome.status"  # block_id f"outcome.status{posi
 OUTCOME_NOTE_BLOCK_PREFIX = "outcome.note"  # block_id f"outcome.note{position}"
 OUTCOME_TELL_AGAIN_BLOCK = "outcome.tell_again"  # checkbox: DM everyone asked once more
 OUTCOME_ELEMENT = "outcome.value"  # action_id inside every outcome form block
+
+# Suggestion modal
+SUGGEST_VIEW = "poll.suggest_view"  # callback_id; private_metadata holds the poll id
+SUGGEST_QUESTION_BLOCK = "suggest.question"  # which question (only when several are open)
+SUGGEST_TEXT_BLOCK = "suggest.text"
+SUGGEST_ELEMENT = "suggest.value"  # action_id of both inputs
 
 # Create form
 CREATE_VIEW = "poll.create_view"  # callback_id; private_metadata JSON: channel, count, template
@@ -60,6 +71,7 @@ QUESTION_OPTIONS_BLOCK_PREFIX = "create.q_options"  # f"create.q_options{index}"
 EVENT_DATE_BLOCK = "create.event_date"
 EVENT_TIME_BLOCK = "create.event_time"
 QUESTION_SIZE_BLOCK_PREFIX = "create.q_size"  # f"create.q_size{index}": dots or places
+QUESTION_OPEN_BLOCK_PREFIX = "create.q_open"  # f"create.q_open{index}": "Let people suggest"
 CLOSE_DATE_BLOCK = "create.close_date"
 CLOSE_TIME_BLOCK = "create.close_time"
 REMIND_BLOCK = "create.remind"
@@ -125,6 +137,11 @@ def question_options_block_id(index: int) -> str:
 def question_size_block_id(index: int) -> str:
     """Create form: block_id of the dots (dot vote) or places (ranking) of question index."""
     return f"{QUESTION_SIZE_BLOCK_PREFIX}{index}"
+
+
+def question_open_block_id(index: int) -> str:
+    """Create form: block_id of the "Let people suggest options" box of question index."""
+    return f"{QUESTION_OPEN_BLOCK_PREFIX}{index}"
 
 
 def question_element_id(template: str) -> str:

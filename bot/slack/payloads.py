@@ -17,6 +17,7 @@ from bot.domain.model import (
     QuestionKind,
 )
 from bot.domain.outcome import MAX_NOTE_LENGTH, Decision, OutcomeStatus
+from bot.domain.suggestions import OptionsCheck, open_questions
 from bot.domain.text import encode_typed, plain
 from bot.slack import ids
 from bot.slack.blocks.answer_form import dots_by_option, spread_block_ids
@@ -29,12 +30,15 @@ from bot.slack.blocks.templates import BLANK_TEMPLATE, TEMPLATES
 
 __all__ = [
     "FormMetadata",
+    "parse_answer_metadata",
     "parse_poll_id_value",
+    "parse_vote_button",
     "parse_vote_value",
     "read_answer_form",
     "read_form_metadata",
     "read_form_values",
     "read_outcome_form",
+    "read_suggest_form",
     "read_template_choice",
 ]
 
@@ -43,6 +47,7 @@ _QUESTION_PREFIXES: Final = (
     ids.QUESTION_KIND_BLOCK_PREFIX,
     ids.QUESTION_OPTIONS_BLOCK_PREFIX,
     ids.QUESTION_SIZE_BLOCK_PREFIX,
+    ids.QUESTION_OPEN_BLOCK_PREFIX,
 )
 _SCALAR_KEYS: Final = (
     "value",
@@ -55,7 +60,7 @@ _SCALAR_KEYS: Final = (
 _LIST_KEYS: Final = ("selected_users", "selected_conversations", "selected_channels")
 WHOLE_NUMBER: Final = re.compile(r"\d{1,9}")
 _POLL_ID: Final = re.compile(r"\d{1,18}")
-_VOTE: Final = re.compile(r"(\d{1,18}):(\d{1,4})")
+_VOTE: Final = re.compile(r"(\d{1,18}):(\d{1,4})(?::([0-9a-f]{10}))?")
 
 
 def read_template_choice(action: Mapping[str, Any]) -> str:
@@ -228,10 +233,19 @@ def parse_poll_id_value(value: str) -> int:
 
 def parse_vote_value(value: str) -> tuple[int, int]:
     """(poll id, option index) of a vote button value "<poll_id>:<index>"; PollNotFound if not."""
+    poll_id, index, _check = parse_vote_button(value)
+    return poll_id, index
+
+
+def parse_vote_button(value: str) -> tuple[int, int, OptionsCheck | None]:
+    """(poll id, option index, the options the button was shown with) of a vote button value
+    "<poll_id>:<index>[:<digest>]"; PollNotFound if it is not one."""
     match = _VOTE.fullmatch(value)
     if match is None:
         raise PollNotFound(value)
-    return int(match[1]), int(match[2])
+    index = int(match[2])
+    check = None if match[3] is None else OptionsCheck((index + 1,), match[3])
+    return int(match[1]), index, check
 
 
 def read_outcome_form(state_values: Mapping[str, Any]) -> tuple[list[Decision], bool]:
@@ -256,3 +270,29 @@ def read_outcome_form(state_values: Mapping[str, Any]) -> tuple[list[Decision], 
     tell = _element_state(state_values, ids.OUTCOME_TELL_AGAIN_BLOCK, ids.OUTCOME_ELEMENT)
     chosen = None if tell is None else _element_value(tell)
     return decisions, isinstance(chosen, list) and bool(chosen)
+
+
+def parse_answer_metadata(private_metadata: str) -> tuple[int, OptionsCheck | None]:
+    """(poll id, the options the form showed) of the answer form's private_metadata."""
+    poll_text, colon, token = private_metadata.partition(":")
+    poll_id = parse_poll_id_value(poll_text)
+    if not colon:
+        return poll_id, None
+    check = OptionsCheck.from_token(token)
+    if check is None:
+        raise PollNotFound(private_metadata)
+    return poll_id, check
+
+
+def read_suggest_form(poll: Poll, state_values: Mapping[str, Any]) -> tuple[int, str]:
+    """(question position, the suggestion in the stored form) from the suggestion modal; the
+    question is the only open one unless the person picked another."""
+    questions = open_questions(poll)
+    question = questions[0] if questions else 0
+    picked = _element_state(state_values, ids.SUGGEST_QUESTION_BLOCK, ids.SUGGEST_ELEMENT)
+    value = None if picked is None else _element_value(picked)
+    if isinstance(value, str) and WHOLE_NUMBER.fullmatch(value) and int(value) in questions:
+        question = int(value)
+    typed = _element_state(state_values, ids.SUGGEST_TEXT_BLOCK, ids.SUGGEST_ELEMENT)
+    text = None if typed is None else _element_value(typed)
+    return question, encode_typed(text.strip()) if isinstance(text, str) else ""

@@ -19,10 +19,12 @@ from functools import partial
 from typing import Any
 
 from bot.domain.model import PollStatus, QuestionAnswer, QuestionKind
+from bot.domain.suggestions import OptionsCheck
+from bot.domain.text import decode_slack
 from bot.domain.validation import answer_fits
 from bot.services.ports import AnswerOutcome
 from bot.storage.database import Database
-from bot.storage.rows import answer_rows, to_ms
+from bot.storage.rows import CURRENT_TEXT_VERSION, answer_rows, to_ms
 from bot.storage.sql import SQLITE, Dialect, Row, Sql, SqlDatabase, WriteConflict
 
 # Rows per multi-row statement: far below SQLite's limit on bound parameters (32,766).
@@ -40,6 +42,8 @@ class PendingAnswer:
     answers: tuple[QuestionAnswer | None, ...]
     at: datetime
     option: int | None = None
+    # The options as the button or form showed them; None for a caller that does not know.
+    check: OptionsCheck | None = None
     outcome: AnswerOutcome | None = None
 
 
@@ -176,13 +180,18 @@ def _store_for_poll(poll_id: int, answers: list[PendingAnswer], dialect: Dialect
         _POLL_STATE + " FROM polls p WHERE p.id = ?" + dialect.lock_shared, [poll_id]
     )
     poll = polls[0] if polls else None
+    # Both read after the poll's row is held: a removal of an option (which holds it too) is
+    # either all before this or all after.
     shapes: list[_Shape] = []
     if poll is not None and any(answer.option is None for answer in answers):
         shapes = [_shape(row) for row in (yield _Statement(_QUESTION_SHAPES, [poll_id]))]
+    options: list[list[str]] | None = None
+    if poll is not None and any(a.check is not None for a in answers):
+        options = yield from _options(poll_id, poll)
     people = yield from _people(poll_id, sorted({a.user_id for a in answers}))
     # In arrival order; the stamp decides between one person's answers.
     for answer in answers:
-        answer.outcome = _decide(poll, shapes, people.get(answer.user_id), answer)
+        answer.outcome = _decide(poll, shapes, people.get(answer.user_id), answer, options)
     final = {user: person for user, person in people.items() if person.latest is not None}
     new = [user for user, person in final.items() if person.response_id is None]
     for chunk in _chunks(new):
@@ -229,7 +238,11 @@ def _stamp(person: _Person) -> int:
 
 
 def _decide(
-    poll: Row | None, shapes: Sequence[_Shape], person: _Person | None, answer: PendingAnswer
+    poll: Row | None,
+    shapes: Sequence[_Shape],
+    person: _Person | None,
+    answer: PendingAnswer,
+    options: list[list[str]] | None,
 ) -> AnswerOutcome:
     """Whether this answer is stored (and becomes the person's latest), and why not if not."""
     if poll is None:
@@ -238,6 +251,9 @@ def _decide(
         return AnswerOutcome.CLOSED
     if person is None:
         return AnswerOutcome.NOT_ASKED
+    if answer.check is not None and options is not None and not answer.check.holds_for(options):
+        # Shown before an option was removed: its numbers now mean other options.
+        return AnswerOutcome.OPTIONS_CHANGED
     if answer.option is not None:
         one_click = int(poll["questions"]) == 1 and poll["kind"] == QuestionKind.SINGLE.value
         if not one_click or not 0 <= answer.option < int(poll["options"]):
@@ -278,6 +294,22 @@ def _fits(shapes: Sequence[_Shape], answers: Sequence[QuestionAnswer | None]) ->
     )
 
 
+def _options(poll_id: int, poll: Row) -> Generator[_Statement, list[Row], list[list[str]]]:
+    """The texts of every question's options, in order, as the poll's readers see them."""
+    rows = yield _Statement(
+        "SELECT question_position, text FROM options WHERE poll_id = ?"
+        " ORDER BY question_position, position",
+        [poll_id],
+    )
+    decode = decode_slack if int(poll["text_version"]) < CURRENT_TEXT_VERSION else str
+    options: list[list[str]] = [[] for _ in range(int(poll["questions"]))]
+    for row in rows:
+        position = int(row["question_position"])
+        if position < len(options):
+            options[position].append(decode(str(row["text"])))
+    return options
+
+
 def _people(
     poll_id: int, user_ids: Sequence[str]
 ) -> Generator[_Statement, list[Row], dict[str, _Person]]:
@@ -308,7 +340,7 @@ def _marks(items: Sequence[Any]) -> str:
 
 # The poll's side of whether an answer can be stored.
 _POLL_STATE = (
-    "SELECT p.status,"
+    "SELECT p.status, p.text_version,"
     " (SELECT COUNT(*) FROM questions q WHERE q.poll_id = p.id) AS questions,"
     " (SELECT kind FROM questions q WHERE q.poll_id = p.id AND q.position = 0) AS kind,"
     " (SELECT COUNT(*) FROM options o WHERE o.poll_id = p.id AND o.question_position = 0)"

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from bot.domain.model import Poll, QuestionAnswer, Response
+from bot.domain.suggestions import OptionsCheck
 from bot.services.ports import AnswerContext, AnswerOutcome
 from bot.storage.answer_writes import AnswerWriter, PendingAnswer
 from bot.storage.rows import (
@@ -26,19 +27,33 @@ class AnswerTable(Table):
         self._writer = AnswerWriter(db)
 
     async def record_response(
-        self, poll_id: int, user_id: str, answers: Sequence[QuestionAnswer | None], at: datetime
+        self,
+        poll_id: int,
+        user_id: str,
+        answers: Sequence[QuestionAnswer | None],
+        at: datetime,
+        *,
+        check: OptionsCheck | None = None,
     ) -> AnswerOutcome:
         """Replace the person's answers (the last one counts) while the poll is open and they are
         asked; a later answer of theirs already stored wins (SUPERSEDED, nothing changed)."""
-        return await self._writer.write(PendingAnswer(poll_id, user_id, tuple(answers), at))
+        pending = PendingAnswer(poll_id, user_id, tuple(answers), at, check=check)
+        return await self._writer.write(pending)
 
     async def record_vote(
-        self, poll_id: int, user_id: str, option: int, at: datetime
+        self,
+        poll_id: int,
+        user_id: str,
+        option: int,
+        at: datetime,
+        *,
+        check: OptionsCheck | None = None,
     ) -> AnswerOutcome:
-        """A one-click answer, checked (open, asked, a one-click poll, a real option) and stored
-        before the ack."""
+        """A one-click answer, checked (open, asked, a one-click poll, a real option, the options
+        as the button showed them) and stored before the ack."""
         answer = (QuestionAnswer(choices=(option,)),)
-        return await self._writer.write(PendingAnswer(poll_id, user_id, answer, at, option))
+        pending = PendingAnswer(poll_id, user_id, answer, at, option, check=check)
+        return await self._writer.write(pending)
 
     async def response_of(self, poll_id: int, user_id: str) -> Response | None:
         async with self.db.reading() as conn:

@@ -32,6 +32,7 @@ from bot.storage.rows import (
     unlink_responses,
 )
 from bot.storage.sql import Sql
+from bot.storage.suggestions import SuggestionTable, forget_suggesters
 
 __all__ = ["Repository", "from_ms", "to_ms"]
 
@@ -40,9 +41,9 @@ __all__ = ["Repository", "from_ms", "to_ms"]
 REFRESH_HOLD = timedelta(seconds=5)
 
 
-class Repository(AnswerTable, ReminderTable, PeopleTable, JobTable, OutcomeTable):
-    """Polls, members, answers, reminders, jobs, outcome reports and the cached people of the
-    workspace."""
+class Repository(AnswerTable, SuggestionTable, ReminderTable, PeopleTable, JobTable, OutcomeTable):
+    """Polls, members, answers, suggested options, reminders, jobs, outcome reports and the
+    cached people of the workspace."""
 
     # --- polls -------------------------------------------------------------------------------
 
@@ -207,10 +208,11 @@ class Repository(AnswerTable, ReminderTable, PeopleTable, JobTable, OutcomeTable
             anonymous = row is not None and bool(row["anonymous"])
             if anonymous:
                 await unlink_responses(conn, poll_id)
+                await forget_suggesters(conn, poll_id)
             poll = await self._poll(conn, poll_id)
         if anonymous:
             # The deleted, still linked rows must not live on in the files either.
-            await self.db.forget_deleted(["responses", "answers"])
+            await self.db.forget_deleted(["responses", "answers", "options"])
         return poll
 
     async def mark_summary_started(self, poll_id: int) -> None:

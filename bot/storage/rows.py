@@ -204,6 +204,9 @@ async def load_poll(conn: Sql, poll_id: int) -> tuple[Poll, int] | None:
         " WHERE q.poll_id = ? ORDER BY q.position, o.position",
         (poll_id,),
     )
+    # Who suggested an option of an anonymous poll is never read back, so that no surface can
+    # show it; the column itself is cleared when the poll closes.
+    hide_suggesters = bool(row["anonymous"])
     question_rows: dict[int, Row] = {}
     options: dict[int, list[str]] = {}
     suggestions: dict[int, list[OptionSuggestion]] = {}
@@ -213,7 +216,8 @@ async def load_poll(conn: Sql, poll_id: int) -> tuple[Poll, int] | None:
         if option["option_text"] is not None:
             texts = options.setdefault(position, [])
             if option["suggested"]:
-                by = None if option["suggested_by"] is None else str(option["suggested_by"])
+                by = option["suggested_by"]
+                by = None if by is None or hide_suggesters else str(by)
                 suggestions.setdefault(position, []).append(OptionSuggestion(len(texts), by))
             texts.append(str(option["option_text"]))
     # Polls of text version 1 keep their texts half-decoded; the decoder completes them.

@@ -162,6 +162,7 @@ def test_create_form_has_every_field_with_the_shared_action_id() -> None:
         ids.question_kind_block_id(0),
         ids.question_options_block_id(0),
         ids.question_size_block_id(0),
+        ids.question_open_block_id(0),
         ids.EVENT_DATE_BLOCK,
         ids.EVENT_TIME_BLOCK,
         ids.CLOSE_DATE_BLOCK,

@@ -74,8 +74,9 @@ def _drafts(draw: st.DrawFn) -> PollDraft:
     )
     remind = draw(st.none() | st.integers(min_value=10, max_value=10**7).map(_seconds))
     close = draw(st.integers(min_value=1, max_value=10**8).map(_seconds) | _absolute_closes())
+    is_open = kind in {QuestionKind.SINGLE, QuestionKind.MULTI} and draw(st.booleans())
     return PollDraft(
-        questions=(Question(encode_typed(question), kind, options, size=size),),
+        questions=(Question(encode_typed(question), kind, options, size=size, open=is_open),),
         anonymous=draw(st.booleans()),
         close=close,
         remind_every=remind,

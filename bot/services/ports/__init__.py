@@ -23,8 +23,12 @@ from bot.services.ports.storage import (
     PeopleStore,
     PollStore,
     ReminderStore,
+    RemovalOutcome,
+    RemovalResult,
     Store,
     StoreUnavailable,
+    SuggestionOutcome,
+    SuggestionResult,
 )
 
 __all__ = [
@@ -45,10 +49,14 @@ __all__ = [
     "PostedMessage",
     "Presenter",
     "ReminderStore",
+    "RemovalOutcome",
+    "RemovalResult",
     "SlackError",
     "SlackPort",
     "Store",
     "StoreUnavailable",
+    "SuggestionOutcome",
+    "SuggestionResult",
     "TriggerExpired",
     "UserGroupNotFound",
     "View",

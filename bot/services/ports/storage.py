@@ -23,6 +23,7 @@ from bot.domain.model import (
     Response,
 )
 from bot.domain.outcome import OutcomeDelivery, OutcomeItem, OutcomeState
+from bot.domain.suggestions import OptionsCheck
 
 
 class StoreUnavailable(Exception):
@@ -39,6 +40,49 @@ class AnswerOutcome(enum.Enum):
     NOT_ASKED = "not_asked"  # the person is not among those asked
     NOT_FOUND = "not_found"  # there is no such poll (any more)
     INVALID = "invalid"  # the answer does not fit the poll (no such option)
+    OPTIONS_CHANGED = "options_changed"  # an option was removed after the click or form showed
+
+
+class SuggestionOutcome(enum.Enum):
+    """What became of a suggested option given to the store."""
+
+    ADDED = "added"
+    NOT_FOUND = "not_found"  # no such poll, or no such question
+    CLOSED = "closed"
+    NOT_ASKED = "not_asked"
+    NOT_OPEN = "not_open"  # the question does not take suggestions
+    FULL = "full"  # the question has MAX_OPTIONS options already
+    DUPLICATE = "duplicate"  # the same as an existing option (ignoring case and punctuation)
+
+
+@dataclass(frozen=True, slots=True)
+class SuggestionResult:
+    """position: of the new option, or of the existing one a duplicate equals."""
+
+    outcome: SuggestionOutcome
+    position: int | None = None
+    existing: str | None = None
+
+
+class RemovalOutcome(enum.Enum):
+    """What became of an organiser's removal of a suggested option."""
+
+    REMOVED = "removed"
+    NOT_FOUND = "not_found"
+    CLOSED = "closed"
+    NO_SUCH_OPTION = "no_such_option"
+    NOT_SUGGESTED = "not_suggested"  # the organiser's own options stay
+
+
+@dataclass(frozen=True, slots=True)
+class RemovalResult:
+    """text: the removed option; answers: how many people had chosen it; emptied: how many of
+    them had answered nothing else (they count as not answered again)."""
+
+    outcome: RemovalOutcome
+    text: str | None = None
+    answers: int = 0
+    emptied: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,14 +198,40 @@ class PollStore(Protocol):
     async def mark_invited(self, poll_id: int, user_id: str) -> None: ...
 
     async def record_response(
-        self, poll_id: int, user_id: str, answers: Sequence[QuestionAnswer | None], at: datetime
-    ) -> AnswerOutcome: ...
+        self,
+        poll_id: int,
+        user_id: str,
+        answers: Sequence[QuestionAnswer | None],
+        at: datetime,
+        *,
+        check: OptionsCheck | None = None,
+    ) -> AnswerOutcome:
+        """check: the options the form showed; OPTIONS_CHANGED when they were renumbered."""
+        ...
 
     async def record_vote(
-        self, poll_id: int, user_id: str, option: int, at: datetime
+        self,
+        poll_id: int,
+        user_id: str,
+        option: int,
+        at: datetime,
+        *,
+        check: OptionsCheck | None = None,
     ) -> AnswerOutcome:
-        """A one-click answer, checked (open, asked, a one-click poll, a real option) and stored
-        in one short transaction."""
+        """A one-click answer, checked (open, asked, a one-click poll, a real option, the options
+        as the button showed them) and stored in one short transaction."""
+        ...
+
+    async def add_suggestion(
+        self, poll_id: int, question: int, user_id: str, text: str
+    ) -> SuggestionResult:
+        """Add a respondent's option at the end of an open question, in one transaction: the
+        poll open, the person asked, the question open, room left, not a duplicate."""
+        ...
+
+    async def remove_option(self, poll_id: int, question: int, position: int) -> RemovalResult:
+        """Remove a suggested option of an open poll with its answers, and renumber the later
+        options and their answers, in one transaction."""
         ...
 
     async def response_of(self, poll_id: int, user_id: str) -> Response | None: ...

@@ -25,12 +25,18 @@ from bot.slack.blocks.notices import (
     render_error,
     render_help,
     render_notice,
+    render_option_removed,
     render_poll_list,
     render_reminder_dm,
     render_sample_invite_dm,
 )
 from bot.slack.blocks.outcome import render_outcome_form, render_outcome_report
-from bot.slack.blocks.poll_message import render_closed_poll_message, render_poll_message
+from bot.slack.blocks.poll_message import (
+    render_closed_poll_message,
+    render_options_changed,
+    render_poll_message,
+)
+from bot.slack.blocks.suggest_form import render_suggest_modal, render_suggestion_added_view
 from bot.slack.blocks.summary import render_interim_results, render_summary
 from bot.slack.blocks.templates import TEMPLATES, template_questions
 
@@ -60,12 +66,16 @@ __all__ = [
     "render_interim_results",
     "render_notice",
     "render_notice_view",
+    "render_option_removed",
+    "render_options_changed",
     "render_outcome_form",
     "render_outcome_report",
     "render_poll_list",
     "render_poll_message",
     "render_reminder_dm",
     "render_sample_invite_dm",
+    "render_suggest_modal",
+    "render_suggestion_added_view",
     "render_summary",
     "slack_date",
     "template_questions",

@@ -17,6 +17,7 @@ from bot.domain.model import (
     QuestionKind,
     Response,
 )
+from bot.domain.suggestions import form_check
 from bot.i18n import t
 from bot.slack import ids
 from bot.slack.blocks.common import (
@@ -47,8 +48,11 @@ _INTRO_BLOCKS = 2
 _SPREAD_KINDS = frozenset({QuestionKind.DOTS, QuestionKind.RANK})
 
 
-def render_answer_modal(poll: Poll, *, previous: Response | None, lang: str) -> View:
-    """The modal a person answers in (in their own language); private_metadata is the poll id."""
+def render_answer_modal(
+    poll: Poll, *, previous: Response | None, lang: str, note: str | None = None
+) -> View:
+    """The modal a person answers in (in their own language); private_metadata is the poll id
+    (see answer_metadata). note: a line to show first (why the form is shown again)."""
     intro = tm(
         lang,
         "answer.intro",
@@ -56,6 +60,8 @@ def render_answer_modal(poll: Poll, *, previous: Response | None, lang: str) -> 
         closes=slack_date(poll.closes_at, lang),
     )
     blocks: list[Block] = [context(intro), context(anonymity_note(poll, lang))]
+    if note is not None:
+        blocks.insert(0, context(note))
     several = len(poll.questions) > 1
     by_option = dots_by_option(poll)
     for index, question in enumerate(poll.questions):
@@ -79,7 +85,7 @@ def render_answer_modal(poll: Poll, *, previous: Response | None, lang: str) -> 
     return {
         "type": "modal",
         "callback_id": ids.ANSWER_VIEW,
-        "private_metadata": str(poll.id),
+        "private_metadata": answer_metadata(poll),
         "title": modal_text(t(lang, "answer.title", poll_id=poll.id)),
         "submit": modal_text(t(lang, "answer.submit")),
         "close": modal_text(t(lang, "answer.cancel")),
@@ -206,6 +212,14 @@ def _select_input(
         "label": plain(label, MAX_LABEL_TEXT),
         "element": element,
     }
+
+
+def answer_metadata(poll: Poll) -> str:
+    """The poll id, and for a poll whose options may change, the options the form shows (a form
+    sent after a removal is refused rather than counted for the options now numbered so)."""
+    if not any(question.open for question in poll.questions):
+        return str(poll.id)
+    return f"{poll.id}:{form_check(poll).token()}"
 
 
 def _previous_answer(previous: Response | None, index: int) -> QuestionAnswer | None:

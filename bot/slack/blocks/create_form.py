@@ -33,6 +33,7 @@ REMIND_OFF: Final = "off"
 REMIND_CHOICES: Final = ("1d", "2d", "1w", REMIND_OFF)
 DEFAULT_REMIND_CHOICE: Final = "1d"
 ANONYMOUS_VALUE: Final = "anonymous"
+OPEN_VALUE: Final = "open"  # the "Let people suggest options" box of a question
 AUDIENCE_CHANNEL: Final = "channel"
 AUDIENCE_PEOPLE: Final = "people"
 AUDIENCE_SAMPLE: Final = "sample"
@@ -178,6 +179,19 @@ def _question_blocks(
         size_text = str(default.size)
     if size_text:
         size_input["initial_value"] = size_text[:_MAX_SIZE_INPUT]
+    open_id = ids.question_open_block_id(index)
+    open_option = option(t(lang, "create.open.option"), OPEN_VALUE)
+    open_box: dict[str, Any] = {
+        "type": "checkboxes",
+        "action_id": element_id,
+        "options": [open_option],
+    }
+    chosen_open = values.get(open_id)
+    is_open = (
+        OPEN_VALUE in chosen_open if chosen_open is not None else bool(default and default.open)
+    )
+    if is_open:
+        open_box["initial_options"] = [open_option]
 
     return [
         _input(
@@ -198,6 +212,12 @@ def _question_blocks(
             t(lang, "create.size.label", number=number),
             size_input,
             hint=t(lang, "create.size.hint"),
+        ),
+        _input(
+            open_id,
+            t(lang, "create.open.label", number=number),
+            open_box,
+            hint=t(lang, "create.open.hint"),
         ),
     ]
 

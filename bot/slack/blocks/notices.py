@@ -8,6 +8,7 @@ from bot.domain.errors import PollError
 from bot.domain.model import Poll, PollStatus
 from bot.i18n import t, tn
 from bot.services.organising import PollListEntry
+from bot.services.suggesting import OptionRemoved
 from bot.slack import ids
 from bot.slack.blocks.common import (
     MAX_MESSAGE_BLOCKS,
@@ -236,4 +237,29 @@ def render_answer_saved(poll: Poll, *, lang: str, option: int) -> Message:
         text = tm(lang, "notice.vote_saved", poll_id=poll.id, option=chosen)
     else:
         text = tm(lang, "notice.answer_saved", poll_id=poll.id, closes=poll.closes_at)
+    return make_message(text, sections(text))
+
+
+def render_option_removed(removed: OptionRemoved, *, lang: str) -> Message:
+    """Tells the organiser which suggestion went, and what became of the answers that chose it."""
+    result = removed.result
+    lines = [
+        tm(
+            lang,
+            "notice.option_removed",
+            poll_id=removed.poll.id,
+            number=removed.option_number,
+            option=Mrkdwn(user_mrkdwn(result.text or "")),
+        )
+    ]
+    if removed.poll.anonymous:
+        # How many chose it could say more than the results may, below the anonymity threshold.
+        lines.append(t(lang, "notice.option_removed_anonymous"))
+    else:
+        if result.answers:
+            lines.append(tn(lang, "notice.option_removed_answers", result.answers))
+        if result.emptied:
+            lines.append(tn(lang, "notice.option_removed_emptied", result.emptied))
+    lines.append(t(lang, "notice.option_removed_renumbered"))
+    text = " ".join(lines)
     return make_message(text, sections(text))

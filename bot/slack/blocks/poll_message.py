@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from bot.domain.model import Poll, Question, QuestionKind
+from bot.domain.model import Poll, PollCounts, Question, QuestionKind
+from bot.domain.suggestions import open_questions, vote_check
 from bot.i18n import t
 from bot.services.ports import FollowUpOrigin
 from bot.slack import ids
@@ -101,9 +102,11 @@ def render_poll_message(
         context(anonymity_note(poll, lang), t(lang, hint_key)),
     ]
     value = str(poll.id)
+    suggestions_open = bool(open_questions(poll))
+    blocks.extend(suggested_options_context(poll, lang))
     if poll.is_one_click:
         votes = [
-            button(user_plain(text), ids.vote_action_id(index), f"{poll.id}:{index}")
+            button(user_plain(text), ids.vote_action_id(index), vote_value(poll, index))
             for index, text in enumerate(poll.questions[0].options)
         ]
         blocks.extend(actions(ids.POLL_VOTE_BLOCK, votes))
@@ -112,6 +115,8 @@ def render_poll_message(
         if poll.is_one_click
         else [button(t(lang, "poll.button.answer"), ids.OPEN_ANSWER_ACTION, value, style="primary")]
     )
+    if suggestions_open:
+        controls.append(button(t(lang, "poll.button.suggest"), ids.SUGGEST_ACTION, value))
     confirm = confirm_dialog(
         t(lang, "poll.close_confirm.title", poll_id=poll.id),
         t(lang, "poll.close_confirm.text"),
@@ -128,6 +133,37 @@ def render_poll_message(
         question=preview(poll),
     )
     return make_message(fallback, blocks)
+
+
+def vote_value(poll: Poll, index: int) -> str:
+    """The value of a one-click button: poll and option, and, when options may change, the
+    fingerprint of the options up to this one (a click from before a removal is refused)."""
+    if not poll.questions[0].open:
+        return f"{poll.id}:{index}"
+    return f"{poll.id}:{index}:{vote_check(poll, index).digest}"
+
+
+def suggested_options_context(poll: Poll, lang: str) -> list[Block]:
+    """The options respondents added, each with its number (what remove-option takes). Never
+    who added them: the poll message is for everyone."""
+    blocks: list[Block] = []
+    several = len(poll.questions) > 1
+    for number, question in enumerate(poll.questions, start=1):
+        if not question.suggestions:
+            continue
+        listed = ", ".join(
+            t(
+                lang,
+                "poll.suggested_option",
+                number=s.position + 1,
+                option=user_mrkdwn(question.options[s.position]),
+            )
+            for s in question.suggestions
+            if s.position < len(question.options)
+        )
+        key = "poll.suggested_numbered" if several else "poll.suggested"
+        blocks.append(context(t(lang, key, number=number, options=listed)))
+    return blocks
 
 
 def render_closed_poll_message(
@@ -159,3 +195,11 @@ def render_closed_poll_message(
     ]
     fallback = tm(lang, "poll.fallback_closed", poll_id=poll.id, question=preview(poll))
     return make_message(fallback, blocks)
+
+
+def render_options_changed(poll: Poll, counts: PollCounts, *, lang: str) -> Message:
+    """For someone who clicked an option shown before one was removed: nothing was counted,
+    and here is the poll as it is now, to click again."""
+    note = tm(lang, "notice.options_changed", poll_id=poll.id)
+    current = render_poll_message(poll, answered=counts.answered, asked=counts.asked, lang=lang)
+    return make_message(note, [*sections(note), *map(dict, current.blocks)])

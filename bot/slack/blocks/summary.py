@@ -6,7 +6,7 @@ import itertools
 from collections.abc import Iterator
 from datetime import datetime
 
-from bot.domain.model import ANONYMITY_THRESHOLD, RATING_SCALE, AudienceKind, Poll
+from bot.domain.model import ANONYMITY_THRESHOLD, RATING_SCALE, AudienceKind, Poll, Question
 from bot.domain.tally import (
     ChoiceResult,
     DotsResult,
@@ -36,6 +36,7 @@ from bot.slack.blocks.common import (
     sections,
     slack_date,
     tm,
+    user_mention,
 )
 from bot.slack.blocks.event import closed_before_event
 from bot.slack.blocks.follow_up_notes import next_steps_actions, origin_line
@@ -207,9 +208,21 @@ def _choice_lines(result: ChoiceResult, lang: str) -> list[str]:
             count=count.count,
             option=user_mrkdwn(count.text),
         )
+        + suggested_note(result.question, count.position, lang)
         for count in result.options
     )
     return lines
+
+
+def suggested_note(question: Question, position: int, lang: str) -> str:
+    """ " (suggested by @name)" after an option a respondent added, as mrkdwn; only "(suggested)"
+    when who it was is not known (an anonymous poll never tells: its store does not say)."""
+    suggestion = question.suggestion_at(position)
+    if suggestion is None:
+        return ""
+    if suggestion.by is None:
+        return " _(" + t(lang, "summary.suggested") + ")_"
+    return " _(" + t(lang, "summary.suggested_by", person=user_mention(suggestion.by)) + ")_"
 
 
 def _rating_lines(result: RatingResult, lang: str) -> list[str]:

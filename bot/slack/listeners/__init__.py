@@ -19,6 +19,7 @@ from bot.services.people import PeopleDirectory
 from bot.services.polls import PollLookup
 from bot.services.ports import Clock
 from bot.services.reminders import Reminders
+from bot.services.suggesting import Suggesting
 from bot.slack.gateway import SlackGateway
 from bot.slack.middleware import request_context
 from bot.slack.replies import ResponseUrls
@@ -31,6 +32,7 @@ class UseCases:
     creation: PollCreation
     organising: Organising
     answering: Answering
+    suggesting: Suggesting
     closing: Closing
     follow_ups: FollowUps
     reminders: Reminders

@@ -1,5 +1,5 @@
-"""Button clicks: vote, open the answer form, close, opt out of reminders, record what was done,
-delete, grow the form.
+"""Button clicks: vote, open the answer form, suggest an option, close, opt out of reminders,
+record what was done, put wishes to a vote, delete, grow the form.
 
 Each handler acks (after storing, for a vote) and hands the rest to reply.later()."""
 
@@ -10,9 +10,15 @@ from typing import TYPE_CHECKING, Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
+from bot.domain.errors import OptionsChanged
+from bot.domain.suggestions import OptionsCheck
 from bot.slack import blocks, ids
 from bot.slack.blocks.follow_up_form import render_follow_up_form
-from bot.slack.payloads import parse_poll_id_value, parse_vote_value, read_form_values
+from bot.slack.payloads import (
+    parse_poll_id_value,
+    parse_vote_button,
+    read_form_values,
+)
 from bot.slack.replies import Reply, guarded
 
 if TYPE_CHECKING:
@@ -24,11 +30,18 @@ def register(app: AsyncApp, uses: UseCases) -> None:
     async def handle_vote_button(
         ack: AsyncAck, action: dict[str, Any], reply: Reply, received_at: datetime
     ) -> None:
-        poll_id, option = parse_vote_value(action["value"])
+        poll_id, option, check = parse_vote_button(action["value"])
         # Stored before the ack: a click Slack shows as received is never lost to a close.
-        await uses.answering.vote(poll_id, reply.user_id, option, received_at)
+        try:
+            await uses.answering.vote(poll_id, reply.user_id, option, received_at, check=check)
+        except OptionsChanged:
+            # The button was shown before an option was removed: its number is another
+            # option's now. Nothing is counted; the person gets the poll as it is.
+            await ack()
+            reply.later(_show_poll_again(uses, poll_id, reply), "options-changed")
+            return
         await ack()
-        reply.later(_confirm_vote(uses, poll_id, option, reply), "confirm-vote")
+        reply.later(_confirm_vote(uses, poll_id, option, check, reply), "confirm-vote")
 
     @guarded
     async def handle_answer_button(
@@ -37,6 +50,14 @@ def register(app: AsyncApp, uses: UseCases) -> None:
         await ack()
         poll_id = parse_poll_id_value(action["value"])
         reply.later(_open_answer_form(uses, poll_id, body["trigger_id"], reply), "answer-form")
+
+    @guarded
+    async def handle_suggest_button(
+        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], reply: Reply
+    ) -> None:
+        await ack()
+        poll_id = parse_poll_id_value(action["value"])
+        reply.later(_open_suggest_form(uses, poll_id, body["trigger_id"], reply), "suggest-form")
 
     @guarded
     async def handle_close_button(ack: AsyncAck, action: dict[str, Any], reply: Reply) -> None:
@@ -103,6 +124,7 @@ def register(app: AsyncApp, uses: UseCases) -> None:
     app.action(ids.VOTE_ACTION_PATTERN)(handle_vote_button)
     app.action(ids.PRIORITISE_ACTION)(handle_prioritise_button)
     app.action(ids.OPEN_ANSWER_ACTION)(handle_answer_button)
+    app.action(ids.SUGGEST_ACTION)(handle_suggest_button)
     app.action(ids.CLOSE_ACTION)(handle_close_button)
     app.action(ids.OPT_OUT_ACTION)(handle_opt_out_button)
     app.action(ids.OUTCOME_ACTION)(handle_outcome_button)
@@ -113,9 +135,21 @@ def register(app: AsyncApp, uses: UseCases) -> None:
     app.action(ids.REOPEN_FORM_ACTION)(handle_reopen_form_button)
 
 
-async def _confirm_vote(uses: UseCases, poll_id: int, option: int, reply: Reply) -> None:
-    poll = await uses.lookup.recent(poll_id)
+async def _confirm_vote(
+    uses: UseCases, poll_id: int, option: int, check: OptionsCheck | None, reply: Reply
+) -> None:
+    poll = await uses.lookup.recent(poll_id, check=check)
     await reply.show(blocks.render_answer_saved(poll, lang=reply.lang, option=option))
+
+
+async def _show_poll_again(uses: UseCases, poll_id: int, reply: Reply) -> None:
+    poll, counts = await uses.suggesting.poll_again(poll_id)
+    await reply.show(blocks.render_options_changed(poll, counts, lang=reply.lang))
+
+
+async def _open_suggest_form(uses: UseCases, poll_id: int, trigger_id: str, reply: Reply) -> None:
+    poll = await uses.suggesting.poll_to_suggest_for(poll_id, reply.user_id)
+    await uses.slack.open_view(trigger_id, blocks.render_suggest_modal(poll, lang=reply.lang))
 
 
 async def _open_answer_form(uses: UseCases, poll_id: int, trigger_id: str, reply: Reply) -> None:

@@ -20,6 +20,7 @@ from bot.domain.commands import (
     OutcomeCommand,
     PrioritiseCommand,
     RemindCommand,
+    RemoveOptionCommand,
     ResultsCommand,
     parse_command,
 )
@@ -96,6 +97,11 @@ async def _run(uses: UseCases, parsed: Command, body: dict[str, Any], reply: Rep
             await open_outcome_form(uses, poll_id, body["trigger_id"], reply)
         case PrioritiseCommand(poll_id=poll_id):
             await open_follow_up_form(uses, poll_id, body["trigger_id"], reply)
+        case RemoveOptionCommand(
+            poll_id=poll_id, option_number=option_number, question_number=question_number
+        ):
+            removed = await uses.suggesting.remove(poll_id, user_id, question_number, option_number)
+            await reply.show(blocks.render_option_removed(removed, lang=lang))
         case RemindCommand(poll_id=poll_id):
             plan = await uses.reminders.remind_now(poll_id, user_id)
             await reply.notice("notice.reminded", poll_id=poll_id, now=plan.now, later=plan.later)

@@ -1,4 +1,5 @@
-"""Modal submissions: the create form, the answer form and the outcome form."""
+"""Modal submissions: the create form, the answer form, the suggestion form, the follow-up vote
+form and the outcome form."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ from typing import TYPE_CHECKING, Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
-from bot.domain.errors import InvalidAnswer, PollError
+from bot.domain.errors import InvalidAnswer, OptionsChanged, PollError
 from bot.domain.model import PollDraft
+from bot.i18n import t
+from bot.services.answering import require_options_as_shown
 from bot.services.creating import Where
 from bot.services.follow_ups import FollowUpVote
 from bot.services.ports import SlackError
@@ -17,7 +20,14 @@ from bot.slack import blocks, ids
 from bot.slack.blocks.follow_up_form import read_follow_up_metadata
 from bot.slack.create_form_input import FormErrors, read_create_form
 from bot.slack.follow_up_input import read_follow_up_form
-from bot.slack.payloads import read_answer_form, read_form_values, read_outcome_form
+from bot.slack.payloads import (
+    parse_answer_metadata,
+    parse_poll_id_value,
+    read_answer_form,
+    read_form_values,
+    read_outcome_form,
+    read_suggest_form,
+)
 from bot.slack.replies import Reply, guarded
 
 if TYPE_CHECKING:
@@ -57,9 +67,16 @@ def register(app: AsyncApp, uses: UseCases) -> None:
         lang = reply.lang
         try:
             # Whether the poll is open and the person asked is checked as the answer is stored.
-            poll = await uses.lookup.require(int(view["private_metadata"]))
+            poll_id, check = parse_answer_metadata(view["private_metadata"])
+            poll = await uses.lookup.require(poll_id)
+            require_options_as_shown(poll, check)
             answers = read_answer_form(poll, view["state"]["values"])
-            await uses.answering.answer(poll, reply.user_id, answers, received_at)
+            await uses.answering.answer(poll, reply.user_id, answers, received_at, check=check)
+        except OptionsChanged as changed:
+            # Shown before an option was removed: the form again, as the poll is now.
+            again = await _answer_form_again(uses, changed.poll_id, reply)
+            await ack(response_action="update", view=again)
+            return
         except InvalidAnswer as error:
             message = blocks.error_text(error, lang=lang)
             field = error.field or blocks.first_input_block_id(poll)
@@ -104,8 +121,26 @@ def register(app: AsyncApp, uses: UseCases) -> None:
         await ack()
         reply.later(_create_follow_up(uses, poll_id, vote, view, reply), "create-follow-up")
 
+    @guarded
+    async def handle_suggest_view(ack: AsyncAck, view: dict[str, Any], reply: Reply) -> None:
+        lang = reply.lang
+        try:
+            poll = await uses.lookup.require(parse_poll_id_value(view["private_metadata"]))
+            question, text = read_suggest_form(poll, view["state"]["values"])
+            added = await uses.suggesting.suggest(poll.id, reply.user_id, question, text)
+        except PollError as error:
+            # Every refusal shows at the input, so the person can change the text and retry.
+            message = blocks.error_text(error, lang=lang)
+            await ack(response_action="errors", errors={ids.SUGGEST_TEXT_BLOCK: message})
+            return
+        done = blocks.render_suggestion_added_view(
+            added.poll, added.question, added.position, lang=lang
+        )
+        await ack(response_action="update", view=done)
+
     app.view(ids.CREATE_VIEW)(handle_create_view)
     app.view(ids.FOLLOW_UP_VIEW)(handle_follow_up_view)
+    app.view(ids.SUGGEST_VIEW)(handle_suggest_view)
     app.view(ids.ANSWER_VIEW)(handle_answer_view)
     app.view(ids.OUTCOME_VIEW)(handle_outcome_view)
 
@@ -117,6 +152,12 @@ async def _publish_outcome(uses: UseCases, poll_id: int, reply: Reply) -> None:
     key = "notice.outcome_published" if published else "notice.outcome_retrying"
     note = blocks.render_notice(key, lang=reply.lang, poll_id=poll.id)
     await uses.messages.tell(reply.user_id, poll.channel_id, note)
+
+
+async def _answer_form_again(uses: UseCases, poll_id: int, reply: Reply) -> dict[str, Any]:
+    poll, previous = await uses.answering.form_for(poll_id, reply.user_id)
+    note = t(reply.lang, "answer.options_changed")
+    return blocks.render_answer_modal(poll, previous=previous, lang=reply.lang, note=note)
 
 
 async def _create_and_report(
