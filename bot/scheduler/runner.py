@@ -35,6 +35,8 @@ class JobRunner:
         self.concurrency = concurrency
         self.look_again = look_again
         self._running: set[asyncio.Task[bool]] = set()
+        # Claims on their way from the database: claimed there, not yet running here.
+        self._claiming = 0
         self._loop_task: asyncio.Task[None] | None = None
 
     def start(self) -> None:
@@ -56,7 +58,7 @@ class JobRunner:
 
     async def idle(self) -> bool:
         """No job running here and none due now (tests wait for this)."""
-        if self._running:
+        if self._running or self._claiming:
             return False
         due = await self.queue.store.next_job_due()
         return due is None or due > self.queue.clock.now()
@@ -84,7 +86,11 @@ class JobRunner:
 
     async def _claim_and_start(self) -> None:
         while (free := self.concurrency - len(self._running)) > 0:
-            jobs = await self.queue.claim_due(free)
+            self._claiming += 1
+            try:
+                jobs = await self.queue.claim_due(free)
+            finally:
+                self._claiming -= 1
             for job in jobs:
                 task = asyncio.create_task(self._run(job), name=f"job:{job.key}")
                 self._running.add(task)
