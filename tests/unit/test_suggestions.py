@@ -30,7 +30,6 @@ from bot.slack.payloads import parse_answer_metadata, parse_vote_button, read_su
 from tests.unit.factories import make_poll, parse_error, parse_new_poll
 from tests.unit.test_blocks_limits import check_message, check_view
 
-
 # The one rule for "the same wish" (bot.domain.likeness): tests/unit/test_wishes.py and
 # test_outcome.py check that follow-up wishes and outcome items follow these same pairs.
 SAME_WISHES = [
