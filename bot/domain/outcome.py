@@ -18,7 +18,7 @@ from bot.domain.tally import (
     RankResult,
     TextResult,
 )
-from bot.domain.wishes import Wish, gather_wishes, poll_wishes, shorten_wish
+from bot.domain.wishes import Wish, gather_wishes, poll_wishes, shorten_wish, too_few_to_show
 
 MAX_NOTE_LENGTH: Final = 500
 # Items the report's "You said" lists; the rest are in the summary.
@@ -145,8 +145,7 @@ def outcome_items(
             continue
         if isinstance(result, TextResult):
             return wish_items(poll_wishes(poll, tally, threshold=threshold))
-        hidden = poll.anonymous and (tally.responded < threshold or result.answered < threshold)
-        if not hidden:
+        if not too_few_to_show(poll, tally, result, threshold):
             return items
         unit = items[0].unit
         return [_option_item(text, None, unit) for text in result.question.options]

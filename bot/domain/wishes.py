@@ -22,7 +22,7 @@ from bot.domain.model import (
     Poll,
     QuestionKind,
 )
-from bot.domain.tally import PollTally, TextResult
+from bot.domain.tally import PollTally, QuestionResult, TextResult
 from bot.domain.text import plain
 
 ELLIPSIS: Final = "…"
@@ -67,11 +67,8 @@ def poll_wishes(
     summary hides the texts, so the follow-up form must not show them either."""
     written: list[str] = []
     for result in tally.results:
-        if not isinstance(result, TextResult):
-            continue
-        if poll.anonymous and (tally.responded < threshold or result.answered < threshold):
-            continue
-        written.extend(result.texts)
+        if isinstance(result, TextResult) and not too_few_to_show(poll, tally, result, threshold):
+            written.extend(result.texts)
     suggested = [
         question.options[suggestion.position]
         for question in poll.questions
@@ -79,6 +76,14 @@ def poll_wishes(
         if 0 <= suggestion.position < len(question.options)
     ]
     return gather_wishes(written, suggested)
+
+
+def too_few_to_show(
+    poll: Poll, tally: PollTally, result: QuestionResult, threshold: int = ANONYMITY_THRESHOLD
+) -> bool:
+    """Whether an anonymous poll had too few answers, in all or to this question, for the
+    question's texts or counts to be shown without telling who answered what."""
+    return poll.anonymous and (tally.responded < threshold or result.answered < threshold)
 
 
 def gather_wishes(answers: Iterable[str], suggestions: Iterable[str] = ()) -> list[Wish]:

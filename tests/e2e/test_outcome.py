@@ -128,6 +128,18 @@ def after(text: str, heading: str) -> str:
     return text[text.index(heading) :]
 
 
+async def closed_free_text(
+    running: RunningBot, emu: SlackEmulator, question: str, answers: list[str], settings: str = ""
+) -> int:
+    """A free-text poll answered in the answer form, one answer each by PEOPLE, then closed."""
+    poll = await create(running, emu, f'new "{question}" remind:off {settings}'.rstrip())
+    for person, answer in zip(PEOPLE, answers, strict=False):
+        await answer_in_modal(running, emu, person, poll_message(emu, poll), {question: answer})
+    await running.settle()
+    await command(running, f"close {poll.id}")
+    return poll.id
+
+
 async def test_a_choice_poll_outcome_lists_the_result_order_and_reaches_everyone_asked(
     running: RunningBot, emu: SlackEmulator
 ) -> None:
@@ -204,29 +216,23 @@ async def test_recording_again_edits_the_reply_and_tells_everyone_again_only_whe
 async def test_a_free_text_poll_outcome_lists_the_wishes_grouped_most_frequent_first(
     running: RunningBot, emu: SlackEmulator
 ) -> None:
-    poll = await create(running, emu, 'new "What would make Fridays better?" remind:off')
     wishes = ["Standing desks", "More coffee", "more coffee!", "A quiet room", " MORE  Coffee "]
-    for person, wish in zip(PEOPLE, wishes, strict=True):
-        await answer_in_modal(
-            running, emu, person, poll_message(emu, poll), {"What would make Fridays better?": wish}
-        )
-    await running.settle()
-    await command(running, f"close {poll.id}")
-    form = await open_form(running, emu, poll.id)
+    poll_id = await closed_free_text(running, emu, "What would make Fridays better?", wishes)
+    form = await open_form(running, emu, poll_id)
     assert form_items(form) == [
         "More coffee (3 people)",
         "Standing desks (1 person)",
         "A quiet room (1 person)",
     ]
     await running.driver.close_view(ORGANISER)
-    await record(running, emu, poll.id, {0: ("Done", "A second machine"), 2: ("Planned", None)})
-    (reply,) = await report_replies(running, emu, poll.id)
+    await record(running, emu, poll_id, {0: ("Done", "A second machine"), 2: ("Planned", None)})
+    (reply,) = await report_replies(running, emu, poll_id)
     report = text_of(reply.blocks)
     assert "More coffee – 3 people" in after(report, "*You said*")
     did = after(report, "*We did*")
     assert did.index("More coffee – A second machine") < did.index("A quiet room")
     assert "Standing desks" not in did  # no decision
-    assert told(emu, poll.id) == Counter(dict.fromkeys(EVERYONE, 1))
+    assert told(emu, poll_id) == Counter(dict.fromkeys(EVERYONE, 1))
 
 
 async def test_only_the_organiser_of_a_closed_poll_can_record_what_was_done(
@@ -374,12 +380,9 @@ async def create_choice(running: RunningBot, emu: SlackEmulator) -> Any:
 async def test_an_anonymous_free_text_poll_with_too_few_answers_lists_no_wishes(
     running: RunningBot, emu: SlackEmulator
 ) -> None:
-    poll = await create(running, emu, 'new "Any wishes?" anonymous remind:off')
-    for person, wish in zip(PEOPLE[:2], ["Sauna", "A quiet room"], strict=True):
-        await answer_in_modal(running, emu, person, poll_message(emu, poll), {"Any wishes?": wish})
-    await running.settle()
-    await command(running, f"close {poll.id}")
-    await command(running, f"outcome {poll.id}")
+    wishes = ["Sauna", "A quiet room"]
+    poll_id = await closed_free_text(running, emu, "Any wishes?", wishes, "anonymous")
+    await command(running, f"outcome {poll_id}")
     assert "too few answered" in last_ephemeral(emu, ORGANISER)
     assert not emu.views(ORGANISER)
 
@@ -483,8 +486,6 @@ async def test_a_rankings_outcome_lists_the_options_by_points(
 async def test_a_free_text_outcome_lists_the_split_wishes_the_follow_up_form_prefills(
     running: RunningBot, emu: SlackEmulator
 ) -> None:
-    question = "What would make our office better?"
-    poll = await create(running, emu, f'new "{question}" remind:off')
     answers = [
         "- More coffee\n- Standing desks",
         "1. Quiet room\n2. more COFFEE!",
@@ -492,12 +493,8 @@ async def test_a_free_text_outcome_lists_the_split_wishes_the_follow_up_form_pre
         "Standing desks\nMore plants",
         "More coffee.",
     ]
-    for person, wish in zip(PEOPLE, answers, strict=True):
-        await answer_in_modal(running, emu, person, poll_message(emu, poll), {question: wish})
-    await running.settle()
-    await command(running, f"close {poll.id}")
-
-    form = await open_form(running, emu, poll.id)
+    poll_id = await closed_free_text(running, emu, "What would make our office better?", answers)
+    form = await open_form(running, emu, poll_id)
     assert form_items(form) == [
         "More coffee (3 people)",
         "Standing desks (2 people)",
@@ -506,7 +503,7 @@ async def test_a_free_text_outcome_lists_the_split_wishes_the_follow_up_form_pre
     ]
     await running.driver.close_view(ORGANISER)
     # "Vote on these wishes" pre-fills the very same list, in the same order.
-    await command(running, f"prioritise {poll.id}")
+    await command(running, f"prioritise {poll_id}")
     follow_up = emu.views(ORGANISER)[-1]
     assert follow_up.callback_id == ids.FOLLOW_UP_VIEW
     prefilled = next(
@@ -517,8 +514,8 @@ async def test_a_free_text_outcome_lists_the_split_wishes_the_follow_up_form_pre
     assert prefilled.split("\n") == [label.rsplit(" (", 1)[0] for label in form_items(form)]
     await running.driver.close_view(ORGANISER)
 
-    await record(running, emu, poll.id, {1: ("Done", "Two by the window")})
-    (reply,) = await report_replies(running, emu, poll.id)
+    await record(running, emu, poll_id, {1: ("Done", "Two by the window")})
+    (reply,) = await report_replies(running, emu, poll_id)
     said = said_part(text_of(reply.blocks))
     assert said.index("More coffee – 3 people") < said.index("Standing desks – 2 people")
     assert "- More coffee" not in said and "1. Quiet room" not in said
