@@ -1,4 +1,8 @@
-"""When two wishes or options are the same: equal text ignoring case, spaces and punctuation."""
+"""When two wishes or options are the same: equal text ignoring case, spaces and punctuation.
+
+The one rule for "the same wish" everywhere: a suggestion like an existing option
+(bot.domain.suggestions), the wishes merged for a follow-up vote and checked in its form, and the
+outcome form's wishes (bot.domain.wishes, which bot.domain.outcome lists)."""
 
 from __future__ import annotations
 

@@ -10,15 +10,19 @@ from datetime import datetime
 from typing import Final
 
 from bot.domain.model import ANONYMITY_THRESHOLD, Poll
-from bot.domain.tally import ChoiceResult, PollTally, QuestionResult, TextResult
-from bot.domain.text import fold
+from bot.domain.tally import (
+    ChoiceResult,
+    DotsResult,
+    PollTally,
+    QuestionResult,
+    RankResult,
+    TextResult,
+)
+from bot.domain.wishes import Wish, gather_wishes, poll_wishes, shorten_wish, too_few_to_show
 
 MAX_NOTE_LENGTH: Final = 500
-# An item's short text, as an option of a select or a line of the report (Slack's option limit).
-MAX_ITEM_TEXT: Final = 75
 # Items the report's "You said" lists; the rest are in the summary.
 SAID_ITEMS: Final = 10
-_MARK: Final = "…"
 
 
 class OutcomeStatus(enum.StrEnum):
@@ -34,10 +38,13 @@ REPORT_ORDER: Final = (OutcomeStatus.DONE, OutcomeStatus.PLANNED, OutcomeStatus.
 
 
 class SupportUnit(enum.StrEnum):
-    """What an item's support counts (the report says "5 chose it", "3 wished for it")."""
+    """What an item's support counts (the report says "5 votes", "3 people", "12 dots", "9
+    points")."""
 
     CHOICES = "choices"
     WISHES = "wishes"
+    DOTS = "dots"
+    POINTS = "points"
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,21 +105,28 @@ class OutcomeReport:
 
 
 def supported_items(result: QuestionResult) -> list[SupportedItem]:
-    """The items of one question's result, most support first."""
+    """The items of one question's result, most support first (in the order of the result, as
+    its summary lists them); a rating or 0-10 score has none: it has no options to decide on."""
     if isinstance(result, ChoiceResult):
-        # The tally orders the options most chosen first.
-        return [
-            SupportedItem(short_item_text(o.text), o.text, o.count, SupportUnit.CHOICES)
-            for o in result.options
-        ]
+        return [_option_item(o.text, o.count, SupportUnit.CHOICES) for o in result.options]
+    if isinstance(result, DotsResult):
+        return [_option_item(o.text, o.dots, SupportUnit.DOTS) for o in result.options]
+    if isinstance(result, RankResult):
+        return [_option_item(o.text, o.points, SupportUnit.POINTS) for o in result.options]
     if isinstance(result, TextResult):
-        return [
-            SupportedItem(short_item_text(text), text, count, SupportUnit.WISHES)
-            for text, count in group_wishes(result.texts)
-        ]
-    # Dot votes and rankings (DotsResult, RankResult in bot.domain.tally) go here: their
-    # options in the order of the result, the dots or points as the support.
+        return wish_items(gather_wishes(result.texts))
     return []
+
+
+def wish_items(wishes: Iterable[Wish]) -> list[SupportedItem]:
+    """Wishes as items: their short text (an option's length), the full text kept for the report,
+    and how many wished for each."""
+    return [SupportedItem(w.text, w.full_text, w.count, SupportUnit.WISHES) for w in wishes]
+
+
+def _option_item(text: str, support: int | None, unit: SupportUnit) -> SupportedItem:
+    # Options are at most an option's length already; shorten_wish keeps those as they are.
+    return SupportedItem(shorten_wish(text), text, support, unit)
 
 
 def outcome_items(
@@ -120,51 +134,22 @@ def outcome_items(
 ) -> list[SupportedItem]:
     """The items of the poll's first question that has any: what the outcome form lists.
 
-    An anonymous poll with too few answers shows no free-text wish (it could tell who wrote it)
-    and its options without support, in their own order (the result's order would tell)."""
+    For a free-text question these are the poll's wishes exactly as the follow-up form lists
+    them (bot.domain.wishes.poll_wishes: split, merged, most frequent first), which also keeps
+    its anonymity rule: no wish of a question too few answered in an anonymous poll. An
+    anonymous poll with too few answers shows its options without support, in their own order
+    (the result's order would tell)."""
     for result in tally.results:
         items = supported_items(result)
         if not items:
             continue
-        hidden = poll.anonymous and (tally.responded < threshold or result.answered < threshold)
-        if not hidden:
-            return items
         if isinstance(result, TextResult):
-            return []
-        return [
-            SupportedItem(short_item_text(text), text, None, SupportUnit.CHOICES)
-            for text in result.question.options
-        ]
+            return wish_items(poll_wishes(poll, tally, threshold=threshold))
+        if not too_few_to_show(poll, tally, result, threshold):
+            return items
+        unit = items[0].unit
+        return [_option_item(text, None, unit) for text in result.question.options]
     return []
-
-
-def group_wishes(texts: Iterable[str]) -> list[tuple[str, int]]:
-    """Free-text answers grouped as the same wish (ignoring case, spaces and punctuation): the
-    first wording of each with how many gave it, most frequent first (ties: first given)."""
-    groups: dict[str, list[str]] = {}
-    for text in texts:
-        key = fold(text)
-        if key:
-            groups.setdefault(key, []).append(text)
-    ranked = sorted(groups.values(), key=lambda same: -len(same))
-    return [(same[0].strip(), len(same)) for same in ranked]
-
-
-def short_item_text(text: str, limit: int = MAX_ITEM_TEXT) -> str:
-    """Text cut at a word boundary to limit characters, marked with … when cut."""
-    flat = " ".join(text.split())
-    if len(flat) <= limit:
-        return flat
-    cut = flat[: limit - len(_MARK)]
-    space = cut.rfind(" ")
-    if space > limit // 2:
-        cut = cut[:space]
-    # A cut inside Slack's encoding (&amp;, <@U…>) would leave half a token behind.
-    for opener, closer in (("&", ";"), ("<", ">")):
-        start = cut.rfind(opener)
-        if start != -1 and closer not in cut[start:]:
-            cut = cut[:start]
-    return cut.rstrip() + _MARK
 
 
 def apply_decisions(

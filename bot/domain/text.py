@@ -11,7 +11,6 @@ showing a question again can never notify a group or the whole channel.
 - decode_slack: text from a message or command (already Slack-encoded) → stored form.
 - encode_typed: text typed into a modal input (Slack sends it as typed) → stored form.
 - plain: stored form → what a person reads where Slack shows plain text (buttons, CSV cells).
-- fold: stored form → a key that ignores case, spaces and punctuation, to spot duplicates.
 
 The stored form is also valid Slack mrkdwn; bot.slack.blocks.text turns it into the mrkdwn Slack
 shows. Every function here accepts any string, so text that did not come through decode_slack or
@@ -21,7 +20,6 @@ encode_typed (a catalog text, a test value) is handled safely too.
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import Final
 
 _ENTITIES: Final = {"&amp;": "&", "&lt;": "<", "&gt;": ">"}
@@ -115,16 +113,6 @@ def _plain_piece(piece: re.Match[str] | str) -> str:
     if link := _LINK.fullmatch(inner):
         return unescape(link[2] or link[1])
     return unescape(piece[0])
-
-
-def fold(stored: str) -> str:
-    """A comparison key: the plain text without case, spaces or punctuation ("Work-shop!" and
-    "workshop" are the same wish)."""
-    return "".join(
-        char
-        for char in unicodedata.normalize("NFKC", plain(stored)).casefold()
-        if not (char.isspace() or unicodedata.category(char)[0] in "PS")
-    )
 
 
 def mentioned_people(stored: str) -> tuple[str, ...]:

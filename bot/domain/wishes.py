@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from bot.domain.errors import InvalidPollInput
+from bot.domain.likeness import same_wish_key
 from bot.domain.model import (
     ANONYMITY_THRESHOLD,
     MAX_OPTION_LENGTH,
@@ -21,8 +22,8 @@ from bot.domain.model import (
     Poll,
     QuestionKind,
 )
-from bot.domain.tally import PollTally, TextResult
-from bot.domain.text import fold, plain
+from bot.domain.tally import PollTally, QuestionResult, TextResult
+from bot.domain.text import plain
 
 ELLIPSIS: Final = "…"
 # A follow-up vote's options are the wishes: as many as a choice question takes.
@@ -66,11 +67,8 @@ def poll_wishes(
     summary hides the texts, so the follow-up form must not show them either."""
     written: list[str] = []
     for result in tally.results:
-        if not isinstance(result, TextResult):
-            continue
-        if poll.anonymous and (tally.responded < threshold or result.answered < threshold):
-            continue
-        written.extend(result.texts)
+        if isinstance(result, TextResult) and not too_few_to_show(poll, tally, result, threshold):
+            written.extend(result.texts)
     suggested = [
         question.options[suggestion.position]
         for question in poll.questions
@@ -78,6 +76,14 @@ def poll_wishes(
         if 0 <= suggestion.position < len(question.options)
     ]
     return gather_wishes(written, suggested)
+
+
+def too_few_to_show(
+    poll: Poll, tally: PollTally, result: QuestionResult, threshold: int = ANONYMITY_THRESHOLD
+) -> bool:
+    """Whether an anonymous poll had too few answers, in all or to this question, for the
+    question's texts or counts to be shown without telling who answered what."""
+    return poll.anonymous and (tally.responded < threshold or result.answered < threshold)
 
 
 def gather_wishes(answers: Iterable[str], suggestions: Iterable[str] = ()) -> list[Wish]:
@@ -91,7 +97,7 @@ def gather_wishes(answers: Iterable[str], suggestions: Iterable[str] = ()) -> li
         for wish in answer:
             if not wish:
                 continue
-            key = _likeness_key(wish)
+            key = same_wish_key(wish)
             first_text.setdefault(key, wish)
             if key not in keys_of_person:
                 keys_of_person.add(key)
@@ -112,12 +118,6 @@ def split_wishes(answer: str) -> list[str]:
         if item:
             wishes.append(item)
     return wishes
-
-
-def _likeness_key(text: str) -> str:
-    """Two wishes are the same when they read alike ignoring case, spaces and punctuation; a
-    wish of only punctuation or emoji is compared as written."""
-    return fold(text) or plain(text).strip().casefold()
 
 
 def shorten_wish(text: str, limit: int = MAX_OPTION_LENGTH) -> str:
@@ -171,7 +171,7 @@ def read_wish_list(text: str) -> tuple[str, ...]:
                 max=MAX_OPTION_LENGTH,
                 wish=readable,
             )
-        key = _likeness_key(wish)
+        key = same_wish_key(wish)
         if key in seen:
             raise InvalidPollInput("error.wish_twice", field=WISHES_FIELD, wish=readable)
         seen.add(key)

@@ -17,6 +17,7 @@ from slack_emulator import Message, RecordedCall, SlackEmulator
 from slack_emulator.models import View
 from tests.e2e.conftest import CHANNEL, FINN, ORGANISER, PEOPLE, RunningBot
 from tests.e2e.helpers import create, last_ephemeral, poll_message, shown, text_of
+from tests.e2e.test_answer_kinds import answer as answer_kind
 from tests.e2e.test_summary import answer_in_modal
 
 # Sauna is chosen by three, Hike by one, Bowling by nobody; Eeva (Finnish) does not answer
@@ -127,6 +128,18 @@ def after(text: str, heading: str) -> str:
     return text[text.index(heading) :]
 
 
+async def closed_free_text(
+    running: RunningBot, emu: SlackEmulator, question: str, answers: list[str], settings: str = ""
+) -> int:
+    """A free-text poll answered in the answer form, one answer each by PEOPLE, then closed."""
+    poll = await create(running, emu, f'new "{question}" remind:off {settings}'.rstrip())
+    for person, answer in zip(PEOPLE, answers, strict=False):
+        await answer_in_modal(running, emu, person, poll_message(emu, poll), {question: answer})
+    await running.settle()
+    await command(running, f"close {poll.id}")
+    return poll.id
+
+
 async def test_a_choice_poll_outcome_lists_the_result_order_and_reaches_everyone_asked(
     running: RunningBot, emu: SlackEmulator
 ) -> None:
@@ -203,29 +216,23 @@ async def test_recording_again_edits_the_reply_and_tells_everyone_again_only_whe
 async def test_a_free_text_poll_outcome_lists_the_wishes_grouped_most_frequent_first(
     running: RunningBot, emu: SlackEmulator
 ) -> None:
-    poll = await create(running, emu, 'new "What would make Fridays better?" remind:off')
     wishes = ["Standing desks", "More coffee", "more coffee!", "A quiet room", " MORE  Coffee "]
-    for person, wish in zip(PEOPLE, wishes, strict=True):
-        await answer_in_modal(
-            running, emu, person, poll_message(emu, poll), {"What would make Fridays better?": wish}
-        )
-    await running.settle()
-    await command(running, f"close {poll.id}")
-    form = await open_form(running, emu, poll.id)
+    poll_id = await closed_free_text(running, emu, "What would make Fridays better?", wishes)
+    form = await open_form(running, emu, poll_id)
     assert form_items(form) == [
         "More coffee (3 people)",
         "Standing desks (1 person)",
         "A quiet room (1 person)",
     ]
     await running.driver.close_view(ORGANISER)
-    await record(running, emu, poll.id, {0: ("Done", "A second machine"), 2: ("Planned", None)})
-    (reply,) = await report_replies(running, emu, poll.id)
+    await record(running, emu, poll_id, {0: ("Done", "A second machine"), 2: ("Planned", None)})
+    (reply,) = await report_replies(running, emu, poll_id)
     report = text_of(reply.blocks)
     assert "More coffee – 3 people" in after(report, "*You said*")
     did = after(report, "*We did*")
     assert did.index("More coffee – A second machine") < did.index("A quiet room")
     assert "Standing desks" not in did  # no decision
-    assert told(emu, poll.id) == Counter(dict.fromkeys(EVERYONE, 1))
+    assert told(emu, poll_id) == Counter(dict.fromkeys(EVERYONE, 1))
 
 
 async def test_only_the_organiser_of_a_closed_poll_can_record_what_was_done(
@@ -373,12 +380,9 @@ async def create_choice(running: RunningBot, emu: SlackEmulator) -> Any:
 async def test_an_anonymous_free_text_poll_with_too_few_answers_lists_no_wishes(
     running: RunningBot, emu: SlackEmulator
 ) -> None:
-    poll = await create(running, emu, 'new "Any wishes?" anonymous remind:off')
-    for person, wish in zip(PEOPLE[:2], ["Sauna", "A quiet room"], strict=True):
-        await answer_in_modal(running, emu, person, poll_message(emu, poll), {"Any wishes?": wish})
-    await running.settle()
-    await command(running, f"close {poll.id}")
-    await command(running, f"outcome {poll.id}")
+    wishes = ["Sauna", "A quiet room"]
+    poll_id = await closed_free_text(running, emu, "Any wishes?", wishes, "anonymous")
+    await command(running, f"outcome {poll_id}")
     assert "too few answered" in last_ephemeral(emu, ORGANISER)
     assert not emu.views(ORGANISER)
 
@@ -421,3 +425,98 @@ async def test_a_report_deleted_in_slack_is_posted_anew_on_the_next_record(
     (again,) = await report_replies(running, emu, poll_id)
     assert again.ts != first.ts and "It happened" in text_of(again.blocks)
     assert told(emu, poll_id) == Counter(dict.fromkeys(EVERYONE, 1))
+
+
+def said_part(report: str) -> str:
+    """The report's "You said" part, up to "We did"."""
+    return report[report.index("*You said*") : report.index("*We did*")]
+
+
+async def test_a_dot_votes_outcome_lists_the_options_by_dots_and_the_report_counts_dots(
+    running: RunningBot, emu: SlackEmulator
+) -> None:
+    poll = await create(
+        running, emu, 'new "Where should the budget go?" "Coffee" "Books" "Games" dots:4'
+    )
+    for person, dots in zip(
+        PEOPLE[:3],
+        [{"Books": "3", "Games": "1"}, {"Games": "4"}, {"Books": "1", "Coffee": "1"}],
+        strict=True,
+    ):
+        assert await answer_kind(running, emu, poll, person, dots) == {}
+    await command(running, f"close {poll.id}")
+    # Games 1+4, Books 3+1, Coffee 1: the summary's order, with the dots as the support.
+    form = await open_form(running, emu, poll.id)
+    assert form_items(form) == ["Games (5 dots)", "Books (4 dots)", "Coffee (1 dot)"]
+    await running.driver.close_view(ORGANISER)
+    await record(running, emu, poll.id, {0: ("Done", "Two new board games"), 2: ("Not now", None)})
+    (reply,) = await report_replies(running, emu, poll.id)
+    said = said_part(text_of(reply.blocks))
+    assert said.index("Games – 5 dots") < said.index("Books – 4 dots")
+    assert said.index("Books – 4 dots") < said.index("Coffee – 1 dot")
+    did = after(text_of(reply.blocks), "*We did*")
+    assert did.index("Games – Two new board games") < did.index("Not now") < did.index("Coffee")
+    assert "Games – 5 pistettä" in dm_report(emu, FINN)
+
+
+async def test_a_rankings_outcome_lists_the_options_by_points(
+    running: RunningBot, emu: SlackEmulator
+) -> None:
+    poll = await create(running, emu, 'new "What shall we eat?" "Pizza" "Sushi" "Tacos" rank:2')
+    rankings = [
+        {"1st choice": "Sushi", "2nd choice": "Pizza"},
+        {"1st choice": "Tacos", "2nd choice": "Sushi"},
+        {"1st choice": "Sushi"},
+    ]
+    for person, ranking in zip(PEOPLE[:3], rankings, strict=True):
+        assert await answer_kind(running, emu, poll, person, ranking) == {}
+    await command(running, f"close {poll.id}")
+    # Points 2 for a 1st place, 1 for a 2nd: Sushi 2+1+2, Tacos 2, Pizza 1.
+    form = await open_form(running, emu, poll.id)
+    assert form_items(form) == ["Sushi (5 points)", "Tacos (2 points)", "Pizza (1 point)"]
+    await running.driver.close_view(ORGANISER)
+    await record(running, emu, poll.id, {0: ("Planned", "Friday lunch")})
+    (reply,) = await report_replies(running, emu, poll.id)
+    said = said_part(text_of(reply.blocks))
+    assert said.index("Sushi – 5 points") < said.index("Tacos – 2 points")
+    assert said.index("Tacos – 2 points") < said.index("Pizza – 1 point")
+    assert "Sushi – 5 pistettä" in dm_report(emu, FINN)
+
+
+async def test_a_free_text_outcome_lists_the_split_wishes_the_follow_up_form_prefills(
+    running: RunningBot, emu: SlackEmulator
+) -> None:
+    answers = [
+        "- More coffee\n- Standing desks",
+        "1. Quiet room\n2. more COFFEE!",
+        "quiet-room",
+        "Standing desks\nMore plants",
+        "More coffee.",
+    ]
+    poll_id = await closed_free_text(running, emu, "What would make our office better?", answers)
+    form = await open_form(running, emu, poll_id)
+    assert form_items(form) == [
+        "More coffee (3 people)",
+        "Standing desks (2 people)",
+        "Quiet room (2 people)",
+        "More plants (1 person)",
+    ]
+    await running.driver.close_view(ORGANISER)
+    # "Vote on these wishes" pre-fills the very same list, in the same order.
+    await command(running, f"prioritise {poll_id}")
+    follow_up = emu.views(ORGANISER)[-1]
+    assert follow_up.callback_id == ids.FOLLOW_UP_VIEW
+    prefilled = next(
+        b["element"]["initial_value"]
+        for b in follow_up.blocks
+        if b.get("block_id") == ids.FOLLOW_UP_WISHES_BLOCK
+    )
+    assert prefilled.split("\n") == [label.rsplit(" (", 1)[0] for label in form_items(form)]
+    await running.driver.close_view(ORGANISER)
+
+    await record(running, emu, poll_id, {1: ("Done", "Two by the window")})
+    (reply,) = await report_replies(running, emu, poll_id)
+    said = said_part(text_of(reply.blocks))
+    assert said.index("More coffee – 3 people") < said.index("Standing desks – 2 people")
+    assert "- More coffee" not in said and "1. Quiet room" not in said
+    assert "Standing desks – Two by the window" in after(text_of(reply.blocks), "*We did*")

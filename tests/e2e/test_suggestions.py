@@ -21,6 +21,7 @@ from tests.e2e.helpers import (
     shown,
     text_of,
 )
+from tests.e2e.test_answer_kinds import answer
 
 
 def vote_labels(message: Message) -> list[str]:
@@ -287,6 +288,40 @@ async def test_an_anonymous_poll_shows_no_suggester_and_forgets_them_at_close(
         )
     assert [bool(row["suggested"]) for row in rows].count(True) == 1
     assert all(row["suggested_by"] is None for row in rows)
+
+
+def summary_line(emu: SlackEmulator, option: str) -> str:
+    """The line of option in the last summary's results (after its bar and share)."""
+    summary = text_of(channel_posts(emu)[-1].blocks)
+    return next(line for line in summary.splitlines() if f"· {option}" in line)
+
+
+async def test_the_summary_of_a_named_dot_vote_says_who_suggested(
+    running: RunningBot, emu: SlackEmulator
+) -> None:
+    poll = await create(running, emu, 'new "Budget?" "Coffee" "Books" dots:3 open')
+    await suggest(running, emu, PEOPLE[0], poll.id, "Games")
+    assert await answer(running, emu, poll, PEOPLE[1], {"Games": "2", "Books": "1"}) == {}
+    await running.driver.slash_command(ORGANISER, CHANNEL, "/wishes", f"close {poll.id}")
+    await running.settle()
+    games = summary_line(emu, "Games")
+    assert f"Games _(suggested by <@{PEOPLE[0]}>)_ · dots: 2" in games
+    assert "suggested" not in summary_line(emu, "Books")
+
+
+async def test_the_summary_of_an_anonymous_dot_vote_says_only_suggested(
+    running: RunningBot, emu: SlackEmulator
+) -> None:
+    poll = await create(running, emu, 'new "Budget?" "Coffee" "Books" dots:3 anonymous open')
+    suggester = PEOPLE[0]
+    await suggest(running, emu, suggester, poll.id, "Games")
+    for person in PEOPLE[1:4]:
+        assert await answer(running, emu, poll, person, {"Games": "2", "Books": "1"}) == {}
+    await running.driver.slash_command(ORGANISER, CHANNEL, "/wishes", f"close {poll.id}")
+    await running.settle()
+    assert "Games _(suggested)_ · dots: 6" in summary_line(emu, "Games")
+    summary = text_of(channel_posts(emu)[-1].blocks).lower()
+    assert suggester.lower() not in summary and suggester[2:].lower() not in summary
 
 
 async def test_a_named_poll_keeps_who_suggested_while_open(

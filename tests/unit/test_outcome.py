@@ -9,24 +9,26 @@ import pytest
 
 from bot.domain.model import Question, QuestionAnswer, QuestionKind, Response
 from bot.domain.outcome import (
-    MAX_ITEM_TEXT,
     AskedFacts,
     Decision,
     OutcomeStatus,
+    SupportedItem,
+    SupportUnit,
     apply_decisions,
     build_report,
-    group_wishes,
     in_report_order,
     outcome_items,
-    short_item_text,
+    supported_items,
 )
 from bot.domain.tally import tally
+from bot.domain.wishes import poll_wishes
 from bot.services.outcomes import OutcomeForm
 from bot.slack import ids
 from bot.slack.blocks import render_outcome_form, render_outcome_report
 from bot.slack.blocks.outcome import MAX_FORM_ITEMS
-from tests.unit.factories import OPENED, SINGLE, TEXT, make_poll
+from tests.unit.factories import OPENED, RATING, SINGLE, TEXT, choice, make_poll
 from tests.unit.test_blocks_limits import check_message, check_view
+from tests.unit.test_suggestions import DIFFERENT_WISHES, SAME_WISHES
 
 
 def texts(*answers: str) -> list[Response]:
@@ -43,27 +45,93 @@ def choices(*picks: int) -> list[Response]:
     ]
 
 
+@pytest.mark.parametrize(("first", "second"), SAME_WISHES)
+def test_free_text_items_merge_by_the_one_rule(first: str, second: str) -> None:
+    free = make_poll(TEXT)
+    items = outcome_items(free, tally(free, texts(first, second, "Tea"), 5))
+    assert [(i.full_text, i.support) for i in items] == [(first.strip(), 2), ("Tea", 1)]
+
+
+@pytest.mark.parametrize(("first", "second"), DIFFERENT_WISHES)
+def test_free_text_items_unlike_by_the_one_rule_stay_apart(first: str, second: str) -> None:
+    free = make_poll(TEXT)
+    items = outcome_items(free, tally(free, texts(first, second), 5))
+    assert [i.support for i in items] == [1, 1]
+
+
+def test_free_text_items_are_the_follow_up_forms_wishes() -> None:
+    free = make_poll(TEXT)
+    long = "A longer lunch break on Fridays so that we can go out and eat somewhere nice"
+    answers = texts("- More coffee\n- Quiet room", "more coffee!", "1. Plants\n2. quiet-room", long)
+    current = tally(free, answers, 5)
+    items = outcome_items(free, current)
+    wishes = poll_wishes(free, current)
+    assert [(i.text, i.full_text, i.support) for i in items] == [
+        (w.text, w.full_text, w.count) for w in wishes
+    ]
+    assert [(i.text, i.support) for i in items][:3] == [
+        ("More coffee", 2),
+        ("Quiet room", 2),
+        ("Plants", 1),
+    ]
+    assert items[-1].full_text == long and items[-1].text.endswith("…")
+    assert {i.unit for i in items} == {SupportUnit.WISHES}
+
+
+def test_dot_vote_items_follow_the_dots_and_rank_items_the_points() -> None:
+    dots = make_poll(Question("Budget?", QuestionKind.DOTS, ("Coffee", "Books", "Games"), size=3))
+    answers = [
+        Response("U1", (QuestionAnswer(choices=(1, 1, 2)),)),
+        Response("U2", (QuestionAnswer(choices=(1, 2, 2)),)),
+    ]
+    items = outcome_items(dots, tally(dots, answers, 5))
+    assert [(i.text, i.support, i.unit) for i in items] == [
+        ("Books", 3, SupportUnit.DOTS),
+        ("Games", 3, SupportUnit.DOTS),
+        ("Coffee", 0, SupportUnit.DOTS),
+    ]
+    rank = make_poll(Question("Food?", QuestionKind.RANK, ("Pizza", "Sushi", "Tacos"), size=2))
+    answers = [
+        Response("U1", (QuestionAnswer(choices=(1, 0)),)),
+        Response("U2", (QuestionAnswer(choices=(2, 1)),)),
+    ]
+    items = outcome_items(rank, tally(rank, answers, 5))
+    assert [(i.text, i.support, i.unit) for i in items] == [
+        ("Sushi", 3, SupportUnit.POINTS),
+        ("Tacos", 2, SupportUnit.POINTS),
+        ("Pizza", 1, SupportUnit.POINTS),
+    ]
+
+
+def test_a_rating_or_score_has_no_items_and_the_next_question_gives_them() -> None:
+    nps = Question("Recommend us?", QuestionKind.NPS)
+    poll = make_poll(RATING, nps, SINGLE)
+    answers = [Response("U1", (QuestionAnswer(rating=4), QuestionAnswer(rating=9), choice(1)))]
+    current = tally(poll, answers, 5)
+    assert [supported_items(result) for result in current.results[:2]] == [[], []]
+    assert [i.text for i in outcome_items(poll, current)] == ["Talk", "Workshop", "Meetup"]
+    assert outcome_items(make_poll(RATING, nps), tally(make_poll(RATING, nps), answers, 5)) == []
+
+
 @pytest.mark.parametrize(
-    ("answers", "expected"),
+    ("unit", "support", "en", "fi"),
     [
-        (["Coffee", "coffee!", " COFFEE ", "Tea"], [("Coffee", 3), ("Tea", 1)]),
-        (["Tea", "Coffee", "coffee"], [("Coffee", 2), ("Tea", 1)]),
-        (["Work-shop", "workshop", "Talk"], [("Work-shop", 2), ("Talk", 1)]),
-        (["!!!", "  "], []),
+        (SupportUnit.DOTS, 12, "Books – 12 dots", "Books – 12 pistettä"),
+        (SupportUnit.DOTS, 1, "Books – 1 dot", "Books – 1 piste"),
+        (SupportUnit.POINTS, 9, "Books – 9 points", "Books – 9 pistettä"),
+        (SupportUnit.POINTS, 1, "Books – 1 point", "Books – 1 piste"),
     ],
-    ids=["case-and-punctuation", "most-frequent-first", "hyphen", "nothing-left"],
 )
-def test_wishes_are_grouped_ignoring_case_spaces_and_punctuation(
-    answers: list[str], expected: list[tuple[str, int]]
+def test_the_report_names_dots_and_points(
+    unit: SupportUnit, support: int, en: str, fi: str
 ) -> None:
-    assert group_wishes(answers) == expected
-
-
-def test_long_items_are_cut_at_a_word_and_marked() -> None:
-    long = "A quiet room for calls " * 10
-    short = short_item_text(long)
-    assert len(short) <= MAX_ITEM_TEXT and short.endswith("…") and " cal…" not in short
-    assert short_item_text("&amp;" * 40).count("&") == short_item_text("&amp;" * 40).count(";")
+    poll = make_poll(Question("Budget?", QuestionKind.DOTS, ("Books", "Games"), size=3))
+    item = SupportedItem("Books", "Books", support, unit)
+    report = build_report(poll, _facts(), apply_decisions([item], ()))
+    assert en in str(render_outcome_report(report, lang="en").blocks)
+    assert fi in str(render_outcome_report(report, lang="fi").blocks)
+    form = OutcomeForm(poll=poll, items=tuple(apply_decisions([item], ())), reported=False)
+    assert en.replace(" – ", " (") + ")" in str(render_outcome_form(form, lang="en")["blocks"])
 
 
 def test_choice_items_follow_the_result_and_text_items_the_groups() -> None:

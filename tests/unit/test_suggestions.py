@@ -30,43 +30,49 @@ from bot.slack.payloads import parse_answer_metadata, parse_vote_button, read_su
 from tests.unit.factories import make_poll, parse_error, parse_new_poll
 from tests.unit.test_blocks_limits import check_message, check_view
 
+# The one rule for "the same wish" (bot.domain.likeness): tests/unit/test_wishes.py and
+# test_outcome.py check that follow-up wishes and outcome items follow these same pairs.
+SAME_WISHES = [
+    pytest.param("Pizza", "pizza", id="case"),
+    pytest.param("Pizza", " PIZZA! ", id="spaces-and-punctuation"),
+    pytest.param("Escape room", "escape-room", id="hyphen"),
+    pytest.param("Escape room", "EscapeRoom", id="no-space"),
+    pytest.param("Café", "CAFÉ.", id="accent-and-dot"),
+    pytest.param("Straße", "STRASSE", id="casefold-sharp-s"),
+    pytest.param("Tea &amp; cake", "tea&amp;cake", id="stored-ampersand"),
+    pytest.param("Sauna, please", "sauna please", id="comma"),
+    pytest.param("１２３", "123", id="full-width-digits"),
+    pytest.param("Ask <@U0BOB|bob>", "ask bob", id="mention-as-its-name"),
+    pytest.param("🍕", " 🍕 ", id="emoji-only-spaces"),
+]
+DIFFERENT_WISHES = [
+    pytest.param("Pizza", "Pizzas", id="plural"),
+    pytest.param("Cafe", "Café", id="accent-matters"),
+    pytest.param(":)", ":(", id="emoticons"),
+    pytest.param("!!", "?", id="punctuation-only"),
+    pytest.param("A1", "A2", id="digits"),
+    pytest.param("🍕", "🍣", id="emoji-only"),
+]
 
-@pytest.mark.parametrize(
-    ("first", "second"),
-    [
-        ("Pizza", "pizza"),
-        ("Pizza", " PIZZA! "),
-        ("Escape room", "escape-room"),
-        ("Escape room", "EscapeRoom"),
-        ("Café", "CAFÉ."),
-        ("Straße", "STRASSE"),
-        ("Tea &amp; cake", "tea and cake".replace("and", "&amp;")),
-        ("Sauna, please", "sauna please"),
-        ("１２３", "123"),
-    ],
-    ids=[
-        "case",
-        "spaces-and-punctuation",
-        "hyphen",
-        "no-space",
-        "accent-and-dot",
-        "casefold-sharp-s",
-        "stored-ampersand",
-        "comma",
-        "full-width-digits",
-    ],
-)
+
+@pytest.mark.parametrize(("first", "second"), SAME_WISHES)
 def test_same_wish_key_ignores_case_spaces_and_punctuation(first: str, second: str) -> None:
     assert same_wish_key(first) == same_wish_key(second)
 
 
-@pytest.mark.parametrize(
-    ("first", "second"),
-    [("Pizza", "Pizzas"), ("Cafe", "Café"), (":)", ":("), ("!!", "?"), ("A1", "A2")],
-    ids=["plural", "accent-matters", "emoticons", "punctuation-only", "digits"],
-)
+@pytest.mark.parametrize(("first", "second"), DIFFERENT_WISHES)
 def test_same_wish_key_keeps_different_wishes_apart(first: str, second: str) -> None:
     assert same_wish_key(first) != same_wish_key(second)
+
+
+@pytest.mark.parametrize(("first", "second"), SAME_WISHES)
+def test_a_suggestion_like_an_option_by_the_one_rule_is_found(first: str, second: str) -> None:
+    assert existing_like(("Bowling", first), second) == 1
+
+
+@pytest.mark.parametrize(("first", "second"), DIFFERENT_WISHES)
+def test_a_suggestion_unlike_every_option_is_new(first: str, second: str) -> None:
+    assert existing_like(("Bowling", first), second) is None
 
 
 @given(st.text(), st.sampled_from(["", " ", "!", ".", "  ?? ", "-"]))

@@ -21,6 +21,7 @@ from bot.domain.wishes import (
     wish_lines,
 )
 from tests.unit.factories import SINGLE, TEXT, make_poll, respond, text
+from tests.unit.test_suggestions import DIFFERENT_WISHES, SAME_WISHES
 
 
 @pytest.mark.parametrize(
@@ -173,3 +174,19 @@ def test_read_wish_list_refuses(text: str, key: str, params: dict[str, object]) 
 
 def test_read_wish_list_counts_what_a_person_reads() -> None:
     assert read_wish_list("a\n" + "&amp;" * 75) == ("a", "&amp;" * 75)
+
+
+# The same pairs as the one rule's own tests (bot.domain.likeness): a follow-up's wishes merge
+# exactly where a suggestion would be refused as already there.
+@pytest.mark.parametrize(("first", "second"), SAME_WISHES)
+def test_the_same_wish_by_the_one_rule_merges_and_is_refused_twice(first: str, second: str) -> None:
+    assert [w.count for w in gather_wishes([first, second])] == [2]
+    with pytest.raises(InvalidPollInput) as refused:
+        read_wish_list(f"{first}\n{second}")
+    assert refused.value.message_key == "error.wish_twice"
+
+
+@pytest.mark.parametrize(("first", "second"), DIFFERENT_WISHES)
+def test_different_wishes_by_the_one_rule_stay_apart(first: str, second: str) -> None:
+    assert [w.count for w in gather_wishes([first, second])] == [1, 1]
+    assert read_wish_list(f"{first}\n{second}") == (first.strip(), second.strip())

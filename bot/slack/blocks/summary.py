@@ -254,7 +254,7 @@ def _dots_lines(result: DotsResult, lang: str) -> list[str]:
             "summary.dots_line",
             bar=bar(count.percent),
             percent=format_percent(count.percent, lang),
-            option=user_mrkdwn(count.text),
+            option=user_mrkdwn(count.text) + suggested_note(result.question, count.position, lang),
             dots=count.dots,
             people=count.people,
             answered=result.answered,
@@ -275,7 +275,7 @@ def _rank_lines(result: RankResult, lang: str) -> list[str]:
             lang,
             "summary.rank_line",
             bar=bar(100.0 * count.points / most),
-            option=user_mrkdwn(count.text),
+            option=user_mrkdwn(count.text) + suggested_note(result.question, count.position, lang),
             points=count.points,
             firsts=count.first_places,
         )
