@@ -436,6 +436,9 @@ async def test_twelve_free_text_answers_become_a_dot_vote_of_exactly_the_origina
     not_answered = set(asked) - answered
     assert {carla, david, "U0QUIET", *people[7:]} == not_answered
     assert reminded(emu, follow_up.id, everyone) == Counter(dict.fromkeys(not_answered, 1))
+    reminder = shown(emu.dm_messages(carla)[-1])
+    assert "Which of these wishes matter most to you?" in reminder
+    assert f"A vote on the wishes given in poll #{original.id}, asking the same people" in reminder
 
     await close(running, follow_up.id)
     summary = summary_of(emu, follow_up)
