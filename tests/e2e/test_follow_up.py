@@ -559,3 +559,60 @@ async def test_an_anonymous_wish_poll_becomes_an_anonymous_dot_vote_that_names_n
     assert f"Follow-up to <{summary_link(emu, original)}|#{original.id}>" in everything
     # Nothing anyone sees, the respondents themselves included, names who answered.
     assert_no_name(everything, (aino, bengt, eeva))
+
+
+async def test_a_finnish_organisers_follow_up_reads_naturally_in_finnish(
+    running: RunningBot, emu: SlackEmulator
+) -> None:
+    original = await create(running, emu, 'new "Mitä toivoisit?" remind:off', user=FINN)
+    for person, wish in zip(
+        PEOPLE[:3], ("Kahvia\nTeetä", "- teetä\n- Kakkua", "kahvia!"), strict=True
+    ):
+        # The channel's poll message is in the organiser's language.
+        await running.driver.click(person, poll_message(emu, original), "Vastaa")
+        await running.settle()
+        await running.driver.submit_view(person, fill={ids.answer_block_id(0): wish})
+        await running.settle()
+    await close(running, original.id, user=FINN)
+    await running.driver.slash_command(FINN, CHANNEL, "/wishes", f"priorisoi {original.id}")
+    await running.settle()
+    await emu.wait_for(lambda: follow_up_forms(emu, FINN), message="no follow-up form")
+    form = follow_up_forms(emu, FINN)[-1]
+    assert element(form, ids.FOLLOW_UP_WISHES_BLOCK)["initial_value"] == "Kahvia\nTeetä\nKakkua"
+    method = element(form, ids.FOLLOW_UP_METHOD_BLOCK)
+    assert [(o["text"]["text"], o["description"]["text"]) for o in method["options"]] == [
+        ("Pisteäänestys", "Kukin jakaa toiveille 3 pistettä (määrän voi muuttaa alempana)"),
+        ("Järjestys", "Kukin asettaa 3 mieluisinta toivetta järjestykseen (määrä alempana)"),
+        ("Valitse yksi", "Kukin valitsee yhden, itselleen tärkeimmän toiveen"),
+    ]
+    reply = await running.driver.submit_view(
+        FINN,
+        fill={
+            "Miten äänestetään": "Pisteäänestys",
+            "Pisteitä vastaajaa kohden (pisteäänestys)": "2",
+        },
+    )
+    assert reply.body is None or reply.body.get("response_action") != "errors", reply.body
+    await running.settle()
+    follow_up = follow_up_of(await running.repo.polls_with_status(), original)
+    assert follow_up.questions[0].text == "Mitkä näistä toiveista ovat sinulle tärkeimpiä?"
+    message = text_of(poll_message(emu, follow_up).blocks)
+    head = next(
+        m for m in channel_posts(emu) if f"Kyselyn #{original.id} tulokset" in text_of(m.blocks)
+    )
+    link = f"https://wishbot-test.slack.com/archives/{CHANNEL}/p{head.ts.replace('.', '')}"
+    assert (
+        f"Jatkoa kyselylle <{link}|#{original.id}>: sen toiveista äänestävät samat ihmiset, "
+        "joilta silloin kysyttiin." in message
+    )
+    assert "Jaa 2 pistettä vaihtoehdoille" in message
+    assert "Äänestäjinä ovat samat ihmiset, joilta tässä kyselyssä kysyttiin" in "\n".join(
+        text_of(m.blocks) for m in emu.thread(CHANNEL, head.ts)
+    )
+    await close(running, follow_up.id, user=FINN)
+    summary = next(
+        text_of(m.blocks)
+        for m in channel_posts(emu)
+        if f"Kyselyn #{follow_up.id} tulokset" in text_of(m.blocks)
+    )
+    assert f"Kysyttiin: samoilta ihmisiltä kuin kyselyssä #{original.id}" in summary
