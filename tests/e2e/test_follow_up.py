@@ -566,7 +566,9 @@ async def test_a_finnish_organisers_follow_up_reads_naturally_in_finnish(
 ) -> None:
     original = await create(running, emu, 'new "Mitä toivoisit?" remind:off', user=FINN)
     for person, wish in zip(
-        PEOPLE[:3], ("Kahvia\nTeetä", "- teetä\n- Kakkua", "kahvia!"), strict=True
+        PEOPLE[:3],
+        ("Kahvia\nTeetä", "- teetä\n- Kakkua", "kahvia!\nPullaa & <kakkua>"),
+        strict=True,
     ):
         # The channel's poll message is in the organiser's language.
         await running.driver.click(person, poll_message(emu, original), "Vastaa")
@@ -578,7 +580,9 @@ async def test_a_finnish_organisers_follow_up_reads_naturally_in_finnish(
     await running.settle()
     await emu.wait_for(lambda: follow_up_forms(emu, FINN), message="no follow-up form")
     form = follow_up_forms(emu, FINN)[-1]
-    assert element(form, ids.FOLLOW_UP_WISHES_BLOCK)["initial_value"] == "Kahvia\nTeetä\nKakkua"
+    # People's text reads as typed in the list, and is stored once encoded from it.
+    wishes = "Kahvia\nTeetä\nKakkua\nPullaa & <kakkua>"
+    assert element(form, ids.FOLLOW_UP_WISHES_BLOCK)["initial_value"] == wishes
     method = element(form, ids.FOLLOW_UP_METHOD_BLOCK)
     assert [(o["text"]["text"], o["description"]["text"]) for o in method["options"]] == [
         ("Pisteäänestys", "Kukin jakaa toiveille 3 pistettä (määrän voi muuttaa alempana)"),
@@ -596,6 +600,8 @@ async def test_a_finnish_organisers_follow_up_reads_naturally_in_finnish(
     await running.settle()
     follow_up = follow_up_of(await running.repo.polls_with_status(), original)
     assert follow_up.questions[0].text == "Mitkä näistä toiveista ovat sinulle tärkeimpiä?"
+    stored_wish = "Pullaa &amp; &lt;kakkua&gt;"
+    assert follow_up.questions[0].options == ("Kahvia", "Teetä", "Kakkua", stored_wish)
     message = text_of(poll_message(emu, follow_up).blocks)
     head = next(
         m for m in channel_posts(emu) if f"Kyselyn #{original.id} tulokset" in text_of(m.blocks)
@@ -609,6 +615,12 @@ async def test_a_finnish_organisers_follow_up_reads_naturally_in_finnish(
     assert "Äänestäjinä ovat samat ihmiset, joilta tässä kyselyssä kysyttiin" in "\n".join(
         text_of(m.blocks) for m in emu.thread(CHANNEL, head.ts)
     )
+    # The wish is the answer form's label as typed, and the summary's option as typed.
+    await running.driver.close_view(PEOPLE[0], clear=True)
+    await running.driver.click(PEOPLE[0], poll_message(emu, follow_up), "Vastaa")
+    await emu.wait_for(lambda: emu.views(PEOPLE[0]), message="no answer form")
+    await running.driver.submit_view(PEOPLE[0], fill={"Pullaa & <kakkua>": "2"})
+    await running.settle()
     await close(running, follow_up.id, user=FINN)
     summary = next(
         text_of(m.blocks)
@@ -616,3 +628,4 @@ async def test_a_finnish_organisers_follow_up_reads_naturally_in_finnish(
         if f"Kyselyn #{follow_up.id} tulokset" in text_of(m.blocks)
     )
     assert f"Kysyttiin: samoilta ihmisiltä kuin kyselyssä #{original.id}" in summary
+    assert "Pullaa &amp; &lt;kakkua&gt; · pisteitä: 2 · 1/1 vastaajalta" in summary
