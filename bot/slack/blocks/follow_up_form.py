@@ -63,11 +63,19 @@ def render_follow_up_form(
     blocks.append(_wishes_input(shown, values, lang))
     blocks.append(_method_input(values, lang))
     blocks.append(
-        _number_input(ids.FOLLOW_UP_DOTS_BLOCK, "dots", MIN_DOTS, MAX_DOTS, DEFAULT_DOTS, lang)
+        _number_input(
+            ids.FOLLOW_UP_DOTS_BLOCK, "dots", MIN_DOTS, MAX_DOTS, DEFAULT_DOTS, values, lang
+        )
     )
     blocks.append(
         _number_input(
-            ids.FOLLOW_UP_PLACES_BLOCK, "places", MIN_PLACES, MAX_PLACES, DEFAULT_PLACES, lang
+            ids.FOLLOW_UP_PLACES_BLOCK,
+            "places",
+            MIN_PLACES,
+            MAX_PLACES,
+            DEFAULT_PLACES,
+            values,
+            lang,
         )
     )
     blocks.extend(close_and_remind_blocks(values, lang))
@@ -158,7 +166,19 @@ def _wishes_input(wishes: Sequence[Wish], values: FormValues, lang: str) -> Bloc
 
 
 def _method_input(values: FormValues, lang: str) -> Block:
-    choices = [option(t(lang, f"follow_up.method.{kind.value}"), kind.value) for kind in METHODS]
+    """The methods, each saying how much a person gives (the number of the field below)."""
+    dots = _typed_number(values, ids.FOLLOW_UP_DOTS_BLOCK, MIN_DOTS, MAX_DOTS, DEFAULT_DOTS)
+    places = _typed_number(
+        values, ids.FOLLOW_UP_PLACES_BLOCK, MIN_PLACES, MAX_PLACES, DEFAULT_PLACES
+    )
+    choices = [
+        option(
+            t(lang, f"follow_up.method.{kind.value}"),
+            kind.value,
+            t(lang, f"follow_up.method_hint.{kind.value}", dots=dots, places=places),
+        )
+        for kind in METHODS
+    ]
     chosen = values.get(ids.FOLLOW_UP_METHOD_BLOCK) or METHODS[0].value
     element: dict[str, Any] = {
         "type": "radio_buttons",
@@ -171,14 +191,30 @@ def _method_input(values: FormValues, lang: str) -> Block:
     return _input(ids.FOLLOW_UP_METHOD_BLOCK, t(lang, "follow_up.method.label"), element)
 
 
-def _number_input(block_id: str, name: str, low: int, high: int, default: int, lang: str) -> Block:
+def _number_input(
+    block_id: str,
+    name: str,
+    low: int,
+    high: int,
+    default: int,
+    values: FormValues,
+    lang: str,
+) -> Block:
     element = {
         "type": "number_input",
         "action_id": ids.FORM_ELEMENT,
         "is_decimal_allowed": False,
         "min_value": str(low),
         "max_value": str(high),
-        "initial_value": str(default),
+        "initial_value": str(_typed_number(values, block_id, low, high, default)),
     }
     hint = t(lang, f"follow_up.{name}.hint", min=low, max=high, default=default)
     return _input(block_id, t(lang, f"follow_up.{name}.label"), element, hint=hint, optional=True)
+
+
+def _typed_number(values: FormValues, block_id: str, low: int, high: int, default: int) -> int:
+    """The number typed in a field when the form is shown again, if it is one in range."""
+    typed = values.get(block_id)
+    if isinstance(typed, str) and typed.strip().isdigit() and low <= int(typed) <= high:
+        return int(typed)
+    return default

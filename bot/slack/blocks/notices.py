@@ -193,11 +193,19 @@ def _invitation(poll: Poll, lang: str, text: str) -> Message:
     blocks = [
         *sections(text),
         *event_line(poll, lang),
+        *_follow_up_line(poll, lang),
         context(anonymity_note(poll, lang)),
         *actions(ids.DM_ACTIONS_BLOCK, buttons),
     ]
     fallback = tm(lang, "reminder.fallback", organiser=user_mention(poll.organiser_id))
     return make_message(fallback, blocks)
+
+
+def _follow_up_line(poll: Poll, lang: str) -> list[Block]:
+    """For a follow-up vote, why the person is asked again: it weighs the earlier wishes."""
+    if poll.follow_up_of is None:
+        return []
+    return [context(tm(lang, "reminder.follow_up", poll_id=poll.follow_up_of))]
 
 
 def render_created(poll: Poll, *, asked: int, everyone_asked: bool, lang: str) -> Message:

@@ -132,6 +132,9 @@ def _overview(poll: Poll, tally: PollTally, lang: str, *, until: datetime) -> li
 def _audience(poll: Poll, lang: str) -> Mrkdwn:
     """Who was asked; a channel mention, so it is mrkdwn already."""
     audience = poll.audience
+    if poll.follow_up_of is not None:
+        # A follow-up asks its original's people, not the channel's members of today.
+        return Mrkdwn(t(lang, "summary.audience.follow_up", poll_id=poll.follow_up_of))
     if audience.sample_size is not None:
         return Mrkdwn(t(lang, "summary.audience.sample", size=audience.sample_size))
     if audience.kind is AudienceKind.PEOPLE:
