@@ -142,8 +142,9 @@ class PollCreation:
         await self._make_postable(channel_id)
         if draft.follow_up_of is not None:
             # A follow-up asks exactly the people its poll asked: not the channel of today, not
-            # a new sample.
-            members, everyone_asked = await self.polls.members_of(draft.follow_up_of), False
+            # a new sample; only those deactivated since then are left out.
+            members = await self._still_askable(await self.polls.members_of(draft.follow_up_of))
+            everyone_asked = False
         else:
             draft = _resolve_handles(
                 draft, await self.facts.group_ids(handles=_typed_handles(draft))
@@ -213,6 +214,10 @@ class PollCreation:
         _check_channel(channel_id, info)
         if not info.is_member:
             await self.slack.join_channel(channel_id)
+
+    async def _still_askable(self, user_ids: list[str]) -> list[str]:
+        people = await self.people.people(user_ids)
+        return [u for u in user_ids if (p := people.get(u)) is None or p.can_be_asked]
 
     async def _audience(self, draft: PollDraft, channel_id: str, organiser_id: str) -> list[str]:
         """Everyone who may be asked: people only, no bots, no deactivated accounts."""

@@ -7,12 +7,21 @@ from collections import Counter
 from datetime import timedelta
 from typing import Any
 
+from bot.app import stop
 from bot.clock import ShiftableClock
 from bot.domain.model import Poll, PollStatus, QuestionAnswer, QuestionKind
 from bot.services import jobs
 from bot.slack import ids
 from slack_emulator import Ephemeral, Message, SlackEmulator, View
-from tests.e2e.conftest import CHANNEL, FINN, ORGANISER, PEOPLE, RunningBot, eventually
+from tests.e2e.conftest import (
+    CHANNEL,
+    FINN,
+    ORGANISER,
+    PEOPLE,
+    BotFactory,
+    RunningBot,
+    eventually,
+)
 from tests.e2e.helpers import (
     channel_posts,
     create,
@@ -629,3 +638,35 @@ async def test_a_finnish_organisers_follow_up_reads_naturally_in_finnish(
     )
     assert f"Kysyttiin: samoilta ihmisiltä kuin kyselyssä #{original.id}" in summary
     assert "Pullaa &amp; &lt;kakkua&gt; · pisteitä: 2 · 1/1 vastaajalta" in summary
+
+
+async def test_a_follow_up_leaves_out_only_those_deactivated_since_the_original(
+    start_bot: BotFactory, emu: SlackEmulator
+) -> None:
+    first = await start_bot()
+    original = await create(
+        first, emu, f'new "What should we change?" to:<@{PEOPLE[0]}> <@{PEOPLE[1]}> <@{PEOPLE[2]}>'
+    )
+    for person, wish in zip(PEOPLE[:3], ("Coffee", "Tea", "Cake"), strict=True):
+        await answer_in_modal(
+            first, emu, person, poll_message(emu, original), {ids.answer_block_id(0): wish}
+        )
+        await first.settle()
+    await close(first, original.id)
+    # Deactivated after the original closed; the next start reads the directory afresh.
+    gone = PEOPLE[2]
+    emu.add_user(gone, "carol", deleted=True)
+    await stop(first.bot)
+    again = await start_bot()
+
+    await again.driver.slash_command(ORGANISER, CHANNEL, "/wishes", f"prioritise {original.id}")
+    await again.settle()
+    await emu.wait_for(lambda: follow_up_forms(emu, ORGANISER), message="no follow-up form")
+    reply = await again.driver.submit_view(ORGANISER, fill={ids.FOLLOW_UP_METHOD_BLOCK: "Pick one"})
+    assert reply.body is None or reply.body.get("response_action") != "errors", reply.body
+    await again.settle()
+
+    follow_up = follow_up_of(await again.repo.polls_with_status(), original)
+    assert sorted(await again.repo.members_of(follow_up.id)) == sorted(
+        [ORGANISER, PEOPLE[0], PEOPLE[1]]
+    )
