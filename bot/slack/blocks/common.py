@@ -115,6 +115,27 @@ def context(*texts: str) -> Block:
     return {"type": "context", "elements": [mrkdwn(text) for text in texts[:MAX_CONTEXT_ELEMENTS]]}
 
 
+def input_block(
+    block_id: str,
+    label: str,
+    element: dict[str, Any],
+    *,
+    optional: bool = False,
+    hint: str | None = None,
+) -> Block:
+    """A modal's input block: label and hint as plain text inside Slack's limits."""
+    block: Block = {
+        "type": "input",
+        "block_id": block_id,
+        "optional": optional,
+        "label": plain(label, MAX_LABEL_TEXT),
+        "element": element,
+    }
+    if hint:
+        block["hint"] = plain(hint, MAX_LABEL_TEXT)
+    return block
+
+
 def divider() -> Block:
     """A divider block."""
     return {"type": "divider"}

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
+from functools import partial
 from typing import Any, Final
 
 from bot.domain.model import MAX_QUESTION_LENGTH, MAX_QUESTIONS, Question, QuestionKind
 from bot.i18n import t
 from bot.slack import ids
 from bot.slack.blocks.common import (
-    MAX_LABEL_TEXT,
     MAX_PLACEHOLDER_TEXT,
     Block,
     Message,
@@ -18,6 +18,7 @@ from bot.slack.blocks.common import (
     button,
     context,
     divider,
+    input_block,
     make_message,
     modal_text,
     option,
@@ -94,24 +95,8 @@ def _list_value(values: FormValues, block_id: str) -> list[str]:
     return [value] if isinstance(value, str) else list(value or [])
 
 
-def _input(
-    block_id: str,
-    label: str,
-    element: dict[str, Any],
-    *,
-    optional: bool = True,
-    hint: str | None = None,
-) -> Block:
-    block: Block = {
-        "type": "input",
-        "block_id": block_id,
-        "optional": optional,
-        "label": plain(label, MAX_LABEL_TEXT),
-        "element": element,
-    }
-    if hint:
-        block["hint"] = plain(hint, MAX_LABEL_TEXT)
-    return block
+# The create form's fields are optional unless said otherwise.
+_input = partial(input_block, optional=True)
 
 
 def _choice_element(

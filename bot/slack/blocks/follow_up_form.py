@@ -23,13 +23,12 @@ from bot.domain.wishes import MAX_WISHES, MIN_WISHES, Wish, wish_lines
 from bot.i18n import t
 from bot.slack import ids
 from bot.slack.blocks.common import (
-    MAX_LABEL_TEXT,
     Block,
     View,
     context,
+    input_block,
     modal_text,
     option,
-    plain,
     tm,
 )
 from bot.slack.blocks.create_form import close_and_remind_blocks
@@ -116,26 +115,6 @@ def _fitting(wishes: Sequence[Wish]) -> list[Wish]:
     return shown
 
 
-def _input(
-    block_id: str,
-    label: str,
-    element: dict[str, Any],
-    *,
-    hint: str | None = None,
-    optional: bool = False,
-) -> Block:
-    block: Block = {
-        "type": "input",
-        "block_id": block_id,
-        "optional": optional,
-        "label": plain(label, MAX_LABEL_TEXT),
-        "element": element,
-    }
-    if hint:
-        block["hint"] = plain(hint, MAX_LABEL_TEXT)
-    return block
-
-
 def _question_input(values: FormValues, lang: str) -> Block:
     typed = values.get(ids.FOLLOW_UP_QUESTION_BLOCK)
     question = typed if isinstance(typed, str) and typed else t(lang, "follow_up.question.default")
@@ -145,7 +124,7 @@ def _question_input(values: FormValues, lang: str) -> Block:
         "max_length": MAX_QUESTION_LENGTH,
         "initial_value": question,
     }
-    return _input(ids.FOLLOW_UP_QUESTION_BLOCK, t(lang, "follow_up.question.label"), element)
+    return input_block(ids.FOLLOW_UP_QUESTION_BLOCK, t(lang, "follow_up.question.label"), element)
 
 
 def _wishes_input(wishes: Sequence[Wish], values: FormValues, lang: str) -> Block:
@@ -162,7 +141,9 @@ def _wishes_input(wishes: Sequence[Wish], values: FormValues, lang: str) -> Bloc
     hint = t(
         lang, "follow_up.wishes.hint", min=MIN_WISHES, max=MAX_WISHES, length=MAX_OPTION_LENGTH
     )
-    return _input(ids.FOLLOW_UP_WISHES_BLOCK, t(lang, "follow_up.wishes.label"), element, hint=hint)
+    return input_block(
+        ids.FOLLOW_UP_WISHES_BLOCK, t(lang, "follow_up.wishes.label"), element, hint=hint
+    )
 
 
 def _method_input(values: FormValues, lang: str) -> Block:
@@ -188,7 +169,7 @@ def _method_input(values: FormValues, lang: str) -> Block:
     for choice in choices:
         if choice["value"] == chosen:
             element["initial_option"] = choice
-    return _input(ids.FOLLOW_UP_METHOD_BLOCK, t(lang, "follow_up.method.label"), element)
+    return input_block(ids.FOLLOW_UP_METHOD_BLOCK, t(lang, "follow_up.method.label"), element)
 
 
 def _number_input(
@@ -209,7 +190,9 @@ def _number_input(
         "initial_value": str(_typed_number(values, block_id, low, high, default)),
     }
     hint = t(lang, f"follow_up.{name}.hint", min=low, max=high, default=default)
-    return _input(block_id, t(lang, f"follow_up.{name}.label"), element, hint=hint, optional=True)
+    return input_block(
+        block_id, t(lang, f"follow_up.{name}.label"), element, hint=hint, optional=True
+    )
 
 
 def _typed_number(values: FormValues, block_id: str, low: int, high: int, default: int) -> int:

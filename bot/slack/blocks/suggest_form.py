@@ -9,13 +9,13 @@ from bot.domain.suggestions import open_questions
 from bot.i18n import t
 from bot.slack import ids
 from bot.slack.blocks.common import (
-    MAX_LABEL_TEXT,
     MAX_OPTION_TEXT,
     MAX_PLACEHOLDER_TEXT,
     Block,
     Mrkdwn,
     View,
     context,
+    input_block,
     modal_text,
     option,
     plain,
@@ -50,16 +50,17 @@ def render_suggest_modal(poll: Poll, *, lang: str) -> View:
             "options": choices,
             "initial_option": choices[0],
         }
-        blocks.append(_input(ids.SUGGEST_QUESTION_BLOCK, t(lang, "suggest.which"), select))
+        blocks.append(input_block(ids.SUGGEST_QUESTION_BLOCK, t(lang, "suggest.which"), select))
     text_input: dict[str, Any] = {
         "type": "plain_text_input",
         "action_id": ids.SUGGEST_ELEMENT,
         "max_length": MAX_SUGGESTION_LENGTH,
         "placeholder": plain(t(lang, "suggest.placeholder"), MAX_PLACEHOLDER_TEXT),
     }
-    block = _input(ids.SUGGEST_TEXT_BLOCK, t(lang, "suggest.label"), text_input)
-    block["hint"] = plain(t(lang, "suggest.hint", max=MAX_SUGGESTION_LENGTH), MAX_LABEL_TEXT)
-    blocks.append(block)
+    hint = t(lang, "suggest.hint", max=MAX_SUGGESTION_LENGTH)
+    blocks.append(
+        input_block(ids.SUGGEST_TEXT_BLOCK, t(lang, "suggest.label"), text_input, hint=hint)
+    )
     return {
         "type": "modal",
         "callback_id": ids.SUGGEST_VIEW,
@@ -68,15 +69,6 @@ def render_suggest_modal(poll: Poll, *, lang: str) -> View:
         "submit": modal_text(t(lang, "suggest.submit")),
         "close": modal_text(t(lang, "suggest.cancel")),
         "blocks": blocks,
-    }
-
-
-def _input(block_id: str, label: str, element: dict[str, Any]) -> Block:
-    return {
-        "type": "input",
-        "block_id": block_id,
-        "label": plain(label, MAX_LABEL_TEXT),
-        "element": element,
     }
 
 
