@@ -121,30 +121,41 @@ Command = HelpCommand | OpenFormCommand | NewPollCommand | ListCommand | PollCom
 _SUBCOMMANDS = {
     "new": "new",
     "uusi": "new",
+    "ny": "new",
     "list": "list",
     "lista": "list",
     "close": "close",
     "sulje": "close",
+    "stäng": "close",
     "results": "results",
     "tulokset": "results",
+    "resultat": "results",
     "export": "export",
     "vie": "export",
+    "exportera": "export",
     "delete": "delete",
     "poista": "delete",
+    "radera": "delete",
     "remind": "remind",
     "muistuta": "remind",
+    "påminn": "remind",
     "extend": "extend",
     "outcome": "outcome",
     "tulos": "outcome",
     "lopputulos": "outcome",
+    "utfall": "outcome",
     "jatka": "extend",
+    "förläng": "extend",
     "prioritise": "prioritise",
     "prioritize": "prioritise",
     "priorisoi": "prioritise",
+    "prioritera": "prioritise",
     "remove-option": "remove-option",
     "poista-vaihtoehto": "remove-option",
+    "ta-bort-alternativ": "remove-option",
     "help": "help",
     "ohje": "help",
+    "hjälp": "help",
     "?": "help",
 }
 _POLL_VERBS: dict[str, type[PollCommand]] = {
@@ -156,7 +167,7 @@ _POLL_VERBS: dict[str, type[PollCommand]] = {
     "outcome": OutcomeCommand,
     "prioritise": PrioritiseCommand,
 }
-_CLOSE_KEYWORDS = frozenset({"closes", "close", "sulkeutuu"})
+_CLOSE_KEYWORDS = frozenset({"closes", "close", "sulkeutuu", "stängs"})
 # An option's number, or a question's and an option's: "3" or "2.3".
 _OPTION_NUMBER = re.compile(r"(?:(\d{1,2})\.)?(\d{1,3})")
 # Poll ids are SQLite integers; 18 digits stays inside a signed 64-bit value.

@@ -81,6 +81,13 @@ def test_finnish_help_uses_finnish_keywords() -> None:
         assert word in text
 
 
+def test_swedish_help_uses_swedish_keywords() -> None:
+    text = text_of(render_help(lang="sv", command="/wishes", unknown="x"))
+    assert text.startswith("Jag känner inte till ”x”.")
+    for word in ("flerval", "betyg", "anonym", "stängs:3d", "påminn:av", "urval:10", "hjälp"):
+        assert word in text
+
+
 def entry(poll_id: int, organiser: str = "U0", reminder: bool = True) -> PollListEntry:
     poll = poll_of(SINGLE, id=poll_id, organiser_id=organiser)
     return PollListEntry(poll, 3, 10, OPENED + timedelta(hours=5) if reminder else None)
