@@ -114,6 +114,13 @@ def test_parse_command_recognises_subcommands(text: str, expected: Command) -> N
         pytest.param("close 3 now", "error.unknown_keyword", {"word": "now"}, id="extra-word"),
         pytest.param("list all", "error.unknown_keyword", {"word": "all"}, id="list-extra"),
         pytest.param("extend 3", "error.missing_close", {"verb": "extend"}, id="extend-no-close"),
+        pytest.param("Stäng", "error.missing_poll_id", {"verb": "stäng"}, id="swedish-close-no-id"),
+        pytest.param(
+            "jatka", "error.missing_poll_id", {"verb": "jatka"}, id="finnish-extend-no-id"
+        ),
+        pytest.param(
+            "förläng 3", "error.missing_close", {"verb": "förläng"}, id="swedish-extend-no-close"
+        ),
         pytest.param("extend 3 soon", "error.bad_close", {"value": "soon"}, id="extend-bad"),
         pytest.param(
             "extend 3 2d more", "error.unknown_keyword", {"word": "more"}, id="extend-extra-word"

@@ -197,7 +197,10 @@ def test_modal_titles_and_buttons_fit_slack(lang: str) -> None:
         "follow_up.cancel",
     ):
         assert len(t(lang, key)) <= 24, key
+    for key in ("suggest.submit", "suggest.cancel", "suggest.done_title"):
+        assert len(t(lang, key)) <= 24, key
     assert len(t(lang, "answer.title", poll_id=99_999)) <= 24
+    assert len(t(lang, "suggest.title", poll_id=99_999)) <= 24
     option_keys = [
         *(f"create.kind.{kind.value}" for kind in QuestionKind),
         *(f"create.remind.{choice}" for choice in REMIND_CHOICES),
