@@ -18,7 +18,7 @@ DEFAULT_API_URL = "https://slack.com/api/"
 SETUP_HINT = (
     "copy .env.example to .env and fill it in (create the app from deploy/slack-app-manifest.yml)"
 )
-LANGUAGES = ("en", "fi")
+LANGUAGES = ("en", "fi", "sv")
 LOG_FORMATS = ("text", "json")
 POSTGRESQL_SCHEMES = ("postgresql://", "postgres://")
 DEFAULT_DB_POOL = 10

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import ConfigError, Secret, load_settings, read_environment
+from bot.config import LANGUAGES, ConfigError, Secret, load_settings, read_environment
+from bot.i18n import SUPPORTED_LANGUAGES
 
 VALID = {
     "SLACK_BOT_TOKEN": "xoxb-1-2-abc",
@@ -42,7 +43,7 @@ def test_app_token_selects_socket_mode_without_signing_secret() -> None:
         ({"PORT": "http"}, "PORT"),
         ({"PORT": "70000"}, "PORT"),
         ({"WISHBOT_COMMAND": "wishes"}, "WISHBOT_COMMAND"),
-        ({"WISHBOT_LANGUAGE": "sv"}, "WISHBOT_LANGUAGE"),
+        ({"WISHBOT_LANGUAGE": "de"}, "WISHBOT_LANGUAGE"),
         ({"LOG_LEVEL": "LOUD"}, "LOG_LEVEL"),
         ({"WISHBOT_QUIET_HOURS": "sometimes"}, "WISHBOT_QUIET_HOURS"),
         ({"WISHBOT_RETENTION_DAYS": "-3"}, "WISHBOT_RETENTION_DAYS"),
@@ -56,6 +57,18 @@ def test_bad_value_names_the_variable_in_one_line(override: dict[str, str], vari
     assert message.startswith(variable)
     assert "\n" not in message
     assert "xoxp-user-token" not in message and "xoxb-wrong" not in message
+
+
+@pytest.mark.parametrize("language", ["en", "fi", "sv", "SV"])
+def test_every_catalog_language_can_be_the_default(language: str) -> None:
+    assert load_settings({**VALID, "WISHBOT_LANGUAGE": language}).language == language.lower()
+    assert LANGUAGES == SUPPORTED_LANGUAGES
+
+
+def test_an_unknown_language_is_refused_naming_the_choices() -> None:
+    with pytest.raises(ConfigError) as raised:
+        load_settings({**VALID, "WISHBOT_LANGUAGE": "no"})
+    assert str(raised.value) == "WISHBOT_LANGUAGE must be one of en, fi, sv, not 'no'"
 
 
 def test_secret_never_shows_its_value() -> None:

@@ -121,30 +121,41 @@ Command = HelpCommand | OpenFormCommand | NewPollCommand | ListCommand | PollCom
 _SUBCOMMANDS = {
     "new": "new",
     "uusi": "new",
+    "ny": "new",
     "list": "list",
     "lista": "list",
     "close": "close",
     "sulje": "close",
+    "stäng": "close",
     "results": "results",
     "tulokset": "results",
+    "resultat": "results",
     "export": "export",
     "vie": "export",
+    "exportera": "export",
     "delete": "delete",
     "poista": "delete",
+    "radera": "delete",
     "remind": "remind",
     "muistuta": "remind",
+    "påminn": "remind",
     "extend": "extend",
     "outcome": "outcome",
     "tulos": "outcome",
     "lopputulos": "outcome",
+    "utfall": "outcome",
     "jatka": "extend",
+    "förläng": "extend",
     "prioritise": "prioritise",
     "prioritize": "prioritise",
     "priorisoi": "prioritise",
+    "prioritera": "prioritise",
     "remove-option": "remove-option",
     "poista-vaihtoehto": "remove-option",
+    "ta-bort-alternativ": "remove-option",
     "help": "help",
     "ohje": "help",
+    "hjälp": "help",
     "?": "help",
 }
 _POLL_VERBS: dict[str, type[PollCommand]] = {
@@ -156,7 +167,7 @@ _POLL_VERBS: dict[str, type[PollCommand]] = {
     "outcome": OutcomeCommand,
     "prioritise": PrioritiseCommand,
 }
-_CLOSE_KEYWORDS = frozenset({"closes", "close", "sulkeutuu"})
+_CLOSE_KEYWORDS = frozenset({"closes", "close", "sulkeutuu", "stängs"})
 # An option's number, or a question's and an option's: "3" or "2.3".
 _OPTION_NUMBER = re.compile(r"(?:(\d{1,2})\.)?(\d{1,3})")
 # Poll ids are SQLite integers; 18 digits stays inside a signed 64-bit value.
@@ -172,7 +183,9 @@ def parse_command(text: str) -> Command:
         return NewPollCommand(parse_quick_poll(stripped))
     first_word = stripped.split(maxsplit=1)[0]
     rest = stripped[len(first_word) :].strip()
-    subcommand = _SUBCOMMANDS.get(first_word.casefold())
+    # Errors repeat the verb as the person wrote it (`stäng`, `sulje`), in their language.
+    verb = first_word.casefold()
+    subcommand = _SUBCOMMANDS.get(verb)
     if subcommand is None:
         return HelpCommand(unknown=first_word)
     if subcommand == "help":
@@ -183,12 +196,12 @@ def parse_command(text: str) -> Command:
         _reject_extra_words(rest.split())
         return ListCommand()
     if subcommand == "extend":
-        return _parse_extend(rest)
+        return _parse_extend(rest, verb)
     if subcommand == "remove-option":
-        return _parse_remove_option(rest)
+        return _parse_remove_option(rest, verb)
     words = rest.split()
     if not words:
-        raise InvalidPollInput("error.missing_poll_id", verb=subcommand)
+        raise InvalidPollInput("error.missing_poll_id", verb=verb)
     poll_id = parse_poll_id(words[0])
     _reject_extra_words(words[1:])
     return _POLL_VERBS[subcommand](poll_id)
@@ -207,7 +220,7 @@ def _reject_extra_words(words: Sequence[str]) -> None:
         raise InvalidPollInput("error.unknown_keyword", word=words[0])
 
 
-def _parse_extend(rest: str) -> ExtendCommand:
+def _parse_extend(rest: str, verb: str) -> ExtendCommand:
     """Read `extend 12 2d`, `extend #12 closes:2026-12-01 16:00` and the like."""
     tokens = tokenize(rest)
     for token in tokens:
@@ -215,7 +228,7 @@ def _parse_extend(rest: str) -> ExtendCommand:
             raise InvalidPollInput("error.unknown_keyword", word=token.text)
     words = [token.text for token in tokens]
     if not words:
-        raise InvalidPollInput("error.missing_poll_id", verb="extend")
+        raise InvalidPollInput("error.missing_poll_id", verb=verb)
     poll_id = parse_poll_id(words[0])
     values = words[1:]
     if values:
@@ -223,17 +236,17 @@ def _parse_extend(rest: str) -> ExtendCommand:
         if colon and key.casefold() in _CLOSE_KEYWORDS:
             values = [value, *values[1:]] if value else values[1:]
     if not values:
-        raise InvalidPollInput("error.missing_close", verb="extend")
+        raise InvalidPollInput("error.missing_close", verb=verb)
     change, used_next = parse_close_spec(values[0], values[1] if len(values) > 1 else None)
     _reject_extra_words(values[2 if used_next else 1 :])
     return ExtendCommand(poll_id=poll_id, change=change)
 
 
-def _parse_remove_option(rest: str) -> RemoveOptionCommand:
+def _parse_remove_option(rest: str, verb: str) -> RemoveOptionCommand:
     """Read `remove-option 12 3`, `remove-option #12 2.3`."""
     words = rest.split()
     if not words:
-        raise InvalidPollInput("error.missing_poll_id", verb="remove-option")
+        raise InvalidPollInput("error.missing_poll_id", verb=verb)
     poll_id = parse_poll_id(words[0])
     if len(words) < 2:
         raise InvalidPollInput("error.missing_option_number", poll_id=poll_id)

@@ -35,37 +35,50 @@ from bot.domain.tokenizer import (
 )
 from bot.domain.validation import format_absolute_close, resolved_size, validate_draft
 
+# Each keyword in English, Finnish and Swedish; the help of each language names its own.
 _FLAG_WORDS = {
     "multi": "multi",
     "monivalinta": "multi",
+    "flerval": "multi",
     "rating": "rating",
     "arvio": "rating",
+    "betyg": "rating",
     "anonymous": "anonymous",
     "anonyymi": "anonymous",
+    "anonym": "anonymous",
     # Respondents may suggest options.
     "open": "open",
     "avoin": "open",
+    "öppen": "open",
 }
 _VALUE_WORDS = {
     "closes": "closes",
     "close": "closes",
     "sulkeutuu": "closes",
+    "stängs": "closes",
     "remind": "remind",
     "muistutus": "remind",
+    "påminn": "remind",
     "to": "to",
     "kenelle": "to",
+    "till": "to",
     "sample": "sample",
     "otos": "sample",
+    "urval": "sample",
     "event": "event",
     "tapahtuma": "event",
+    "evenemang": "event",
 }
 # Ways to answer other than single choice: a bare word, or for dots and ranking also with a
-# number (`dots:5`, `rank:2`). Finnish: pisteet (dots to give), järjestys (order), suosittelu.
+# number (`dots:5`, `rank:2`). Finnish: pisteet (dots to give), järjestys (order), suosittelu;
+# Swedish: prickar (dots), rangordna (rank).
 _KIND_WORDS = {
     "dots": QuestionKind.DOTS,
     "pisteet": QuestionKind.DOTS,
+    "prickar": QuestionKind.DOTS,
     "rank": QuestionKind.RANK,
     "järjestys": QuestionKind.RANK,
+    "rangordna": QuestionKind.RANK,
     "nps": QuestionKind.NPS,
     "suosittelu": QuestionKind.NPS,
 }
@@ -73,7 +86,7 @@ _SIZE_RANGES = {
     QuestionKind.DOTS: ("error.bad_dots", MIN_DOTS, MAX_DOTS),
     QuestionKind.RANK: ("error.bad_places", MIN_PLACES, MAX_PLACES),
 }
-_REMIND_OFF_WORDS = frozenset({"off", "pois", "no", "ei", "none"})
+_REMIND_OFF_WORDS = frozenset({"off", "pois", "no", "ei", "none", "av", "nej", "ingen"})
 
 _USER_MENTION = r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>"
 _GROUP_MENTION = r"<!subteam\^(S[A-Z0-9]+)(?:\|[^>]*)?>"

@@ -1,4 +1,4 @@
-"""Message catalogs (English, Finnish) and language-aware formatting of numbers and times."""
+"""Message catalogs (English, Finnish, Swedish) and language-aware numbers and times."""
 
 from bot.i18n.formatting import format_decimal, format_duration, format_percent, format_utc
 from bot.i18n.lookup import (

@@ -7,7 +7,7 @@ from importlib import resources
 from types import MappingProxyType
 from typing import Final
 
-SUPPORTED_LANGUAGES: Final = ("en", "fi")
+SUPPORTED_LANGUAGES: Final = ("en", "fi", "sv")
 FALLBACK_LANGUAGE: Final = "en"
 _PACKAGE: Final = __name__.rpartition(".")[0]
 
@@ -45,14 +45,14 @@ def t(lang: str, key: str, **params: object) -> str:
 
 def tn(lang: str, key: str, count: int, **params: object) -> str:
     """Like t for a counted phrase: picks `key.one` for 1 and `key.other` otherwise."""
-    # English and Finnish share this plural rule, so two forms are enough.
+    # English, Finnish and Swedish share this plural rule, so two forms are enough.
     form = "one" if count == 1 else "other"
     return t(lang, f"{key}.{form}", count=count, **params)
 
 
 def language_for(locale: str | None, default: str) -> str:
-    """The catalog language for a Slack locale (`fi-FI` → fi, other locales → en)."""
+    """The catalog language for a Slack locale (`fi-FI` → fi, `sv-SE`/`sv-FI` → sv, others → en)."""
     if not locale or not locale.strip():
         return default if default in SUPPORTED_LANGUAGES else FALLBACK_LANGUAGE
     primary = locale.strip().replace("_", "-").split("-", 1)[0].casefold()
-    return "fi" if primary == "fi" else FALLBACK_LANGUAGE
+    return primary if primary in SUPPORTED_LANGUAGES else FALLBACK_LANGUAGE

@@ -212,7 +212,7 @@ def test_a_poll_from_creation_to_summary_in_the_browser(
     click_button(browser, "+1 day")
     become(browser, "Erik Lindqvist", "Wishbot (DM)")
     reminder = wait_for_text(browser, "Which day suits the offsite?")
-    assert "would like to hear your wishes" in reminder.text
+    assert "vill gärna höra dina önskemål" in reminder.text  # Erik's Slack is in Swedish
 
     become(browser, "Aino Virtanen", "Wishbot (DM)")
     click_button(browser, "Vastaa", wait_for_text(browser, "Which day suits the offsite?"))

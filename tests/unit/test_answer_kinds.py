@@ -63,6 +63,8 @@ def score(value: int) -> QuestionAnswer:
         pytest.param('new "Q?" "A" "B" JÄRJESTYS:2', QuestionKind.RANK, 2, id="finnish-rank"),
         pytest.param('new "Q?" nps', QuestionKind.NPS, None, id="nps"),
         pytest.param('new "Q?" suosittelu anonyymi', QuestionKind.NPS, None, id="finnish-nps"),
+        pytest.param('new "Q?" "A" "B" prickar:4', QuestionKind.DOTS, 4, id="swedish-dots"),
+        pytest.param('new "Q?" "A" "B" "C" Rangordna', QuestionKind.RANK, 3, id="swedish-rank"),
     ],
 )
 def test_quick_syntax_reads_the_new_kinds(text: str, kind: QuestionKind, size: int | None) -> None:

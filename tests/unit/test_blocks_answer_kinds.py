@@ -25,6 +25,7 @@ from bot.domain.model import (
     Response,
 )
 from bot.domain.tally import tally
+from bot.i18n import SUPPORTED_LANGUAGES
 from bot.slack import ids
 from bot.slack.blocks import (
     render_answer_modal,
@@ -67,7 +68,7 @@ def selected(value: str | None) -> dict[str, Any]:
     return {ids.ANSWER_ELEMENT: {"type": "static_select", "selected_option": option}}
 
 
-@pytest.mark.parametrize("lang", ["en", "fi"])
+@pytest.mark.parametrize("lang", SUPPORTED_LANGUAGES)
 @pytest.mark.parametrize(
     ("kind", "size"),
     [(QuestionKind.DOTS, MAX_DOTS), (QuestionKind.RANK, MAX_PLACES), (QuestionKind.NPS, None)],
@@ -156,7 +157,7 @@ def test_poll_message_says_how_many_dots_and_places_and_opens_the_form() -> None
     assert "Rank your top 2" in text
 
 
-@pytest.mark.parametrize("lang", ["en", "fi"])
+@pytest.mark.parametrize("lang", SUPPORTED_LANGUAGES)
 def test_summaries_of_25_long_options_fit_slack(lang: str) -> None:
     questions = (
         Question("D" * 2000, QuestionKind.DOTS, LONG_OPTIONS, size=MAX_DOTS),

@@ -1,4 +1,4 @@
-"""The event of a poll as the poll message, the reminder and the summary show it, EN and FI."""
+"""The event of a poll as the poll message, the reminder and the summary show it, EN, FI, SV."""
 
 from __future__ import annotations
 
@@ -52,6 +52,7 @@ NOON = int(helsinki(14, 12).timestamp())
     [
         ("en", f"📅 Event: <!date^{NOON}^{{date_long}}|2027-03-14>"),
         ("fi", f"📅 Tapahtuma: <!date^{NOON}^{{date_long}}|14.3.2027>"),
+        ("sv", f"📅 Evenemang: <!date^{NOON}^{{date_long}}|14.3.2027>"),
     ],
 )
 def test_the_poll_message_and_the_reminder_name_the_event_day(lang: str, line: str) -> None:
@@ -68,6 +69,8 @@ def test_an_event_with_a_time_shows_the_time_too() -> None:
     starts = int(helsinki(14, 18, 30).timestamp())
     text = shown(render_poll_message(poll, answered=0, asked=5, lang="fi"))
     assert f"<!date^{starts}^{{date_long}} {{time}}|14.3.2027 klo 18.30>" in text
+    swedish = shown(render_poll_message(poll, answered=0, asked=5, lang="sv"))
+    assert f"<!date^{starts}^{{date_long}} {{time}}|14.3.2027 kl. 18.30>" in swedish
 
 
 def test_a_poll_about_no_event_shows_none() -> None:

@@ -13,6 +13,7 @@ import pytest
 from bot.domain.model import Question, QuestionKind
 from bot.domain.tally import PollTally, TextResult
 from bot.domain.wishes import Wish, gather_wishes
+from bot.i18n import SUPPORTED_LANGUAGES
 from bot.services.ports import FollowUpOrigin
 from bot.slack import ids
 from bot.slack.blocks import render_closed_poll_message, render_poll_message, render_summary
@@ -64,7 +65,7 @@ def test_a_choice_poll_without_suggestions_has_no_next_steps() -> None:
     assert not has_buttons(message.blocks)
 
 
-@pytest.mark.parametrize("lang", ["en", "fi"])
+@pytest.mark.parametrize("lang", SUPPORTED_LANGUAGES)
 def test_next_steps_ephemeral_has_both_buttons(lang: str) -> None:
     (message,) = check_messages([render_next_steps(make_poll(TEXT), lang=lang)])
     assert has_buttons(message.blocks)

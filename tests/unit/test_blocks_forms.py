@@ -17,6 +17,7 @@ from bot.domain.model import (
     QuestionKind,
     Response,
 )
+from bot.i18n import SUPPORTED_LANGUAGES
 from bot.slack import ids
 from bot.slack.blocks import (
     TEMPLATES,
@@ -54,7 +55,7 @@ ANSWER_POLLS = {
 }
 
 
-@pytest.mark.parametrize("lang", ["en", "fi"])
+@pytest.mark.parametrize("lang", SUPPORTED_LANGUAGES)
 @pytest.mark.parametrize("poll", ANSWER_POLLS.values(), ids=ANSWER_POLLS.keys())
 def test_answer_modals_respect_slack_limits(poll: Poll, lang: str) -> None:
     view = check_view(render_answer_modal(poll, previous=None, lang=lang))
@@ -127,7 +128,7 @@ def test_answer_modal_tells_respondents_about_anonymity() -> None:
     assert view["submit"]["text"] == "Lähetä"
 
 
-@pytest.mark.parametrize("lang", ["en", "fi"])
+@pytest.mark.parametrize("lang", SUPPORTED_LANGUAGES)
 def test_answer_result_views_thank_or_explain(lang: str) -> None:
     thanks = check_view(render_answer_result_view(error=None, poll=poll_of(SINGLE), lang=lang))
     assert "submit" not in thanks
@@ -139,7 +140,7 @@ def test_answer_result_views_thank_or_explain(lang: str) -> None:
 FORMS = [
     (template, lang, count)
     for template in (*TEMPLATES, "unknown")
-    for lang in ("en", "fi")
+    for lang in SUPPORTED_LANGUAGES
     for count in (1, 3, 5, 9)
 ]
 

@@ -11,6 +11,7 @@ import pytest
 from bot.domain.errors import InvalidPollInput, NotOrganiser, PollError, PollNotFound
 from bot.domain.model import Audience, Poll, Question, QuestionKind
 from bot.domain.text import encode_typed
+from bot.i18n import SUPPORTED_LANGUAGES
 from bot.services.organising import PollListEntry
 from bot.slack import ids
 from bot.slack.blocks import (
@@ -47,7 +48,7 @@ def buttons(message: Message) -> list[tuple[str, str, str]]:
     ]
 
 
-@pytest.mark.parametrize("lang", ["en", "fi"])
+@pytest.mark.parametrize("lang", SUPPORTED_LANGUAGES)
 def test_help_lists_every_subcommand_with_the_command_name(lang: str) -> None:
     text = text_of(render_help(lang=lang, command="/wishes"))
     words = {
@@ -61,6 +62,15 @@ def test_help_lists_every_subcommand_with_the_command_name(lang: str) -> None:
             "extend 12",
         ],
         "fi": ["lista", "tulokset 12", "vie 12", "poista 12", "sulje 12", "muistuta 12", "jatka"],
+        "sv": [
+            "lista",
+            "resultat 12",
+            "exportera 12",
+            "radera 12",
+            "stäng 12",
+            "påminn 12",
+            "förläng 12",
+        ],
     }[lang]
     for word in words:
         assert f"`/wishes {word}" in text
@@ -78,6 +88,13 @@ def test_finnish_help_uses_finnish_keywords() -> None:
     text = text_of(render_help(lang="fi", command="/toiveet", unknown="x"))
     assert text.startswith("En tunne sanaa ”x”.")
     for word in ("monivalinta", "arvio", "anonyymi", "sulkeutuu:3d", "muistutus:pois", "otos:10"):
+        assert word in text
+
+
+def test_swedish_help_uses_swedish_keywords() -> None:
+    text = text_of(render_help(lang="sv", command="/wishes", unknown="x"))
+    assert text.startswith("Jag känner inte till ”x”.")
+    for word in ("flerval", "betyg", "anonym", "stängs:3d", "påminn:av", "urval:10", "hjälp"):
         assert word in text
 
 
@@ -165,7 +182,7 @@ def test_finnish_error() -> None:
     assert message.text.startswith("”2 viikkoa” ei ole tuntemani kesto.")
 
 
-@pytest.mark.parametrize("lang", ["en", "fi"])
+@pytest.mark.parametrize("lang", SUPPORTED_LANGUAGES)
 @pytest.mark.parametrize("number", [1, 2])
 def test_reminder_dm_offers_answer_and_opt_out(lang: str, number: int) -> None:
     poll = poll_of(SINGLE, MULTI, RATING, TEXT, anonymous=True)
@@ -174,8 +191,10 @@ def test_reminder_dm_offers_answer_and_opt_out(lang: str, number: int) -> None:
     assert "<@U0>" in text
     assert "*Which event?*" in text
     assert "<!date^" in text
-    assert ("last reminder" in text or "viimeinen muistutus" in text) is (number == 2)
-    assert "3 more questions" in text or "3 kysymystä lisää" in text
+    last = {"en": "last reminder", "fi": "viimeinen muistutus", "sv": "sista påminnelsen"}[lang]
+    more = {"en": "3 more questions", "fi": "3 kysymystä lisää", "sv": "3 frågor till"}[lang]
+    assert (last in text) is (number == 2)
+    assert more in text
     assert [(a, v) for a, v, _ in buttons(message)] == [
         (ids.OPEN_ANSWER_ACTION, "12"),
         (ids.OPT_OUT_ACTION, "12"),

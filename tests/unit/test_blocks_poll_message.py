@@ -19,6 +19,7 @@ from bot.domain.model import (
     QuestionKind,
 )
 from bot.domain.text import encode_typed
+from bot.i18n import SUPPORTED_LANGUAGES
 from bot.slack import ids
 from bot.slack.blocks import Message, render_closed_poll_message, render_poll_message
 from tests.unit.factories import MULTI, RATING, SINGLE, TEXT, make_poll
@@ -68,7 +69,7 @@ POLLS = {
 }
 
 
-@pytest.mark.parametrize("lang", ["en", "fi"])
+@pytest.mark.parametrize("lang", SUPPORTED_LANGUAGES)
 @pytest.mark.parametrize("poll", POLLS.values(), ids=POLLS.keys())
 def test_poll_messages_respect_slack_limits(poll: Poll, lang: str) -> None:
     check_message(render_poll_message(poll, answered=3, asked=10**6, lang=lang))

@@ -66,6 +66,19 @@ RSQ = "\u2019"
         pytest.param("prioritise 7", PrioritiseCommand(7), id="prioritise"),
         pytest.param("prioritize #7", PrioritiseCommand(7), id="prioritize"),
         pytest.param("priorisoi 7", PrioritiseCommand(7), id="finnish-prioritise"),
+        pytest.param("ny", OpenFormCommand(), id="swedish-new-opens-form"),
+        pytest.param("Hjälp", HelpCommand(), id="swedish-help"),
+        pytest.param("stäng #12", CloseCommand(12), id="swedish-close"),
+        pytest.param("resultat 3", ResultsCommand(3), id="swedish-results"),
+        pytest.param("exportera 4", ExportCommand(4), id="swedish-export"),
+        pytest.param("radera 5", DeleteCommand(5), id="swedish-delete"),
+        pytest.param("påminn 6", RemindCommand(6), id="swedish-remind"),
+        pytest.param("prioritera 7", PrioritiseCommand(7), id="swedish-prioritise"),
+        pytest.param(
+            "förläng 7 stängs:1.12.2026 16.00",
+            ExtendCommand(7, AbsoluteClose(2026, 12, 1, 16, 0)),
+            id="swedish-extend-keyword-date-time",
+        ),
         pytest.param("extend 7 2d", ExtendCommand(7, timedelta(days=2)), id="extend-duration"),
         pytest.param(
             "jatka #7 closes:2026-12-01 16:00",
@@ -101,6 +114,13 @@ def test_parse_command_recognises_subcommands(text: str, expected: Command) -> N
         pytest.param("close 3 now", "error.unknown_keyword", {"word": "now"}, id="extra-word"),
         pytest.param("list all", "error.unknown_keyword", {"word": "all"}, id="list-extra"),
         pytest.param("extend 3", "error.missing_close", {"verb": "extend"}, id="extend-no-close"),
+        pytest.param("Stäng", "error.missing_poll_id", {"verb": "stäng"}, id="swedish-close-no-id"),
+        pytest.param(
+            "jatka", "error.missing_poll_id", {"verb": "jatka"}, id="finnish-extend-no-id"
+        ),
+        pytest.param(
+            "förläng 3", "error.missing_close", {"verb": "förläng"}, id="swedish-extend-no-close"
+        ),
         pytest.param("extend 3 soon", "error.bad_close", {"value": "soon"}, id="extend-bad"),
         pytest.param(
             "extend 3 2d more", "error.unknown_keyword", {"word": "more"}, id="extend-extra-word"
@@ -213,20 +233,21 @@ def test_quick_poll_accepts_any_quote_style(
     [
         pytest.param("multi", QuestionKind.MULTI, id="multi"),
         pytest.param("MONIVALINTA", QuestionKind.MULTI, id="finnish-multi-upper-case"),
+        pytest.param("Flerval", QuestionKind.MULTI, id="swedish-multi"),
     ],
 )
 def test_multi_keyword_makes_multiple_choice(keywords: str, kind: QuestionKind) -> None:
     assert only_question(parse_new_poll(f'new "Q?" "A" "B" {keywords}')).kind is kind
 
 
-@pytest.mark.parametrize("word", ["rating", "arvio", "Rating"])
+@pytest.mark.parametrize("word", ["rating", "arvio", "Rating", "betyg"])
 def test_rating_keyword_makes_rating_question(word: str) -> None:
     assert only_question(parse_new_poll(f'new "How was it?" {word}')) == Question(
         "How was it?", QuestionKind.RATING
     )
 
 
-@pytest.mark.parametrize("word", ["anonymous", "anonyymi", "ANONYMOUS"])
+@pytest.mark.parametrize("word", ["anonymous", "anonyymi", "ANONYMOUS", "anonym"])
 def test_anonymous_keyword_hides_respondents(word: str) -> None:
     assert parse_new_poll(f'new "Q?" {word}').anonymous is True
 
@@ -243,6 +264,7 @@ def test_keywords_may_come_between_options() -> None:
         pytest.param("closes:3d", timedelta(days=3), id="duration"),
         pytest.param("closes: 1h30m", timedelta(minutes=90), id="space-after-colon"),
         pytest.param("sulkeutuu:2w", timedelta(weeks=2), id="finnish"),
+        pytest.param("Stängs:2d", timedelta(days=2), id="swedish"),
         pytest.param("CLOSES:2026-12-01", AbsoluteClose(2026, 12, 1), id="date"),
         pytest.param("closes:2026-12-01 16:00", AbsoluteClose(2026, 12, 1, 16, 0), id="date-time"),
         pytest.param("closes:2026-12-01T09:30", AbsoluteClose(2026, 12, 1, 9, 30), id="iso"),
@@ -262,6 +284,8 @@ def test_closes_keyword_takes_duration_or_local_date(text: str, expected: object
         pytest.param("muistutus:1d", timedelta(days=1), id="finnish-default-value"),
         pytest.param("remind:off", None, id="off"),
         pytest.param("remind:pois", None, id="finnish-off"),
+        pytest.param("påminn:av", None, id="swedish-off"),
+        pytest.param("påminn:2d", timedelta(days=2), id="swedish"),
     ],
 )
 def test_remind_keyword_sets_interval_explicitly(text: str, every: timedelta | None) -> None:

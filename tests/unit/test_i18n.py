@@ -1,4 +1,4 @@
-"""The catalogs: same keys and placeholders in both languages, every used key present, formats."""
+"""The catalogs: same keys and placeholders in every language, every used key present, formats."""
 
 from __future__ import annotations
 
@@ -11,8 +11,11 @@ from types import MappingProxyType
 
 import pytest
 
+from bot.domain.commands import HelpCommand, parse_command
+from bot.domain.errors import InvalidPollInput
 from bot.domain.model import MAX_PLACES, MAX_QUESTIONS, RATING_SCALE, QuestionKind
 from bot.domain.outcome import OutcomeStatus, SupportUnit
+from bot.domain.quickpoll import parse_quick_poll
 from bot.i18n import (
     SUPPORTED_LANGUAGES,
     catalog,
@@ -37,6 +40,8 @@ LOOKUP = re.compile(
 )
 # tn(lang, "key", count) looks up key.one and key.other.
 COUNTED = re.compile(r"""\btn\(\s*[\w.]+,\s*["']([a-z_.0-9]+)["']""")
+HELP_COMMAND = re.compile(r"`\{command\} ([^`]*)`")
+CODE_SPAN = re.compile(r"`([^`{]*)`")
 
 
 def placeholders(text: str) -> set[str]:
@@ -47,13 +52,75 @@ def source_files() -> list[Path]:
     return sorted(BOT.rglob("*.py"))
 
 
-def test_both_catalogs_have_the_same_keys() -> None:
-    assert set(catalog("en")) == set(catalog("fi"))
+TRANSLATIONS = [lang for lang in SUPPORTED_LANGUAGES if lang != "en"]
+# Texts a translation rightly leaves as in English, each with the reason. Texts with no words of
+# their own (only placeholders, markup, numbers and punctuation) need no entry: see own_words.
+SAME_AS_ENGLISH: dict[tuple[str, str], str] = {}
 
 
+def own_words(text: str) -> str:
+    """The letters of a text outside its placeholders and code spans: what a reader reads."""
+    bare = re.sub(
+        r"`[^`]*`", "", "".join(literal for literal, *_ in string.Formatter().parse(text))
+    )
+    return "".join(char for char in bare if char.isalpha())
+
+
+def test_every_catalog_has_the_same_keys() -> None:
+    assert SUPPORTED_LANGUAGES == ("en", "fi", "sv")
+    for lang in TRANSLATIONS:
+        assert sorted(set(catalog("en")) - set(catalog(lang))) == [], f"missing in {lang}"
+        assert sorted(set(catalog(lang)) - set(catalog("en"))) == [], f"extra in {lang}"
+
+
+@pytest.mark.parametrize("lang", TRANSLATIONS)
 @pytest.mark.parametrize("key", sorted(catalog("en")))
-def test_both_languages_take_the_same_placeholders(key: str) -> None:
-    assert placeholders(catalog("en")[key]) == placeholders(catalog("fi")[key])
+def test_every_language_takes_the_same_placeholders(lang: str, key: str) -> None:
+    assert placeholders(catalog("en")[key]) == placeholders(catalog(lang)[key])
+
+
+@pytest.mark.parametrize("lang", TRANSLATIONS)
+def test_no_text_is_english_by_accident(lang: str) -> None:
+    english = catalog("en")
+    same = {
+        key
+        for key, text in catalog(lang).items()
+        if text == english[key] and own_words(text) and (lang, key) not in SAME_AS_ENGLISH
+    }
+    assert sorted(same) == []
+
+
+def test_the_english_check_sees_words_but_not_markup() -> None:
+    assert own_words("`{bar}` {percent} · {option} ({count})") == ""
+    assert own_words("*{number}.* {question}\n_{kind}_") == ""
+    assert own_words("{count} votes") == "votes"
+    assert own_words("`{command} list` – open polls") == "openpolls"
+    for (lang, key), reason in SAME_AS_ENGLISH.items():
+        assert reason and own_words(catalog(lang)[key]), key
+        assert catalog(lang)[key] == catalog("en")[key], f"{lang} {key} is translated now"
+
+
+@pytest.mark.parametrize("lang", SUPPORTED_LANGUAGES)
+def test_every_command_the_help_shows_is_understood(lang: str) -> None:
+    """The help of each language names that language's subcommands and settings."""
+    shown = [
+        *HELP_COMMAND.findall(catalog(lang)["help.manage"]),
+        *HELP_COMMAND.findall(catalog(lang)["help.quick"]),
+        *HELP_COMMAND.findall(catalog(lang)["help.examples"]),
+    ]
+    assert len(shown) >= 14
+    for text in shown:
+        if "@" in text:
+            continue  # a typed @name is a mention only once Slack has escaped it
+        command = parse_command(text)
+        assert not (isinstance(command, HelpCommand) and command.unknown), text
+    settings = CODE_SPAN.findall(catalog(lang)["help.settings"] + catalog(lang)["help.event"])
+    assert len(settings) >= 15
+    for setting in settings:
+        try:
+            parse_quick_poll(f'"Q?" "A" "B" "C" {setting}')
+        except InvalidPollInput as refused:
+            assert refused.message_key != "error.unknown_keyword", setting
 
 
 @pytest.mark.parametrize("lang", SUPPORTED_LANGUAGES)
@@ -130,7 +197,10 @@ def test_modal_titles_and_buttons_fit_slack(lang: str) -> None:
         "follow_up.cancel",
     ):
         assert len(t(lang, key)) <= 24, key
+    for key in ("suggest.submit", "suggest.cancel", "suggest.done_title"):
+        assert len(t(lang, key)) <= 24, key
     assert len(t(lang, "answer.title", poll_id=99_999)) <= 24
+    assert len(t(lang, "suggest.title", poll_id=99_999)) <= 24
     option_keys = [
         *(f"create.kind.{kind.value}" for kind in QuestionKind),
         *(f"create.remind.{choice}" for choice in REMIND_CHOICES),
@@ -157,6 +227,13 @@ def test_template_options_are_one_per_line_and_short() -> None:
                 assert 2 <= len(options) <= 25
                 assert all(0 < len(option) <= 75 for option in options)
     assert MAX_QUESTIONS >= 3
+
+
+def test_swedish_reads_swedish() -> None:
+    assert t("sv", "poll.button.answer") == "Svara"
+    assert t("sv", "poll.header", poll_id=3) == "Önskemål #3"
+    assert tn("sv", "duration.days", 2) == "2 dagar"
+    assert tn("sv", "reminder.more_questions", 1) == "(och 1 fråga till)"
 
 
 def test_finnish_reads_finnish() -> None:
@@ -193,7 +270,11 @@ def test_counted_phrases_pick_singular_or_plural() -> None:
         ("fi", "en", "fi"),
         ("FI_fi", "en", "fi"),
         ("en-US", "fi", "en"),
-        ("sv-SE", "fi", "en"),
+        ("sv-SE", "fi", "sv"),
+        ("sv-FI", "en", "sv"),
+        ("sv_fi", "fi", "sv"),
+        ("de-DE", "sv", "en"),
+        (None, "sv", "sv"),
         (None, "fi", "fi"),
         ("", "fi", "fi"),
         (None, "de", "en"),
@@ -205,7 +286,13 @@ def test_language_for_a_slack_locale(locale: str | None, default: str, expected:
 
 @pytest.mark.parametrize(
     ("value", "lang", "expected"),
-    [(4.25, "en", "4.2"), (4.26, "fi", "4,3"), (5.0, "fi", "5,0"), (0.0, "en", "0.0")],
+    [
+        (4.25, "en", "4.2"),
+        (4.26, "fi", "4,3"),
+        (5.0, "fi", "5,0"),
+        (0.0, "en", "0.0"),
+        (3.45, "sv", "3,5"),
+    ],
 )
 def test_decimals_use_the_language_separator(value: float, lang: str, expected: str) -> None:
     assert format_decimal(value, lang) == expected
@@ -215,29 +302,49 @@ def test_percentages() -> None:
     assert format_percent(30.0, "en") == "30%"
     assert format_percent(12.5, "fi") == "13 %"
     assert format_percent(0.4, "fi") == "0 %"
+    assert format_percent(66.7, "sv") == "67 %"
 
 
 @pytest.mark.parametrize(
-    ("duration", "en", "fi"),
+    ("duration", "en", "fi", "sv"),
     [
-        (timedelta(days=3), "3 days", "3 päivää"),
-        (timedelta(days=1), "1 day", "1 päivä"),
-        (timedelta(weeks=1), "1 week", "1 viikko"),
-        (timedelta(hours=36), "1 day and 12 hours", "1 päivä ja 12 tuntia"),
-        (timedelta(seconds=90), "1 minute and 30 seconds", "1 minuutti ja 30 sekuntia"),
-        (timedelta(days=1, hours=2, minutes=3), "1 day and 2 hours", "1 päivä ja 2 tuntia"),
-        (timedelta(0), "0 seconds", "0 sekuntia"),
+        (timedelta(days=3), "3 days", "3 päivää", "3 dagar"),
+        (timedelta(days=1), "1 day", "1 päivä", "1 dag"),
+        (timedelta(weeks=1), "1 week", "1 viikko", "1 vecka"),
+        (timedelta(weeks=2), "2 weeks", "2 viikkoa", "2 veckor"),
+        (timedelta(hours=36), "1 day and 12 hours", "1 päivä ja 12 tuntia", "1 dag och 12 timmar"),
+        (
+            timedelta(seconds=90),
+            "1 minute and 30 seconds",
+            "1 minuutti ja 30 sekuntia",
+            "1 minut och 30 sekunder",
+        ),
+        (
+            timedelta(hours=1, minutes=1),
+            "1 hour and 1 minute",
+            "1 tunti ja 1 minuutti",
+            "1 timme och 1 minut",
+        ),
+        (
+            timedelta(days=1, hours=2, minutes=3),
+            "1 day and 2 hours",
+            "1 päivä ja 2 tuntia",
+            "1 dag och 2 timmar",
+        ),
+        (timedelta(0), "0 seconds", "0 sekuntia", "0 sekunder"),
     ],
 )
-def test_durations_in_words(duration: timedelta, en: str, fi: str) -> None:
+def test_durations_in_words(duration: timedelta, en: str, fi: str, sv: str) -> None:
     assert format_duration(duration, "en") == en
     assert format_duration(duration, "fi") == fi
+    assert format_duration(duration, "sv") == sv
 
 
 def test_utc_times() -> None:
     moment = datetime(2026, 3, 4, 5, 6, tzinfo=UTC)
     assert format_utc(moment, "en") == "2026-03-04 05:06 UTC"
     assert format_utc(moment, "fi") == "4.3.2026 klo 05.06 UTC"
+    assert format_utc(moment, "sv") == "4.3.2026 kl. 05.06 UTC"
     assert format_utc(moment.replace(tzinfo=None), "en") == "2026-03-04 05:06 UTC"
 
 

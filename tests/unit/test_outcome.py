@@ -22,6 +22,7 @@ from bot.domain.outcome import (
 )
 from bot.domain.tally import tally
 from bot.domain.wishes import poll_wishes
+from bot.i18n import SUPPORTED_LANGUAGES
 from bot.services.outcomes import OutcomeForm
 from bot.slack import ids
 from bot.slack.blocks import render_outcome_form, render_outcome_report
@@ -177,7 +178,7 @@ def _facts(poll_id: int = 1) -> AskedFacts:
     return AskedFacts(poll_id, "Anything else?", OPENED, OPENED + timedelta(days=3), 80, 61)
 
 
-@pytest.mark.parametrize("lang", ["en", "fi"])
+@pytest.mark.parametrize("lang", SUPPORTED_LANGUAGES)
 def test_a_form_of_many_long_wishes_fits_a_modal_and_says_how_many_were_left_out(
     lang: str,
 ) -> None:
@@ -193,7 +194,7 @@ def test_a_form_of_many_long_wishes_fits_a_modal_and_says_how_many_were_left_out
     assert ids.OUTCOME_TELL_AGAIN_BLOCK in str(view["blocks"])
 
 
-@pytest.mark.parametrize("lang", ["en", "fi"])
+@pytest.mark.parametrize("lang", SUPPORTED_LANGUAGES)
 def test_a_report_of_many_long_notes_fits_one_message(lang: str) -> None:
     free = make_poll(TEXT)
     wishes = [f"wish {n} & <more> " + "words " * 40 for n in range(60)]

@@ -21,7 +21,7 @@ from bot.domain.suggestions import (
     vote_check,
 )
 from bot.domain.text import encode_typed
-from bot.i18n import t
+from bot.i18n import SUPPORTED_LANGUAGES, t
 from bot.slack import ids
 from bot.slack.blocks import render_help, render_poll_message, render_summary
 from bot.slack.blocks.answer_form import render_answer_modal
@@ -205,7 +205,7 @@ def biggest_open_poll(anonymous: bool) -> Poll:
     return dataclasses.replace(make_poll(question), anonymous=anonymous)
 
 
-@pytest.mark.parametrize("lang", ["en", "fi"])
+@pytest.mark.parametrize("lang", SUPPORTED_LANGUAGES)
 def test_an_open_poll_with_25_long_options_fits_a_message(lang: str) -> None:
     poll = biggest_open_poll(anonymous=False)
     message = check_message(render_poll_message(poll, answered=3, asked=9, lang=lang))
@@ -224,7 +224,7 @@ def several_open_questions() -> Poll:
     return make_poll(*questions)
 
 
-@pytest.mark.parametrize("lang", ["en", "fi"])
+@pytest.mark.parametrize("lang", SUPPORTED_LANGUAGES)
 def test_the_suggest_modal_fits_slack_and_lets_the_person_pick_the_question(lang: str) -> None:
     poll = several_open_questions()
     view = check_view(render_suggest_modal(poll, lang=lang))
@@ -276,8 +276,12 @@ def test_summary_names_the_suggester_only_when_known() -> None:
     assert "U0SUGGESTER" not in text and t("fi", "summary.suggested") in text
 
 
-@pytest.mark.parametrize("lang", ["en", "fi"])
+@pytest.mark.parametrize("lang", SUPPORTED_LANGUAGES)
 def test_help_mentions_open_and_remove_option(lang: str) -> None:
     text = str(render_help(lang=lang, command="/wishes").blocks)
-    assert ("`open`" if lang == "en" else "`avoin`") in text
-    assert ("remove-option" if lang == "en" else "poista-vaihtoehto") in text
+    keyword, verb = {
+        "en": ("`open`", "remove-option"),
+        "fi": ("`avoin`", "poista-vaihtoehto"),
+        "sv": ("`öppen`", "ta-bort-alternativ"),
+    }[lang]
+    assert keyword in text and verb in text
