@@ -188,33 +188,6 @@ async def test_an_anonymous_free_text_poll_works(running: RunningBot, emu: Slack
     assert poll.closes_at - poll.opened_at == timedelta(days=3)
 
 
-async def test_the_steps_token_is_accepted_only_while_it_is_valid(emu: SlackEmulator) -> None:
-    """The emulator treats an execution's bot_access_token as the bot's, and answers a second
-    completion, or an unknown execution, as Slack documents."""
-    from slack_sdk.errors import SlackApiError
-    from slack_sdk.web.async_client import AsyncWebClient
-
-    execution = emu.functions.start(STEP, step_inputs(), emu.now())
-    client = AsyncWebClient(token=execution.bot_access_token, base_url=emu.api_url)
-    await client.chat_postMessage(channel=CHANNEL, text="hello from the step")
-    await client.functions_completeSuccess(
-        function_execution_id=execution.function_execution_id, outputs={"poll_id": "1"}
-    )
-    with pytest.raises(SlackApiError) as again:
-        await client.functions_completeError(
-            function_execution_id=execution.function_execution_id, error="late"
-        )
-    assert again.value.response["error"] == "function_execution_not_found"
-    with pytest.raises(SlackApiError) as unknown:
-        await client.functions_completeSuccess(function_execution_id="Fx0NOPE", outputs={})
-    assert unknown.value.response["error"] == "function_execution_not_found"
-    with pytest.raises(SlackApiError) as forged:
-        await AsyncWebClient(token="xwfp-forged", base_url=emu.api_url).chat_postMessage(
-            channel=CHANNEL, text="nope"
-        )
-    assert forged.value.response["error"] == "invalid_auth"
-
-
 async def test_slack_runs_only_the_declared_step_with_its_required_inputs(
     running: RunningBot, emu: SlackEmulator
 ) -> None:

@@ -38,7 +38,7 @@ _CHANNEL_REFUSALS = {
 
 
 def register(app: AsyncApp, uses: UseCases) -> None:
-    async def handle_start_poll_step(
+    async def handle_workflow_step_start_poll(
         event: dict[str, Any], body: dict[str, Any], complete: AsyncComplete, fail: AsyncFail
     ) -> None:
         # Bolt acknowledges the event itself (auto_acknowledge) and answers Slack when this
@@ -46,7 +46,7 @@ def register(app: AsyncApp, uses: UseCases) -> None:
         run = _start_poll(uses, event, str(body.get("team_id") or ""), complete, fail)
         uses.work.spawn(run, "workflow-step")
 
-    app.function(START_POLL_STEP)(handle_start_poll_step)
+    app.function(START_POLL_STEP)(handle_workflow_step_start_poll)
 
 
 async def _start_poll(
