@@ -110,10 +110,16 @@ async def test_the_same_execution_delivered_twice_makes_one_poll_and_one_complet
     # Slack's retry of the same delivery (same event, same execution), as if the ack was lost.
     await running.driver.retry(first)
     await running.settle()
+    # And once more later, as a new event of the same execution.
+    (execution,) = emu.functions.by_id.values()
+    await running.driver.function_executed(
+        STEP, step_inputs(), execution_id=execution.function_execution_id
+    )
+    await running.settle()
 
     assert len(await polls(running)) == 1
     assert len([m for m in emu.messages(CHANNEL) if m.user == emu.bot_user_id]) == 1
-    (execution,) = emu.functions.by_id.values()
+    assert list(emu.functions.by_id.values()) == [execution]
     assert execution.state == "completed"
     assert execution.attempts.count("success") == 1
     assert not emu.calls_to("functions.completeError")
