@@ -38,6 +38,7 @@ from bot.services.refresher import PollMessageRefresher
 from bot.services.reminders import Reminders
 from bot.services.scheduling import PollSchedule
 from bot.services.suggesting import Suggesting
+from bot.services.workflow_steps import WorkflowSteps
 from bot.slack import listeners
 from bot.slack.gateway import BotIdentity, SlackGateway
 from bot.slack.presenter import SlackPresenter
@@ -237,6 +238,7 @@ async def _build_with(
         work=work,
         clock=clock,
         response_urls=ResponseUrls(session),
+        workflow_steps=WorkflowSteps(creation, repo, gateway, people),
     )
     listeners.register(app, uses, settings.command)
     _register_error_handler(app)

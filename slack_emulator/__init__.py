@@ -1,6 +1,7 @@
 """A strict local Slack for end-to-end tests: Web API, response_url, Socket Mode and a driver."""
 
 from .acks import AckProblem, AckReply, AckTimeoutError, Delivery, parse_ack_body
+from .api_functions import FunctionExecution, functions_from_manifest
 from .blockkit import validate_blocks, validate_view
 from .clock import OffsetClock, WorldClock
 from .driver import SlackClientDriver
@@ -27,6 +28,7 @@ __all__ = [
     "Delivery",
     "Ephemeral",
     "FileRecord",
+    "FunctionExecution",
     "Message",
     "OffsetClock",
     "RecordedCall",
@@ -37,6 +39,7 @@ __all__ = [
     "Usergroup",
     "View",
     "WorldClock",
+    "functions_from_manifest",
     "parse_ack_body",
     "scopes_from_manifest",
     "sign",

@@ -21,6 +21,7 @@ from .acks import (
     apply_view_ack,
     parse_ack_body,
 )
+from .api_functions import parameter_list
 from .common import JsonDict
 from .interaction import action_payload, find_clickable, find_input, state_entry
 from .models import Channel, Ephemeral, Message, View
@@ -430,6 +431,47 @@ class SlackClientDriver:
         """Deliver an Events API event wrapped in event_callback."""
         payload = payloads.event_callback(self.emu, event, event_id=event_id)
         return await self._deliver(Delivery("event", payload))
+
+    async def function_executed(
+        self,
+        callback_id: str,
+        inputs: JsonDict,
+        *,
+        execution_id: str | None = None,
+        title: str | None = None,
+    ) -> AckReply:
+        """Workflow Builder runs the app's step: Slack starts an execution (with its own short-lived
+        bot_access_token) and sends `function_executed`, which needs no event subscription.
+        Passing the execution_id of an earlier run redelivers that same execution."""
+        functions = self.emu.functions
+        known = functions.by_id.get(execution_id or "")
+        if known is None:
+            functions.check_inputs(callback_id, inputs)
+        execution = known or functions.start(
+            callback_id, inputs, self.emu.now(), execution_id=execution_id
+        )
+        declared = functions.declared.get(callback_id, {})
+        event: JsonDict = {
+            "type": "function_executed",
+            "function": {
+                "id": f"Fn{callback_id.upper().replace('_', '')[:10]}",
+                "callback_id": callback_id,
+                "title": declared.get("title", title or callback_id),
+                "description": declared.get("description", ""),
+                "type": "app",
+                "input_parameters": parameter_list(declared.get("input_parameters") or {}),
+                "output_parameters": parameter_list(declared.get("output_parameters") or {}),
+                "app_id": self.emu.app_id,
+                "date_created": int(execution.issued_at),
+                "date_updated": int(execution.issued_at),
+                "date_deleted": 0,
+            },
+            "inputs": execution.inputs,
+            "function_execution_id": execution.function_execution_id,
+            "workflow_execution_id": execution.workflow_execution_id,
+            "bot_access_token": execution.bot_access_token,
+        }
+        return await self.event(event)
 
     async def app_home_opened(self, user_id: str, tab: str = "home") -> AckReply:
         """The user opens the app's Home (or Messages) tab."""

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from . import api_chat, api_conversations, api_files, api_views
+from . import api_chat, api_conversations, api_files, api_functions, api_views
 from .common import Args, JsonDict, SlackFailure
 from .models import RecordedCall
 from .scopes import check_scope
@@ -30,10 +30,11 @@ HANDLERS: dict[str, Handler] = {
     **api_conversations.HANDLERS,
     **api_views.HANDLERS,
     **api_files.HANDLERS,
+    **api_functions.HANDLERS,
     "files.upload": _deprecated,
 }
 APP_TOKEN_METHODS = {"apps.connections.open"}
-JSON_ARGS = ("blocks", "attachments", "view", "metadata", "files")
+JSON_ARGS = ("blocks", "attachments", "view", "metadata", "files", "outputs")
 
 
 async def read_args(request: web.Request) -> Args:
@@ -92,6 +93,8 @@ def _check_auth(emu: SlackEmulator, method: str, token: str | None) -> None:
     expected = emu.app_token if method in APP_TOKEN_METHODS else emu.bot_token
     if token == expected:
         return
+    if method not in APP_TOKEN_METHODS and emu.functions.token_valid(token, emu.now()):
+        return  # a step's bot_access_token acts as the bot while its execution lasts
     if token in (emu.bot_token, emu.app_token):
         raise SlackFailure("not_allowed_token_type")
     raise SlackFailure("invalid_auth")

@@ -63,6 +63,10 @@ NO_SCOPE = frozenset(
         "views.push",
         "views.update",
         "views.publish",
+        # docs.slack.dev/reference/methods/functions.completeSuccess (and …completeError):
+        # "No scopes required".
+        "functions.completeSuccess",
+        "functions.completeError",
     }
 )
 BY_CHANNEL_TYPE: dict[str, str] = {

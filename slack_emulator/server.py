@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from aiohttp import web
 
+from .api_functions import FunctionExecutions
 from .blockkit import MAX_MESSAGE_MARKDOWN_CHARS
 from .clock import OffsetClock, WorldClock
 from .common import JsonDict, string_leaves
@@ -69,6 +70,7 @@ class SlackEmulator(TrafficControls, WorkspaceAccess):
         self.calls: list[RecordedCall] = []
         self.response_url_posts: list[ResponseUrlPost] = []
         self.ack_bodies: list[JsonDict] = []
+        self.functions = FunctionExecutions()
         self.socket = SocketHub(
             app_id=app_id, notify=self.notify, clock=self.workspace.now_datetime
         )

@@ -11,6 +11,19 @@ import pytest
 import yaml
 from referencing import Registry, Resource
 
+from bot.slack.workflow_step_input import (
+    ANONYMOUS,
+    CHANNEL,
+    CLOSES_IN,
+    OPTIONS,
+    ORGANISER,
+    POLL_ID_OUTPUT,
+    POLL_LINK_OUTPUT,
+    QUESTION,
+    REMIND_EVERY,
+    START_POLL_STEP,
+)
+
 ROOT = Path(__file__).resolve().parent.parent
 MANIFEST = ROOT / "deploy" / "slack-app-manifest.yml"
 SCHEMA_DIR = ROOT.parent / "shared" / "slack"
@@ -66,3 +79,59 @@ def test_manifest_declares_what_the_features_need() -> None:
     (command,) = manifest["features"]["slash_commands"]
     assert command["command"] == "/wishes"
     assert command["should_escape"] is True  # mentions arrive escaped, as the parser expects
+
+
+def parameter_types(schema_dir: Path = SCHEMA_DIR) -> set[str]:
+    """The parameter types Slack's schema names for functions (slack-functions.parameter)."""
+    path = schema_dir / "manifest.schema.2.0.0.json"
+    if not path.is_file():
+        pytest.skip(f"Slack's manifest schema is not beside the checkout ({path})")
+    definitions = json.loads(path.read_text(encoding="utf-8"))["definitions"]
+    return set(definitions["slack-functions.parameter"]["properties"]["type"]["enum"])
+
+
+def test_schema_rejects_a_step_without_a_title(schema: dict[str, Any]) -> None:
+    broken = load_manifest()
+    del broken["functions"][START_POLL_STEP]["title"]
+    validator = jsonschema.Draft7Validator(schema, registry=offline_registry())
+    assert list(validator.iter_errors(broken))
+
+
+def test_the_workflow_step_is_declared_as_slack_runs_remote_steps() -> None:
+    manifest = load_manifest()
+    # Slack serves a step from an app's own servers only for an org-ready app with a remote
+    # function runtime.
+    assert manifest["settings"]["org_deploy_enabled"] is True
+    assert manifest["settings"]["function_runtime"] == "remote"
+    step = manifest["functions"][START_POLL_STEP]
+    assert step["title"] == "Start a wishes poll"
+    assert step["description"]
+    known = parameter_types()
+    for side in ("input_parameters", "output_parameters"):
+        properties = step[side]["properties"]
+        assert set(step[side].get("required", [])) <= set(properties)
+        for name, parameter in properties.items():
+            assert parameter["type"] in known, f"{side} {name}: {parameter['type']}"
+            assert parameter["title"]
+            if parameter["type"] == "array":
+                assert parameter["items"]["type"] in known
+
+
+def test_the_steps_inputs_and_outputs_are_the_ones_the_bot_reads() -> None:
+    step = load_manifest()["functions"][START_POLL_STEP]
+    inputs = step["input_parameters"]
+    types = {name: p["type"] for name, p in inputs["properties"].items()}
+    assert types == {
+        ORGANISER: "slack#/types/user_id",
+        CHANNEL: "slack#/types/channel_id",
+        QUESTION: "string",
+        OPTIONS: "array",
+        CLOSES_IN: "string",
+        ANONYMOUS: "boolean",
+        REMIND_EVERY: "string",
+    }
+    assert inputs["properties"][OPTIONS]["items"] == {"type": "string"}
+    assert set(inputs["required"]) == {ORGANISER, CHANNEL, QUESTION}
+    outputs = step["output_parameters"]
+    assert set(outputs["properties"]) == {POLL_ID_OUTPUT, POLL_LINK_OUTPUT}
+    assert set(outputs["required"]) == {POLL_ID_OUTPUT, POLL_LINK_OUTPUT}

@@ -171,10 +171,15 @@ def _read_token(tokens: Sequence[Token], position: int, parts: _DraftParts) -> i
         parts.event, position = _read_event(tokens, position, value)
     elif keyword == "remind":
         parts.remind_explicit = True
-        parts.remind = None if value.casefold() in _REMIND_OFF_WORDS else parse_duration(value)
+        parts.remind = parse_remind_every(value)
     else:
         parts.sample_size = _parse_sample(value)
     return position
+
+
+def parse_remind_every(value: str) -> timedelta | None:
+    """A reminder interval as remind: takes it: a duration, or a word for off (None)."""
+    return None if value.strip().casefold() in _REMIND_OFF_WORDS else parse_duration(value)
 
 
 def _read_kind(

@@ -20,6 +20,7 @@ from bot.services.polls import PollLookup
 from bot.services.ports import Clock
 from bot.services.reminders import Reminders
 from bot.services.suggesting import Suggesting
+from bot.services.workflow_steps import WorkflowSteps
 from bot.slack.gateway import SlackGateway
 from bot.slack.middleware import request_context
 from bot.slack.replies import ResponseUrls
@@ -44,11 +45,12 @@ class UseCases:
     work: BackgroundWork
     clock: Clock
     response_urls: ResponseUrls
+    workflow_steps: WorkflowSteps
 
 
 def register(app: AsyncApp, uses: UseCases, command: str) -> None:
     """Attach the middleware and every listener to the app."""
-    from bot.slack.listeners import actions, commands, events, views
+    from bot.slack.listeners import actions, commands, events, steps, views
 
     app.use(
         request_context(uses.people, uses.messages.tell, uses.work, uses.clock, uses.response_urls)
@@ -57,3 +59,4 @@ def register(app: AsyncApp, uses: UseCases, command: str) -> None:
     actions.register(app, uses)
     views.register(app, uses)
     events.register(app, uses)
+    steps.register(app, uses)

@@ -1,0 +1,88 @@
+"""Workflow step executions: the function's own token, and functions.completeSuccess /
+functions.completeError answered as Slack documents them."""
+
+from __future__ import annotations
+
+import pytest
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from slack_emulator import SlackEmulator
+from slack_emulator.api_functions import FUNCTION_TOKEN_TTL, FunctionExecution
+
+
+def started(emu: SlackEmulator) -> tuple[FunctionExecution, AsyncWebClient]:
+    execution = emu.functions.start("start_wishes_poll", {"question": "Lunch?"}, emu.now())
+    return execution, AsyncWebClient(token=execution.bot_access_token, base_url=emu.api_url)
+
+
+async def test_the_executions_token_acts_as_the_bot_while_it_lasts(emu: SlackEmulator) -> None:
+    _, client = started(emu)
+
+    await client.chat_postMessage(channel="C100", text="hello from the step")
+    assert [m.text for m in emu.messages("C100")] == ["hello from the step"]
+
+    emu.advance_time(FUNCTION_TOKEN_TTL + 1)
+    with pytest.raises(SlackApiError) as expired:
+        await client.chat_postMessage(channel="C100", text="too late")
+    assert expired.value.response["error"] == "invalid_auth"
+
+
+async def test_a_forged_token_is_refused(emu: SlackEmulator) -> None:
+    client = AsyncWebClient(token="xwfp-forged", base_url=emu.api_url)
+    with pytest.raises(SlackApiError) as forged:
+        await client.chat_postMessage(channel="C100", text="nope")
+    assert forged.value.response["error"] == "invalid_auth"
+
+
+async def test_complete_success_records_the_outputs_once(emu: SlackEmulator) -> None:
+    execution, client = started(emu)
+
+    await client.functions_completeSuccess(
+        function_execution_id=execution.function_execution_id, outputs={"poll_id": "7"}
+    )
+
+    assert (execution.state, execution.outputs) == ("completed", {"poll_id": "7"})
+    with pytest.raises(SlackApiError) as again:
+        await client.functions_completeError(
+            function_execution_id=execution.function_execution_id, error="late"
+        )
+    assert again.value.response["error"] == "function_execution_not_found"
+    assert execution.state == "completed"
+    assert execution.attempts == ["success", "not_found"]
+
+
+async def test_complete_error_records_the_message(
+    emu: SlackEmulator, client: AsyncWebClient
+) -> None:
+    execution, _ = started(emu)
+
+    # The app's own bot token may end a run too.
+    await client.functions_completeError(
+        function_execution_id=execution.function_execution_id, error="One option is not a poll."
+    )
+
+    assert (execution.state, execution.error) == ("failed", "One option is not a poll.")
+
+
+async def test_an_unknown_execution_is_not_found(client: AsyncWebClient) -> None:
+    with pytest.raises(SlackApiError) as unknown:
+        await client.functions_completeSuccess(function_execution_id="Fx0NOPE", outputs={})
+    assert unknown.value.response["error"] == "function_execution_not_found"
+
+
+async def test_missing_arguments_are_invalid(emu: SlackEmulator, client: AsyncWebClient) -> None:
+    execution, _ = started(emu)
+    with pytest.raises(SlackApiError) as no_error:
+        await client.api_call(
+            "functions.completeError",
+            params={"function_execution_id": execution.function_execution_id},
+        )
+    assert no_error.value.response["error"] == "invalid_arguments"
+    with pytest.raises(SlackApiError) as no_outputs:
+        await client.api_call(
+            "functions.completeSuccess",
+            params={"function_execution_id": execution.function_execution_id},
+        )
+    assert no_outputs.value.response["error"] == "invalid_arguments"
+    assert execution.state == "pending"
