@@ -28,6 +28,7 @@ from bot.domain.model import (
     QuestionAnswer,
     QuestionKind,
 )
+from bot.domain.series import check_recurring
 from bot.domain.suggestions import accepts_suggestions
 from bot.domain.text import plain
 
@@ -216,6 +217,7 @@ def validate_draft(draft: PollDraft) -> None:
     validate_close(draft.close)
     if draft.event is not None:
         validate_event(draft.event)
+    check_recurring(draft)
     if draft.remind_every is not None and draft.remind_every < MIN_REMIND_INTERVAL:
         raise InvalidPollInput(
             "error.remind_too_short",

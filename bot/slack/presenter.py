@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.domain.comparison import Comparison
 from bot.domain.errors import PollError
 from bot.domain.model import Poll, PollCounts
 from bot.domain.outcome import OutcomeReport
@@ -29,9 +30,15 @@ class SlackPresenter:
         )
 
     def summary(
-        self, poll: Poll, tally: PollTally, origin: FollowUpOrigin | None = None
+        self,
+        poll: Poll,
+        tally: PollTally,
+        origin: FollowUpOrigin | None = None,
+        comparison: Comparison | None = None,
     ) -> list[Message]:
-        return blocks.render_summary(poll, tally, lang=poll.language, origin=origin)
+        return blocks.render_summary(
+            poll, tally, lang=poll.language, origin=origin, comparison=comparison
+        )
 
     def next_steps(self, poll: Poll) -> Message:
         return render_next_steps(poll, lang=poll.language)

@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from bot.domain.comparison import Comparison
 from bot.domain.errors import PollError
 from bot.domain.model import Poll, PollCounts
 from bot.domain.outcome import OutcomeReport
@@ -44,9 +45,14 @@ class Presenter(Protocol):
     ) -> Message: ...
 
     def summary(
-        self, poll: Poll, tally: PollTally, origin: FollowUpOrigin | None = None
+        self,
+        poll: Poll,
+        tally: PollTally,
+        origin: FollowUpOrigin | None = None,
+        comparison: Comparison | None = None,
     ) -> Sequence[Message]:
-        """The closing summary: the first message goes to the channel, the rest to its thread."""
+        """The closing summary: the first message goes to the channel, the rest to its thread;
+        comparison: a recurring poll's changes since its previous occurrence."""
         ...
 
     def outcome_report(self, report: OutcomeReport, *, lang: str) -> Message:

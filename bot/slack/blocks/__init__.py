@@ -36,6 +36,7 @@ from bot.slack.blocks.poll_message import (
     render_options_changed,
     render_poll_message,
 )
+from bot.slack.blocks.series import render_series_planned, series_started_line
 from bot.slack.blocks.suggest_form import render_suggest_modal, render_suggestion_added_view
 from bot.slack.blocks.summary import render_interim_results, render_summary
 from bot.slack.blocks.templates import TEMPLATES, template_questions
@@ -74,9 +75,11 @@ __all__ = [
     "render_poll_message",
     "render_reminder_dm",
     "render_sample_invite_dm",
+    "render_series_planned",
     "render_suggest_modal",
     "render_suggestion_added_view",
     "render_summary",
+    "series_started_line",
     "slack_date",
     "template_questions",
     "unpack_form",

@@ -19,6 +19,7 @@ from bot.services.people import PeopleDirectory
 from bot.services.polls import PollLookup
 from bot.services.ports import Clock
 from bot.services.reminders import Reminders
+from bot.services.series import RecurringPolls
 from bot.services.suggesting import Suggesting
 from bot.slack.gateway import SlackGateway
 from bot.slack.middleware import request_context
@@ -35,6 +36,7 @@ class UseCases:
     suggesting: Suggesting
     closing: Closing
     follow_ups: FollowUps
+    series: RecurringPolls
     reminders: Reminders
     outcomes: Outcomes
     messages: PollMessages
