@@ -96,7 +96,7 @@ def occurrence_start(first: datetime, every: Every, number: int, zone: ZoneInfo)
     else:
         weeks = number * (2 if every is Every.TWO_WEEKS else 1)
         day = local.date() + timedelta(weeks=weeks)
-    wall = datetime(day.year, day.month, day.day, local.hour, local.minute, local.second)
+    wall = datetime.combine(day, local.time().replace(tzinfo=None))
     return _from_wall(wall, zone)
 
 
