@@ -3,6 +3,7 @@ downtime, stopping, the comparison with the previous occurrence, and the audienc
 
 from __future__ import annotations
 
+import itertools
 from datetime import datetime, timedelta
 
 from bot.app import stop
@@ -151,7 +152,7 @@ async def test_a_sample_series_prefers_people_not_drawn_last_time(
         drawn.append(set(await running.repo.members_of(latest.id)))
     assert [len(people) for people in drawn] == [3, 3, 3]
     # Three of five each time: the two not drawn last time are drawn, and one of the others.
-    for last, now in zip(drawn, drawn[1:], strict=False):
+    for last, now in itertools.pairwise(drawn):
         assert set(PEOPLE) - last <= now and len(now & last) == 1
 
 
