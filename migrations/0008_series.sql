@@ -15,8 +15,11 @@ CREATE TABLE series (
     next_number      INTEGER      NOT NULL,
     next_start_at    BIGINT       NOT NULL,
     stopped_at       BIGINT,
-    last_poll_id     INTEGER
+    last_poll_id     INTEGER,
+    -- The form submission that made it: Slack's retry of it makes no second series.
+    idempotency_key  VARCHAR(128)
 );
+CREATE UNIQUE INDEX series_idempotency ON series (idempotency_key);
 CREATE INDEX series_organiser ON series (organiser_id);
 CREATE INDEX series_channel ON series (channel_id);
 ALTER TABLE polls ADD COLUMN series_id INTEGER REFERENCES series (id) ON DELETE SET NULL;

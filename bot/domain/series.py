@@ -138,18 +138,6 @@ def first_start(draft: PollDraft, now: datetime, zone: ZoneInfo) -> datetime:
     return max(now, _from_wall(wall, zone))
 
 
-def check_recurring(draft: PollDraft) -> None:
-    """What a recurring poll cannot be: it lasts a duration, never until a fixed date."""
-    if draft.every is None:
-        return
-    if not isinstance(draft.close, timedelta):
-        raise InvalidPollInput("error.every_with_date")
-    if draft.event is not None:
-        raise InvalidPollInput("error.every_with_event")
-    if draft.follow_up_of is not None:
-        raise InvalidPollInput("error.every_with_follow_up")
-
-
 def occurrence_draft(draft: PollDraft) -> PollDraft:
     """The draft each occurrence is made of: the organiser's own options only (never what
     respondents suggested), and no schedule of its own."""

@@ -38,6 +38,7 @@ class StartedSeries:
 
     series: Series
     first: CreatedPoll | None
+    duplicate: bool = False
 
 
 class RecurringPolls:
@@ -57,15 +58,19 @@ class RecurringPolls:
         self.queue = queue
         self.clock = clock
 
-    async def start(self, draft: PollDraft, where: Where) -> StartedSeries:
+    async def start(
+        self, draft: PollDraft, where: Where, *, idempotency_key: str | None = None
+    ) -> StartedSeries:
         """Store the series; its first occurrence is made now when it starts now (a refusal of
-        it, say an empty audience, leaves no series behind)."""
+        it, say an empty audience, leaves no series behind). The same submission again (a
+        retry of Slack's) finds the series it made: duplicate."""
         assert draft.every is not None
         zone = await self.people.zone(where.organiser_id)
         now = self.clock.now()
         first_at = first_start(draft, now, zone)
         at_once = first_at <= now
-        series = await self.store.create_series(
+        series, made = await self.store.create_series(
+            idempotency_key=idempotency_key,
             team_id=where.team_id,
             channel_id=draft.channel_id or where.channel_id,
             organiser_id=where.organiser_id,
@@ -75,6 +80,8 @@ class RecurringPolls:
             first_start_at=first_at,
             job_due_at=first_at + FIRST_OCCURRENCE_FALLBACK if at_once else first_at,
         )
+        if not made:
+            return StartedSeries(series, None, duplicate=True)
         if not at_once:
             self.queue.wake()
             return StartedSeries(series, None)

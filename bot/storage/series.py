@@ -50,14 +50,18 @@ class SeriesTable(Table):
         tz: str,
         first_start_at: datetime,
         job_due_at: datetime,
-    ) -> Series:
+        idempotency_key: str | None = None,
+    ) -> tuple[Series, bool]:
         """Store a series whose occurrence 0 starts at first_start_at, with its job due at
-        job_due_at (a fallback when the first occurrence is started at once)."""
+        job_due_at (a fallback when the first occurrence is started at once); True when it is
+        new, False when one with this idempotency_key was there already."""
         async with self.db.transaction() as conn:
             row = await conn.fetch_one(
                 "INSERT INTO series (team_id, channel_id, organiser_id, draft, every, tz,"
-                " first_start_at, next_number, next_start_at) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?)"
-                " RETURNING id",
+                " first_start_at, next_number, next_start_at, idempotency_key)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?)"
+                # The same submission arriving twice (at two replicas) makes one series.
+                " ON CONFLICT (idempotency_key) DO NOTHING RETURNING id",
                 (
                     team_id,
                     channel_id,
@@ -67,14 +71,20 @@ class SeriesTable(Table):
                     tz,
                     to_ms(first_start_at),
                     to_ms(first_start_at),
+                    idempotency_key,
                 ),
             )
-            assert row is not None
+            if row is None:
+                existing = await conn.fetch_one(
+                    "SELECT * FROM series WHERE idempotency_key = ?", (idempotency_key,)
+                )
+                assert existing is not None
+                return _series(existing), False
             series_id = int(row["id"])
             await _plan(conn, series_id, job_due_at)
             series = await _get(conn, series_id)
         assert series is not None
-        return series
+        return series, True
 
     async def get_series(self, series_id: int) -> Series | None:
         async with self.db.reading() as conn:

@@ -4,7 +4,8 @@ downtime, stopping, the comparison with the previous occurrence, and the audienc
 from __future__ import annotations
 
 import itertools
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from bot.app import stop
 from bot.clock import ShiftableClock
@@ -193,3 +194,43 @@ async def test_stop_of_a_poll_that_does_not_repeat_says_so(
     await running.driver.slash_command(ORGANISER, CHANNEL, "/wishes", f"lopeta {poll.id}")
     await running.settle()
     assert f"Poll #{poll.id} does not repeat" in last_ephemeral(emu, ORGANISER)
+
+
+async def test_the_form_plans_a_series_from_its_first_start_date(
+    running: RunningBot, emu: SlackEmulator, clock: ShiftableClock
+) -> None:
+    from bot.slack import ids
+
+    await running.driver.slash_command(ORGANISER, CHANNEL, "/wishes", "")
+    await emu.wait_for(lambda: emu.views(ORGANISER), message="no create form")
+    assert "Repeat" in text_of(emu.views(ORGANISER)[-1].blocks)
+    helsinki = ZoneInfo("Europe/Helsinki")
+    first_day = (clock.now().astimezone(helsinki) + timedelta(days=3)).date()
+    question = {
+        ids.question_text_block_id(0): "Team lunch where?",
+        ids.question_options_block_id(0): "Pizza\nSushi",
+        ids.REPEAT_BLOCK: "2w",
+        ids.FIRST_START_DATE_BLOCK: first_day.isoformat(),
+        ids.FIRST_START_TIME_BLOCK: "09:30",
+    }
+    # A fixed closing date cannot repeat: refused in the form, under the date.
+    reply = await running.driver.submit_view(
+        ORGANISER, fill={**question, ids.CLOSE_DATE_BLOCK: first_day.isoformat()}
+    )
+    assert reply.body is not None and reply.body["response_action"] == "errors"
+    assert "as a duration" in reply.body["errors"][ids.CLOSE_DATE_BLOCK]
+    reply = await running.driver.submit_view(
+        ORGANISER, fill={**question, ids.CLOSE_DATE_BLOCK: None}
+    )
+    assert reply.body is None or reply.body.get("response_action") != "errors", reply.body
+    await running.settle()
+    assert await running.repo.polls_with_status() == []
+    first_at = datetime.combine(first_day, time(9, 30), tzinfo=helsinki)
+    assert "The recurring poll is set up" in last_ephemeral(emu, ORGANISER)
+    (series,) = await running.repo.active_series_of(ORGANISER)
+    assert series.next_start_at == first_at and series.every.value == "2w"
+    await settle_at(running, clock, first_at + timedelta(seconds=1))
+    (first,) = await occurrences(running, series.id)
+    assert first.questions[0].options == ("Pizza", "Sushi")
+    (series,) = await running.repo.active_series_of(ORGANISER)
+    assert series.next_start_at == first_at + 2 * WEEK

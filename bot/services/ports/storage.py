@@ -416,7 +416,10 @@ class SeriesStore(Protocol):
         tz: str,
         first_start_at: datetime,
         job_due_at: datetime,
-    ) -> Series: ...
+        idempotency_key: str | None = None,
+    ) -> tuple[Series, bool]:
+        """The new series and True; the one made with this idempotency_key and False."""
+        ...
 
     async def get_series(self, series_id: int) -> Series | None: ...
 
