@@ -7,6 +7,8 @@ import itertools
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from bot.app import stop
 from bot.clock import ShiftableClock
 from bot.domain.model import Poll, PollStatus
@@ -234,3 +236,26 @@ async def test_the_form_plans_a_series_from_its_first_start_date(
     assert first.questions[0].options == ("Pizza", "Sushi")
     (series,) = await running.repo.active_series_of(ORGANISER)
     assert series.next_start_at == first_at + 2 * WEEK
+
+
+@pytest.mark.postgresql_only
+async def test_two_replicas_start_each_occurrence_once(
+    start_bot: BotFactory, emu: SlackEmulator, clock: ShiftableClock
+) -> None:
+    one = await start_bot()
+    other = await start_bot()
+    started = clock.now()
+    first = await create(one, emu, WEEKLY)
+    for week in (1, 2, 3):
+        clock.set(started + week * WEEK + timedelta(seconds=1))
+        one.bot.runner.queue.wake()
+        other.bot.runner.queue.wake()
+        for _ in range(2):
+            await one.settle()
+            await other.settle()
+        assert len(await occurrences(other, first.series_id)) == week + 1
+    # Each occurrence posted once: one poll message per poll, no stray second post.
+    polls = await occurrences(one, first.series_id)
+    questions = [m for m in channel_posts(emu) if m.ts in {p.message_ts for p in polls}]
+    assert len(questions) == len(polls) == 4
+    assert sum("Results of poll" not in text_of(m.blocks) for m in channel_posts(emu)) == 4
