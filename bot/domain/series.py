@@ -11,7 +11,6 @@ from zoneinfo import ZoneInfo
 
 from bot.domain.errors import InvalidPollInput
 from bot.domain.model import (
-    AbsoluteClose,
     Audience,
     AudienceKind,
     Every,
@@ -216,9 +215,3 @@ def draft_from_text(text: str) -> PollDraft:
         ),
         channel_id=data["channel_id"],
     )
-
-
-def local_start(series: Series) -> AbsoluteClose:
-    """The next start as a local date and time in the series' zone."""
-    local = series.next_start_at.astimezone(series.zone)
-    return AbsoluteClose(local.year, local.month, local.day, local.hour, local.minute)
