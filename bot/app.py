@@ -189,7 +189,7 @@ async def _build_with(
         repo, gateway, presenter, lookup, schedule, queue, clock, origins, comparisons
     )
     follow_ups = FollowUps(repo, gateway, presenter, lookup, creation, queue, clock)
-    recurring = RecurringPolls(repo, creation, people, queue, clock)
+    recurring = RecurringPolls(repo, creation, people, queue, clock, messages, presenter)
     reminders = Reminders(
         repo,
         repo,

@@ -16,10 +16,19 @@ from bot.domain.series import Series, first_start, latest_due, occurrence_key
 from bot.domain.tally import PollTally
 from bot.services.creating import CreatedPoll, Occurrence, PollCreation, Where
 from bot.services.jobs import JobQueue
+from bot.services.messages import PollMessages
 from bot.services.origins import FollowUpLinks
 from bot.services.people import PeopleDirectory
 from bot.services.polls import PollLookup
-from bot.services.ports import Clock, Job, JobStore, PollStore, SeriesStore
+from bot.services.ports import (
+    Clock,
+    Job,
+    JobStore,
+    PollStore,
+    Presenter,
+    SeriesStore,
+    SlackError,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -51,12 +60,16 @@ class RecurringPolls:
         people: PeopleDirectory,
         queue: JobQueue,
         clock: Clock,
+        messages: PollMessages,
+        presenter: Presenter,
     ) -> None:
         self.store = store
         self.creation = creation
         self.people = people
         self.queue = queue
         self.clock = clock
+        self.messages = messages
+        self.presenter = presenter
 
     async def start(
         self, draft: PollDraft, where: Where, *, idempotency_key: str | None = None
@@ -111,12 +124,22 @@ class RecurringPolls:
             # Not to be retried (the channel was archived, nobody is left to ask): this
             # occurrence is left out and the series goes on.
             logger.warning("series %s: occurrence %d refused: %s", series.id, number, error)
-            await self.store.advance_series(
+            advanced = await self.store.advance_series(
                 series.id,
                 next_number=number + 1,
                 next_start_at=series.start_of(number + 1),
                 last_poll_id=None,
             )
+            await self._tell_refused(advanced or series, error)
+
+    async def _tell_refused(self, series: Series, error: PollError) -> None:
+        """The organiser hears of it by DM; a failure to tell them loses only the note."""
+        lang = await self.people.language_of(series.organiser_id)
+        note = self.presenter.occurrence_refused(series, error, lang=lang)
+        try:
+            await self.messages.tell(series.organiser_id, None, note)
+        except SlackError as failure:
+            logger.info("series %s: the organiser was not told: %s", series.id, failure.code)
 
     async def _make(self, series: Series, number: int) -> CreatedPoll:
         draft = replace(series.draft, channel_id=series.channel_id)

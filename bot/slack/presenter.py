@@ -6,6 +6,7 @@ from bot.domain.comparison import Comparison
 from bot.domain.errors import PollError
 from bot.domain.model import Poll, PollCounts
 from bot.domain.outcome import OutcomeReport
+from bot.domain.series import Series
 from bot.domain.tally import PollTally
 from bot.services.ports import FollowUpOrigin, Message
 from bot.slack import blocks
@@ -55,6 +56,9 @@ class SlackPresenter:
     def sample_invitation(self, poll: Poll, *, lang: str) -> Message:
         size = poll.audience.sample_size or 0
         return blocks.render_sample_invite_dm(poll, lang=lang, sample_size=size)
+
+    def occurrence_refused(self, series: Series, error: PollError, *, lang: str) -> Message:
+        return blocks.render_occurrence_refused(series, error, lang=lang)
 
     def refusal(self, error: PollError, *, lang: str) -> Message:
         return blocks.render_error(error, lang=lang)

@@ -259,3 +259,19 @@ async def test_two_replicas_start_each_occurrence_once(
     questions = [m for m in channel_posts(emu) if m.ts in {p.message_ts for p in polls}]
     assert len(questions) == len(polls) == 4
     assert sum("Results of poll" not in text_of(m.blocks) for m in channel_posts(emu)) == 4
+
+
+async def test_an_occurrence_that_cannot_start_is_told_to_the_organiser_and_the_series_goes_on(
+    running: RunningBot, emu: SlackEmulator, clock: ShiftableClock
+) -> None:
+    started = clock.now()
+    first = await create(running, emu, WEEKLY)
+    emu.channel(CHANNEL).archived = True
+    await settle_at(running, clock, started + WEEK + timedelta(seconds=1))
+    assert len(await occurrences(running, first.series_id)) == 1
+    (note,) = [text_of(m.blocks) for m in emu.dm_messages(ORGANISER) if "recurring" in m.text]
+    assert "“Which session next?” could not start this time" in note
+    assert "archived" in note
+    emu.channel(CHANNEL).archived = False
+    await settle_at(running, clock, started + 2 * WEEK + timedelta(seconds=1))
+    assert len(await occurrences(running, first.series_id)) == 2

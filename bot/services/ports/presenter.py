@@ -10,6 +10,7 @@ from bot.domain.comparison import Comparison
 from bot.domain.errors import PollError
 from bot.domain.model import Poll, PollCounts
 from bot.domain.outcome import OutcomeReport
+from bot.domain.series import Series
 from bot.domain.tally import PollTally
 
 View = Mapping[str, Any]
@@ -72,5 +73,9 @@ class Presenter(Protocol):
     def sample_invitation(self, poll: Poll, *, lang: str) -> Message: ...
 
     def refusal(self, error: PollError, *, lang: str) -> Message: ...
+
+    def occurrence_refused(self, series: Series, error: PollError, *, lang: str) -> Message:
+        """The organiser's DM when a recurring poll could not start this time, and why."""
+        ...
 
     def slack_failed(self, *, lang: str) -> Message: ...

@@ -30,7 +30,7 @@ from bot.slack.blocks.common import (
 from bot.slack.blocks.event import event_line
 from bot.slack.blocks.packing import text_size
 from bot.slack.blocks.poll_message import anonymity_note, preview
-from bot.slack.blocks.series import series_blocks, series_started_line
+from bot.slack.blocks.series import series_blocks, series_question, series_started_line
 from bot.slack.blocks.text import shorten, user_mrkdwn
 
 # A list longer than this says "…and N more" rather than growing past one message.
@@ -63,6 +63,19 @@ def render_error(error: PollError, *, lang: str) -> Message:
     except (KeyError, IndexError, ValueError):
         # A key or parameter the catalogs lack must not turn a polite refusal into a crash.
         return render_notice("error.generic", lang=lang)
+
+
+def render_occurrence_refused(series: Series, error: PollError, *, lang: str) -> Message:
+    """A DM to the organiser: this time the recurring poll could not start, why, and when it
+    tries again."""
+    heading = tm(
+        lang,
+        "notice.series_skipped",
+        question=series_question(series),
+        next=series.next_start_at,
+    )
+    reason = render_error(error, lang=lang)
+    return make_message(heading, [*sections(heading), *map(dict, reason.blocks)])
 
 
 def render_help(*, lang: str, command: str, unknown: str | None = None) -> Message:
