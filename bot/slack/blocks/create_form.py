@@ -253,7 +253,8 @@ def _repeat_blocks(values: FormValues, lang: str) -> list[Block]:
             ids.REPEAT_BLOCK,
             t(lang, "create.repeat.label"),
             _choice_element("static_select", choices, repeat),
-            optional=False,
+            # Optional, so that a client sending no value (or an older form) means no repeat.
+            optional=True,
             hint=t(lang, "create.repeat.hint"),
         ),
         _input(
