@@ -275,3 +275,30 @@ async def test_an_occurrence_that_cannot_start_is_told_to_the_organiser_and_the_
     emu.channel(CHANNEL).archived = False
     await settle_at(running, clock, started + 2 * WEEK + timedelta(seconds=1))
     assert len(await occurrences(running, first.series_id)) == 2
+
+
+async def test_a_series_to_people_and_groups_resolves_the_groups_again(
+    running: RunningBot, emu: SlackEmulator, clock: ShiftableClock
+) -> None:
+    emu.add_usergroup("S0DESIGN", "design", [PEOPLE[2], PEOPLE[3]])
+    started = clock.now()
+    first = await create(
+        running,
+        emu,
+        f'"Design review slot?" "Mon" "Tue" to:<@{PEOPLE[0]}> <!subteam^S0DESIGN> every:week',
+    )
+    assert set(await running.repo.members_of(first.id)) == {
+        ORGANISER,
+        PEOPLE[0],
+        PEOPLE[2],
+        PEOPLE[3],
+    }
+    emu.add_usergroup("S0DESIGN", "design", [PEOPLE[3], PEOPLE[4]])
+    await settle_at(running, clock, started + WEEK + timedelta(seconds=1))
+    _, second = await occurrences(running, first.series_id)
+    assert set(await running.repo.members_of(second.id)) == {
+        ORGANISER,
+        PEOPLE[0],
+        PEOPLE[3],
+        PEOPLE[4],
+    }
