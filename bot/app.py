@@ -37,6 +37,7 @@ from bot.services.ports import Clock, SlackError, StoreUnavailable
 from bot.services.refresher import PollMessageRefresher
 from bot.services.reminders import Reminders
 from bot.services.scheduling import PollSchedule
+from bot.services.series import RecurringPolls, SeriesComparisons
 from bot.services.suggesting import Suggesting
 from bot.services.workflow_steps import WorkflowSteps
 from bot.slack import listeners
@@ -184,8 +185,12 @@ async def _build_with(
     creation = PollCreation(
         repo, gateway, people, messages, schedule, queue, clock, bot_user_id=identity.user_id
     )
-    closing = Closing(repo, gateway, presenter, lookup, schedule, queue, clock, origins)
+    comparisons = SeriesComparisons(repo, lookup, origins)
+    closing = Closing(
+        repo, gateway, presenter, lookup, schedule, queue, clock, origins, comparisons
+    )
     follow_ups = FollowUps(repo, gateway, presenter, lookup, creation, queue, clock)
+    recurring = RecurringPolls(repo, creation, people, queue, clock, messages, presenter)
     reminders = Reminders(
         repo,
         repo,
@@ -210,6 +215,7 @@ async def _build_with(
         jobs.INVITE: messages.run_invitation_job,
         jobs.OUTCOME: outcomes.run_job,
         jobs.LINK: follow_ups.run_link_job,
+        jobs.SERIES: recurring.run_job,
     }
     if retention is not None:
         handlers[jobs.RETENTION] = retention.run_job
@@ -229,6 +235,7 @@ async def _build_with(
         suggesting=suggesting,
         closing=closing,
         follow_ups=follow_ups,
+        series=recurring,
         reminders=reminders,
         outcomes=outcomes,
         messages=messages,

@@ -27,6 +27,7 @@ __all__ = [
     "RemindCommand",
     "RemoveOptionCommand",
     "ResultsCommand",
+    "StopCommand",
     "format_quick_poll",
     "parse_command",
     "parse_poll_id",
@@ -101,6 +102,11 @@ class PrioritiseCommand(PollCommand):
 
 
 @dataclass(frozen=True, slots=True)
+class StopCommand(PollCommand):
+    """End the recurring series the poll belongs to."""
+
+
+@dataclass(frozen=True, slots=True)
 class ExtendCommand(PollCommand):
     """Move a poll's close; the caller decides what a duration is counted from."""
 
@@ -153,6 +159,9 @@ _SUBCOMMANDS = {
     "remove-option": "remove-option",
     "poista-vaihtoehto": "remove-option",
     "ta-bort-alternativ": "remove-option",
+    "stop": "stop",
+    "lopeta": "stop",
+    "stoppa": "stop",
     "help": "help",
     "ohje": "help",
     "hjälp": "help",
@@ -166,6 +175,7 @@ _POLL_VERBS: dict[str, type[PollCommand]] = {
     "remind": RemindCommand,
     "outcome": OutcomeCommand,
     "prioritise": PrioritiseCommand,
+    "stop": StopCommand,
 }
 _CLOSE_KEYWORDS = frozenset({"closes", "close", "sulkeutuu", "stängs"})
 # An option's number, or a question's and an option's: "3" or "2.3".

@@ -56,6 +56,14 @@ class AudienceKind(enum.StrEnum):
     PEOPLE = "people"
 
 
+class Every(enum.StrEnum):
+    """How often a recurring poll starts again."""
+
+    WEEK = "week"
+    TWO_WEEKS = "2w"
+    MONTH = "month"
+
+
 class PollStatus(enum.StrEnum):
     """Life of a poll; CLOSING means the close has begun but its Slack side may be unfinished."""
 
@@ -138,6 +146,10 @@ class PollDraft:
     event: AbsoluteClose | None = None
     # The poll whose wishes this one votes on.
     follow_up_of: int | None = None
+    # A recurring poll: how often it starts again (each time a new poll), and when it first
+    # starts (a local date and time in the organiser's zone; None: now).
+    every: Every | None = None
+    first_start: AbsoluteClose | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,6 +182,8 @@ class Poll:
     # these are set they replace the rounds of remind_every.
     event_tz: str | None = None
     event_reminder_days: tuple[int, ...] = ()
+    # The recurring series this poll is an occurrence of.
+    series_id: int | None = None
 
     @property
     def is_open(self) -> bool:

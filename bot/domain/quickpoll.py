@@ -22,10 +22,12 @@ from bot.domain.model import (
     Audience,
     AudienceKind,
     CloseSpec,
+    Every,
     PollDraft,
     Question,
     QuestionKind,
 )
+from bot.domain.series import parse_every
 from bot.domain.tokenizer import (
     DOUBLE_QUOTES,
     SINGLE_QUOTES,
@@ -68,6 +70,11 @@ _VALUE_WORDS = {
     "event": "event",
     "tapahtuma": "event",
     "evenemang": "event",
+    # A recurring poll: every:week, every:2w, every:month.
+    "every": "every",
+    "joka": "every",
+    "toistuu": "every",
+    "varje": "every",
 }
 # Ways to answer other than single choice: a bare word, or for dots and ranking also with a
 # number (`dots:5`, `rank:2`). Finnish: pisteet (dots to give), järjestys (order), suosittelu;
@@ -113,6 +120,7 @@ class _DraftParts:
     usergroup_ids: list[str] = field(default_factory=list)
     sample_size: int | None = None
     event: AbsoluteClose | None = None
+    every: Every | None = None
     keywords_seen: set[str] = field(default_factory=set)
     # The way-to-answer words as written (multi, rating, dots:5, …), to name them in errors.
     kind_words: list[tuple[QuestionKind, str]] = field(default_factory=list)
@@ -169,6 +177,8 @@ def _read_token(tokens: Sequence[Token], position: int, parts: _DraftParts) -> i
         parts.close, position = _read_close(tokens, position, value)
     elif keyword == "event":
         parts.event, position = _read_event(tokens, position, value)
+    elif keyword == "every":
+        parts.every = parse_every(value)
     elif keyword == "remind":
         parts.remind_explicit = True
         parts.remind = parse_remind_every(value)
@@ -347,6 +357,7 @@ def _build_draft(parts: _DraftParts) -> PollDraft:
         audience=audience,
         close_explicit=parts.close is not None,
         event=parts.event,
+        every=parts.every,
     )
 
 
@@ -422,4 +433,6 @@ def format_quick_poll(draft: PollDraft) -> str:
         words.append("to:" + " ".join(mentions))
     if audience.sample_size is not None:
         words.append(f"sample:{audience.sample_size}")
+    if draft.every is not None:
+        words.append(f"every:{draft.every.value}")
     return " ".join(words)

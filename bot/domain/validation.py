@@ -39,6 +39,7 @@ GROUPS_FIELD = "audience_groups"
 SAMPLE_SIZE_FIELD = "sample_size"
 CHANNEL_FIELD = "channel"
 EVENT_FIELD = "event"
+REPEAT_FIELD = "repeat"
 
 
 def question_field(index: int) -> str:
@@ -210,12 +211,27 @@ def format_absolute_close(close: AbsoluteClose) -> str:
     return f"{date_text} {close.hour:02d}:{close.minute:02d}"
 
 
+def check_recurring(draft: PollDraft) -> None:
+    """What a recurring poll cannot be: it lasts a duration each time, never until a date."""
+    if draft.every is None:
+        if draft.first_start is not None:
+            raise InvalidPollInput("error.first_start_without_repeat", field=REPEAT_FIELD)
+        return
+    if not isinstance(draft.close, dt.timedelta):
+        raise InvalidPollInput("error.every_with_date", field=CLOSE_FIELD)
+    if draft.event is not None:
+        raise InvalidPollInput("error.every_with_event", field=EVENT_FIELD)
+    if draft.follow_up_of is not None:
+        raise InvalidPollInput("error.every_with_follow_up", field=REPEAT_FIELD)
+
+
 def validate_draft(draft: PollDraft) -> None:
     """Check a whole draft: questions, close, reminder interval and audience."""
     validate_questions(draft.questions)
     validate_close(draft.close)
     if draft.event is not None:
         validate_event(draft.event)
+    check_recurring(draft)
     if draft.remind_every is not None and draft.remind_every < MIN_REMIND_INTERVAL:
         raise InvalidPollInput(
             "error.remind_too_short",

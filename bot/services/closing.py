@@ -25,6 +25,7 @@ from bot.services.ports import (
     SlackPort,
 )
 from bot.services.scheduling import PollSchedule
+from bot.services.series import SeriesComparisons
 
 logger = logging.getLogger(__name__)
 
@@ -63,6 +64,7 @@ class Closing:
         queue: JobQueue,
         clock: Clock,
         origins: FollowUpLinks | None = None,
+        comparisons: SeriesComparisons | None = None,
     ) -> None:
         self.polls = polls
         self.slack = slack
@@ -72,6 +74,7 @@ class Closing:
         self.queue = queue
         self.clock = clock
         self.origins = origins
+        self.comparisons = comparisons
 
     async def close(self, poll_id: int, *, by_user: str) -> ClosedPoll:
         """The organiser closes the poll now."""
@@ -128,7 +131,11 @@ class Closing:
         )
 
     async def _post_summary(self, poll: Poll, origin: FollowUpOrigin | None) -> None:
-        parts = self.presenter.summary(poll, await self.lookup.current_tally(poll), origin)
+        tally = await self.lookup.current_tally(poll)
+        comparison = None
+        if self.comparisons is not None:
+            comparison = await self.comparisons.comparison(poll, tally)
+        parts = self.presenter.summary(poll, tally, origin, comparison)
         posted = {part: ts for part, _channel, ts in await self.polls.messages(poll.id, SUMMARY)}
         # An earlier run may have posted a part and stopped before recording it.
         uncertain = await self.polls.summary_started(poll.id)

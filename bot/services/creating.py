@@ -5,12 +5,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from bot.domain.errors import InvalidPollInput, PollError
 from bot.domain.event_schedule import resolve_times
 from bot.domain.model import AudienceKind, Poll, PollDraft
-from bot.domain.sampling import draw_sample
+from bot.domain.sampling import draw_sample_preferring_new
 from bot.domain.validation import CHANNEL_FIELD, GROUPS_FIELD, with_resolved_size
 from bot.services import jobs
 from bot.services.jobs import JobQueue
@@ -48,6 +49,15 @@ class CreatedPoll:
     asked: int
     everyone_asked: bool
     duplicate: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Occurrence:
+    """A poll made as an occurrence of a recurring series; a new sample prefers people not
+    in drawn_before (the previous occurrence's sample)."""
+
+    series_id: int
+    drawn_before: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,17 +129,26 @@ class PollCreation:
     # --- creating -------------------------------------------------------------------------
 
     async def create(
-        self, draft: PollDraft, where: Where, *, idempotency_key: str | None = None
+        self,
+        draft: PollDraft,
+        where: Where,
+        *,
+        idempotency_key: str | None = None,
+        occurrence: Occurrence | None = None,
     ) -> CreatedPoll:
         """Resolve times and audience, store the poll in one transaction and post it."""
         if idempotency_key is None:
             async with self._creating:
-                return await self._create(draft, where, None)
+                return await self._create(draft, where, None, occurrence)
         async with self._keys.hold(idempotency_key), self._creating:
-            return await self._create(draft, where, idempotency_key)
+            return await self._create(draft, where, idempotency_key, occurrence)
 
     async def _create(
-        self, draft: PollDraft, where: Where, idempotency_key: str | None
+        self,
+        draft: PollDraft,
+        where: Where,
+        idempotency_key: str | None,
+        occurrence: Occurrence | None,
     ) -> CreatedPoll:
         if idempotency_key and (duplicate := await self._duplicate(idempotency_key)):
             return duplicate
@@ -150,7 +169,8 @@ class PollCreation:
                 draft, await self.facts.group_ids(handles=_typed_handles(draft))
             )
             candidates = await self._audience(draft, channel_id, organiser_id)
-            members, everyone_asked = _draw(draft, candidates, organiser_id)
+            drawn_before = () if occurrence is None else occurrence.drawn_before
+            members, everyone_asked = _draw(draft, candidates, organiser_id, drawn_before)
         if not [m for m in members if m != organiser_id]:
             raise PollError("error.empty_audience")
         poll = await self.polls.create_poll(
@@ -172,6 +192,7 @@ class PollCreation:
             event_tz=None if event is None else zone.key,
             event_reminder_days=() if event is None else event.reminder_days,
             follow_up_of=draft.follow_up_of,
+            series_id=None if occurrence is None else occurrence.series_id,
         )
         if poll is None:
             assert idempotency_key is not None
@@ -276,10 +297,18 @@ def _resolve_handles(draft: PollDraft, known: dict[str, str]) -> PollDraft:
     return replace(draft, audience=audience)
 
 
-def _draw(draft: PollDraft, candidates: list[str], organiser_id: str) -> tuple[list[str], bool]:
+def _draw(
+    draft: PollDraft, candidates: list[str], organiser_id: str, drawn_before: Sequence[str]
+) -> tuple[list[str], bool]:
     size = draft.audience.sample_size
     if size is None:
         return candidates, False
     eligible = [c for c in candidates if c != organiser_id]
-    drawn = draw_sample(eligible, size, exclude={organiser_id}, rng=random.SystemRandom())
+    drawn = draw_sample_preferring_new(
+        eligible,
+        size,
+        exclude={organiser_id},
+        drawn_before=set(drawn_before),
+        rng=random.SystemRandom(),
+    )
     return list(drawn), size >= len(eligible)

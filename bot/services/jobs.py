@@ -23,6 +23,7 @@ INVITE: Final = "invite"  # tell the people drawn for a sample that they were pi
 OUTCOME: Final = "outcome"  # publish a poll's outcome report: its thread reply and its DMs
 RETENTION: Final = "retention"  # purge polls past the retention period
 LINK: Final = "link"  # link a new follow-up poll from the thread of the summary it follows
+SERIES: Final = "series"  # start a recurring series' next occurrence ("series:<series id>")
 POLL_JOBS: Final = (CLOSE, ROUND, DELIVER, INVITE)
 
 DEFAULT_LEASE: Final = timedelta(seconds=60)

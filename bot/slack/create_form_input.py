@@ -20,6 +20,7 @@ from bot.domain.model import (
     Audience,
     AudienceKind,
     CloseSpec,
+    Every,
     PollDraft,
     Question,
     QuestionKind,
@@ -97,6 +98,7 @@ def read_create_form(state_values: Mapping[str, Any], *, lang: str) -> PollDraft
     questions = _read_questions(values, errors, fail)
     close = _read_close(values, fail)
     event = _read_event(values, fail)
+    every, first_start = _read_repeat(values, fail)
     remind_every, remind_explicit = _read_remind(values, fail)
     audience = _read_audience(values, fail)
     channel_id = _text(values, ids.CHANNEL_BLOCK)
@@ -114,6 +116,8 @@ def read_create_form(state_values: Mapping[str, Any], *, lang: str) -> PollDraft
         channel_id=channel_id,
         close_explicit=bool(_text(values, ids.CLOSE_DATE_BLOCK)),
         event=event,
+        every=every,
+        first_start=first_start,
     )
     try:
         validate_draft(draft)
@@ -222,6 +226,20 @@ def _read_event(values: FormValues, fail: _Fail) -> AbsoluteClose | None:
         except InvalidPollInput as error:
             fail(ids.EVENT_DATE_BLOCK, error)
     return event
+
+
+def _read_repeat(values: FormValues, fail: _Fail) -> tuple[Every | None, AbsoluteClose | None]:
+    """The repeat select and the first start's date and time (empty: the poll starts now)."""
+    chosen = _text(values, ids.REPEAT_BLOCK)
+    every = next((e for e in Every if e.value == chosen), None)
+    first_start = _read_date_time(
+        values,
+        (ids.FIRST_START_DATE_BLOCK, ids.FIRST_START_TIME_BLOCK),
+        fail,
+        bad="error.bad_first_start",
+        no_date="error.form_first_time_without_date",
+    )
+    return every, first_start
 
 
 def _read_date_time(

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from bot.domain.comparison import Comparison
 from bot.domain.errors import PollError
 from bot.domain.model import Poll, PollCounts
 from bot.domain.outcome import OutcomeReport
+from bot.domain.series import Series
 from bot.domain.tally import PollTally
 from bot.services.ports import FollowUpOrigin, Message
 from bot.slack import blocks
@@ -29,9 +31,15 @@ class SlackPresenter:
         )
 
     def summary(
-        self, poll: Poll, tally: PollTally, origin: FollowUpOrigin | None = None
+        self,
+        poll: Poll,
+        tally: PollTally,
+        origin: FollowUpOrigin | None = None,
+        comparison: Comparison | None = None,
     ) -> list[Message]:
-        return blocks.render_summary(poll, tally, lang=poll.language, origin=origin)
+        return blocks.render_summary(
+            poll, tally, lang=poll.language, origin=origin, comparison=comparison
+        )
 
     def next_steps(self, poll: Poll) -> Message:
         return render_next_steps(poll, lang=poll.language)
@@ -48,6 +56,9 @@ class SlackPresenter:
     def sample_invitation(self, poll: Poll, *, lang: str) -> Message:
         size = poll.audience.sample_size or 0
         return blocks.render_sample_invite_dm(poll, lang=lang, sample_size=size)
+
+    def occurrence_refused(self, series: Series, error: PollError, *, lang: str) -> Message:
+        return blocks.render_occurrence_refused(series, error, lang=lang)
 
     def refusal(self, error: PollError, *, lang: str) -> Message:
         return blocks.render_error(error, lang=lang)

@@ -31,6 +31,7 @@ from bot.storage.rows import (
     to_ms,
     unlink_responses,
 )
+from bot.storage.series import SeriesTable
 from bot.storage.sql import Sql
 from bot.storage.suggestions import SuggestionTable, forget_suggesters
 
@@ -41,9 +42,17 @@ __all__ = ["Repository", "from_ms", "to_ms"]
 REFRESH_HOLD = timedelta(seconds=5)
 
 
-class Repository(AnswerTable, SuggestionTable, ReminderTable, PeopleTable, JobTable, OutcomeTable):
-    """Polls, members, answers, suggested options, reminders, jobs, outcome reports and the
-    cached people of the workspace."""
+class Repository(
+    AnswerTable,
+    SuggestionTable,
+    ReminderTable,
+    PeopleTable,
+    JobTable,
+    OutcomeTable,
+    SeriesTable,
+):
+    """Polls, members, answers, suggested options, reminders, jobs, outcome reports, recurring
+    series and the cached people of the workspace."""
 
     # --- polls -------------------------------------------------------------------------------
 
@@ -67,6 +76,7 @@ class Repository(AnswerTable, SuggestionTable, ReminderTable, PeopleTable, JobTa
         follow_up_of: int | None = None,
         event_tz: str | None = None,
         event_reminder_days: Sequence[int] = (),
+        series_id: int | None = None,
     ) -> Poll | None:
         """Store a poll with its questions and the people asked, all or nothing; None when a
         poll with this idempotency_key exists already."""
@@ -75,8 +85,8 @@ class Repository(AnswerTable, SuggestionTable, ReminderTable, PeopleTable, JobTa
                 "INSERT INTO polls (team_id, channel_id, organiser_id, language, anonymous,"
                 " audience_kind, audience_users, audience_groups, sample_size, status, opened_at,"
                 " closes_at, remind_every_ms, idempotency_key, text_version, event_at,"
-                " event_has_time, follow_up_of, event_tz, event_reminder_days)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " event_has_time, follow_up_of, event_tz, event_reminder_days, series_id)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 # The same submission arriving twice (at two replicas) makes one poll.
                 " ON CONFLICT (idempotency_key) DO NOTHING RETURNING id",
                 (
@@ -100,6 +110,7 @@ class Repository(AnswerTable, SuggestionTable, ReminderTable, PeopleTable, JobTa
                     follow_up_of,
                     event_tz,
                     days_to_text(event_reminder_days),
+                    series_id,
                 ),
             )
             if inserted is None:

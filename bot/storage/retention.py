@@ -39,6 +39,7 @@ PURGED_TABLES = (
     "outcome_reports",
     "outcome_deliveries",
     "jobs",
+    "series",
     "slack_users",
 )
 
@@ -85,6 +86,13 @@ class RetentionStore:
             report = await _report(conn, cutoff)
             await conn.execute_many(
                 "DELETE FROM polls WHERE id = ?", [(p.poll_id,) for p in report.polls]
+            )
+            # A stopped series keeps its draft (people's text) only while any of its polls is
+            # kept; once the last is purged, the series goes too.
+            await conn.execute(
+                "DELETE FROM series WHERE stopped_at IS NOT NULL AND stopped_at < ?"
+                " AND NOT EXISTS (SELECT 1 FROM polls p WHERE p.series_id = series.id)",
+                (to_ms(cutoff),),
             )
             params = (PollStatus.CLOSED.value, to_ms(cutoff)) * 2
             await conn.execute(

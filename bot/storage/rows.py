@@ -71,6 +71,7 @@ def poll_from_row(row: Row, questions: tuple[Question, ...]) -> Poll:
         outcome_reported_at=_moment(row["outcome_reported_at"]),
         event_tz=None if row["event_tz"] is None else str(row["event_tz"]),
         event_reminder_days=days_from_text(row["event_reminder_days"]),
+        series_id=None if row["series_id"] is None else int(row["series_id"]),
     )
 
 

@@ -169,6 +169,9 @@ def test_create_form_has_every_field_with_the_shared_action_id() -> None:
         ids.CLOSE_DATE_BLOCK,
         ids.CLOSE_TIME_BLOCK,
         ids.REMIND_BLOCK,
+        ids.REPEAT_BLOCK,
+        ids.FIRST_START_DATE_BLOCK,
+        ids.FIRST_START_TIME_BLOCK,
         ids.ANONYMOUS_BLOCK,
         ids.AUDIENCE_KIND_BLOCK,
         ids.AUDIENCE_PEOPLE_BLOCK,
@@ -183,6 +186,10 @@ def test_create_form_has_every_field_with_the_shared_action_id() -> None:
     assert channel["initial_conversation"] == "C1"
     remind = blocks[ids.REMIND_BLOCK]["element"]
     assert [o["value"] for o in remind["options"]] == ["1d", "2d", "1w", "off"]
+    repeat = blocks[ids.REPEAT_BLOCK]["element"]
+    assert [o["value"] for o in repeat["options"]] == ["no", "week", "2w", "month"]
+    assert repeat["initial_option"]["value"] == "no"
+    assert blocks[ids.FIRST_START_DATE_BLOCK]["element"]["type"] == "datepicker"
     assert remind["initial_option"]["value"] == "1d"
     assert json.loads(view["private_metadata"]) == {
         "channel_id": "C1",

@@ -13,7 +13,7 @@ import pytest
 
 from bot.domain.commands import HelpCommand, parse_command
 from bot.domain.errors import InvalidPollInput
-from bot.domain.model import MAX_PLACES, MAX_QUESTIONS, RATING_SCALE, QuestionKind
+from bot.domain.model import MAX_PLACES, MAX_QUESTIONS, RATING_SCALE, Every, QuestionKind
 from bot.domain.outcome import OutcomeStatus, SupportUnit
 from bot.domain.quickpoll import parse_quick_poll
 from bot.i18n import (
@@ -29,7 +29,7 @@ from bot.i18n import (
     tn,
 )
 from bot.slack.blocks import TEMPLATES
-from bot.slack.blocks.create_form import AUDIENCE_CHOICES, REMIND_CHOICES
+from bot.slack.blocks.create_form import AUDIENCE_CHOICES, REMIND_CHOICES, REPEAT_CHOICES
 from bot.slack.blocks.follow_up_form import METHODS
 
 BOT = Path(__file__).resolve().parents[2] / "bot"
@@ -158,6 +158,8 @@ def test_every_computed_key_is_catalogued() -> None:
         *(f"rating.{point}" for point in RATING_SCALE),
         *(f"answer.place.{place}" for place in range(1, MAX_PLACES + 1)),
         *(f"create.remind.{choice}" for choice in REMIND_CHOICES),
+        *(f"create.repeat.{choice}" for choice in REPEAT_CHOICES),
+        *(f"series.every.{every.value}" for every in Every),
         *(f"create.audience.{choice}" for choice in AUDIENCE_CHOICES),
         *(f"create.template.{name}" for name in TEMPLATES),
         *(f"outcome.status.{status.value}" for status in OutcomeStatus),
@@ -204,6 +206,7 @@ def test_modal_titles_and_buttons_fit_slack(lang: str) -> None:
     option_keys = [
         *(f"create.kind.{kind.value}" for kind in QuestionKind),
         *(f"create.remind.{choice}" for choice in REMIND_CHOICES),
+        *(f"create.repeat.{choice}" for choice in REPEAT_CHOICES),
         *(f"create.audience.{choice}" for choice in AUDIENCE_CHOICES),
         *(f"create.template.{name}" for name in TEMPLATES),
         *(f"rating.{point}" for point in RATING_SCALE),

@@ -6,9 +6,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from bot.domain.comparison import Comparison
 from bot.domain.errors import PollError
 from bot.domain.model import Poll, PollCounts
 from bot.domain.outcome import OutcomeReport
+from bot.domain.series import Series
 from bot.domain.tally import PollTally
 
 View = Mapping[str, Any]
@@ -44,9 +46,14 @@ class Presenter(Protocol):
     ) -> Message: ...
 
     def summary(
-        self, poll: Poll, tally: PollTally, origin: FollowUpOrigin | None = None
+        self,
+        poll: Poll,
+        tally: PollTally,
+        origin: FollowUpOrigin | None = None,
+        comparison: Comparison | None = None,
     ) -> Sequence[Message]:
-        """The closing summary: the first message goes to the channel, the rest to its thread."""
+        """The closing summary: the first message goes to the channel, the rest to its thread;
+        comparison: a recurring poll's changes since its previous occurrence."""
         ...
 
     def outcome_report(self, report: OutcomeReport, *, lang: str) -> Message:
@@ -66,5 +73,9 @@ class Presenter(Protocol):
     def sample_invitation(self, poll: Poll, *, lang: str) -> Message: ...
 
     def refusal(self, error: PollError, *, lang: str) -> Message: ...
+
+    def occurrence_refused(self, series: Series, error: PollError, *, lang: str) -> Message:
+        """The organiser's DM when a recurring poll could not start this time, and why."""
+        ...
 
     def slack_failed(self, *, lang: str) -> Message: ...

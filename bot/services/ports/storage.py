@@ -12,9 +12,11 @@ from typing import Protocol
 
 from bot.domain.model import (
     Audience,
+    Every,
     Person,
     Poll,
     PollCounts,
+    PollDraft,
     PollStatus,
     Question,
     QuestionAnswer,
@@ -23,6 +25,7 @@ from bot.domain.model import (
     Response,
 )
 from bot.domain.outcome import OutcomeDelivery, OutcomeItem, OutcomeState
+from bot.domain.series import Series
 from bot.domain.suggestions import OptionsCheck
 
 
@@ -131,6 +134,7 @@ class PollStore(Protocol):
         follow_up_of: int | None = None,
         event_tz: str | None = None,
         event_reminder_days: Sequence[int] = (),
+        series_id: int | None = None,
     ) -> Poll | None:
         """The new poll; None when a poll with this idempotency_key exists already (the same
         submission, stored by another replica a moment ago)."""
@@ -397,5 +401,51 @@ class OutcomeStore(Protocol):
         ...
 
 
-class Store(PollStore, ReminderStore, PeopleStore, JobStore, OutcomeStore, Protocol):
+class SeriesStore(Protocol):
+    """Recurring series; each method is one transaction that also moves the series' job
+    ("series:<id>") to the next start, or removes it once the series has stopped."""
+
+    async def create_series(
+        self,
+        *,
+        team_id: str,
+        channel_id: str,
+        organiser_id: str,
+        draft: PollDraft,
+        every: Every,
+        tz: str,
+        first_start_at: datetime,
+        job_due_at: datetime,
+        idempotency_key: str | None = None,
+    ) -> tuple[Series, bool]:
+        """The new series and True; the one made with this idempotency_key and False."""
+        ...
+
+    async def get_series(self, series_id: int) -> Series | None: ...
+
+    async def delete_series(self, series_id: int) -> None: ...
+
+    async def advance_series(
+        self,
+        series_id: int,
+        *,
+        next_number: int,
+        next_start_at: datetime,
+        last_poll_id: int | None,
+    ) -> Series | None: ...
+
+    async def stop_series(self, series_id: int, now: datetime) -> Series | None: ...
+
+    async def active_series_of(self, organiser_id: str) -> list[Series]:
+        """An organiser's series that go on, the next to start first."""
+        ...
+
+    async def active_series_in(self, channel_id: str) -> list[Series]: ...
+
+    async def previous_in_series(self, poll_id: int) -> int | None:
+        """The occurrence of the same series made just before this poll."""
+        ...
+
+
+class Store(PollStore, ReminderStore, PeopleStore, JobStore, OutcomeStore, SeriesStore, Protocol):
     """Everything the use cases store, behind one object."""

@@ -25,6 +25,7 @@ from bot.slack.blocks.notices import (
     render_error,
     render_help,
     render_notice,
+    render_occurrence_refused,
     render_option_removed,
     render_poll_list,
     render_reminder_dm,
@@ -36,6 +37,7 @@ from bot.slack.blocks.poll_message import (
     render_options_changed,
     render_poll_message,
 )
+from bot.slack.blocks.series import render_series_planned, series_started_line
 from bot.slack.blocks.suggest_form import render_suggest_modal, render_suggestion_added_view
 from bot.slack.blocks.summary import render_interim_results, render_summary
 from bot.slack.blocks.templates import TEMPLATES, template_questions
@@ -66,6 +68,7 @@ __all__ = [
     "render_interim_results",
     "render_notice",
     "render_notice_view",
+    "render_occurrence_refused",
     "render_option_removed",
     "render_options_changed",
     "render_outcome_form",
@@ -74,9 +77,11 @@ __all__ = [
     "render_poll_message",
     "render_reminder_dm",
     "render_sample_invite_dm",
+    "render_series_planned",
     "render_suggest_modal",
     "render_suggestion_added_view",
     "render_summary",
+    "series_started_line",
     "slack_date",
     "template_questions",
     "unpack_form",

@@ -6,7 +6,7 @@ import re
 from functools import partial
 from typing import Any, Final
 
-from bot.domain.model import MAX_QUESTION_LENGTH, MAX_QUESTIONS, Question, QuestionKind
+from bot.domain.model import MAX_QUESTION_LENGTH, MAX_QUESTIONS, Every, Question, QuestionKind
 from bot.i18n import t
 from bot.slack import ids
 from bot.slack.blocks.common import (
@@ -33,6 +33,9 @@ from bot.slack.blocks.text import shorten
 REMIND_OFF: Final = "off"
 REMIND_CHOICES: Final = ("1d", "2d", "1w", REMIND_OFF)
 DEFAULT_REMIND_CHOICE: Final = "1d"
+# Option values of the repeat select: "no", or the value of a bot.domain.model.Every.
+REPEAT_NO: Final = "no"
+REPEAT_CHOICES: Final = (REPEAT_NO, *(every.value for every in Every))
 ANONYMOUS_VALUE: Final = "anonymous"
 OPEN_VALUE: Final = "open"  # the "Let people suggest options" box of a question
 AUDIENCE_CHANNEL: Final = "channel"
@@ -241,6 +244,33 @@ def _event_blocks(values: FormValues, lang: str) -> list[Block]:
     ]
 
 
+def _repeat_blocks(values: FormValues, lang: str) -> list[Block]:
+    """Whether the poll starts again on a schedule, and when it first starts (empty: now)."""
+    choices = [option(t(lang, f"create.repeat.{value}"), value) for value in REPEAT_CHOICES]
+    repeat = _text_value(values, ids.REPEAT_BLOCK) or REPEAT_NO
+    return [
+        _input(
+            ids.REPEAT_BLOCK,
+            t(lang, "create.repeat.label"),
+            _choice_element("static_select", choices, repeat),
+            # Optional, so that a client sending no value (or an older form) means no repeat.
+            optional=True,
+            hint=t(lang, "create.repeat.hint"),
+        ),
+        _input(
+            ids.FIRST_START_DATE_BLOCK,
+            t(lang, "create.first_date.label"),
+            _date_picker(values, ids.FIRST_START_DATE_BLOCK),
+            hint=t(lang, "create.first_date.hint"),
+        ),
+        _input(
+            ids.FIRST_START_TIME_BLOCK,
+            t(lang, "create.first_time.label"),
+            _time_picker(values, ids.FIRST_START_TIME_BLOCK),
+        ),
+    ]
+
+
 def close_and_remind_blocks(values: FormValues, lang: str) -> list[Block]:
     """The close date, close time and reminder inputs (the create form's, and the follow-up
     form's: read back with create_form_input.read_close and read_remind)."""
@@ -316,6 +346,7 @@ def _settings_blocks(values: FormValues, channel_id: str | None, lang: str) -> l
     return [
         *_event_blocks(values, lang),
         *close_and_remind_blocks(values, lang),
+        *_repeat_blocks(values, lang),
         _input(
             ids.ANONYMOUS_BLOCK,
             t(lang, "create.anonymous.label"),

@@ -19,6 +19,7 @@ from bot.domain.validation import (
     EVENT_FIELD,
     GROUPS_FIELD,
     REMIND_FIELD,
+    REPEAT_FIELD,
     SAMPLE_SIZE_FIELD,
 )
 from bot.slack import ids
@@ -32,6 +33,7 @@ FormValues = dict[str, str | list[str]]
 # Where an InvalidPollInput's field shows in the form; question fields are "q0", "q0_options".
 _FIELD_BLOCKS: Final = {
     CLOSE_FIELD: ids.CLOSE_DATE_BLOCK,
+    REPEAT_FIELD: ids.REPEAT_BLOCK,
     EVENT_FIELD: ids.EVENT_DATE_BLOCK,
     REMIND_FIELD: ids.REMIND_BLOCK,
     AUDIENCE_FIELD: ids.AUDIENCE_PEOPLE_BLOCK,

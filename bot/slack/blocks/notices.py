@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from bot.domain.errors import PollError
 from bot.domain.model import Poll, PollStatus
+from bot.domain.series import Series
 from bot.i18n import t, tn
 from bot.services.organising import PollListEntry
 from bot.services.suggesting import OptionRemoved
@@ -29,6 +30,7 @@ from bot.slack.blocks.common import (
 from bot.slack.blocks.event import event_line
 from bot.slack.blocks.packing import text_size
 from bot.slack.blocks.poll_message import anonymity_note, preview
+from bot.slack.blocks.series import series_blocks, series_question, series_started_line
 from bot.slack.blocks.text import shorten, user_mrkdwn
 
 # A list longer than this says "…and N more" rather than growing past one message.
@@ -63,6 +65,19 @@ def render_error(error: PollError, *, lang: str) -> Message:
         return render_notice("error.generic", lang=lang)
 
 
+def render_occurrence_refused(series: Series, error: PollError, *, lang: str) -> Message:
+    """A DM to the organiser: this time the recurring poll could not start, why, and when it
+    tries again."""
+    heading = tm(
+        lang,
+        "notice.series_skipped",
+        question=series_question(series),
+        next=series.next_start_at,
+    )
+    reason = render_error(error, lang=lang)
+    return make_message(heading, [*sections(heading), *map(dict, reason.blocks)])
+
+
 def render_help(*, lang: str, command: str, unknown: str | None = None) -> Message:
     """How to use the slash command; starts with "I don't know “x”." when unknown is set."""
     blocks: list[Block] = []
@@ -84,15 +99,23 @@ def render_help(*, lang: str, command: str, unknown: str | None = None) -> Messa
     return make_message(fallback, blocks)
 
 
-def render_poll_list(entries: Sequence[PollListEntry], *, viewer_id: str, lang: str) -> Message:
-    """Open polls of a channel; the viewer also sees the next reminder of their own polls."""
+def render_poll_list(
+    entries: Sequence[PollListEntry],
+    *,
+    viewer_id: str,
+    lang: str,
+    series: Sequence[Series] = (),
+) -> Message:
+    """Open polls of a channel; the viewer also sees the next reminder of their own polls. The
+    channel's recurring series follow, with their next start."""
+    recurring = series_blocks(series, lang)
     if not entries:
         text = t(lang, "list.empty")
-        return make_message(text, [section(text)])
+        return make_message(text, [section(text), *recurring])
     blocks: list[Block] = [header(t(lang, "list.header"))]
-    size = text_size(blocks)
-    # One block and some text stay free for the "…and N more" line.
-    block_room = min(MAX_LISTED_POLLS + 1, MAX_MESSAGE_BLOCKS - 1)
+    size = text_size(blocks) + text_size(recurring)
+    # One block and some text stay free for the "…and N more" line, and room for the series.
+    block_room = min(MAX_LISTED_POLLS + 1, MAX_MESSAGE_BLOCKS - 1 - len(recurring))
     text_room = MESSAGE_TEXT_BUDGET - 500
     shown = 0
     for entry in entries:
@@ -105,6 +128,7 @@ def render_poll_list(entries: Sequence[PollListEntry], *, viewer_id: str, lang: 
         shown += 1
     if shown < len(entries):
         blocks.append(context(t(lang, "list.more", count=len(entries) - shown)))
+    blocks.extend(recurring)
     return make_message(t(lang, "list.fallback", count=len(entries)), blocks)
 
 
@@ -208,8 +232,11 @@ def _follow_up_line(poll: Poll, lang: str) -> list[Block]:
     return [context(tm(lang, "reminder.follow_up", poll_id=poll.follow_up_of))]
 
 
-def render_created(poll: Poll, *, asked: int, everyone_asked: bool, lang: str) -> Message:
-    """Tells the organiser where the poll went, how many were asked, when it closes."""
+def render_created(
+    poll: Poll, *, asked: int, everyone_asked: bool, lang: str, series: Series | None = None
+) -> Message:
+    """Tells the organiser where the poll went, how many were asked, when it closes; for the
+    first poll of a series also how often it starts again, and when next."""
     lines = [
         tm(
             lang,
@@ -233,6 +260,8 @@ def render_created(poll: Poll, *, asked: int, everyone_asked: bool, lang: str) -
     if poll.audience.sample_size is not None and everyone_asked:
         # The organiser asked for a sample, so say why it is everyone instead.
         lines.append(t(lang, "notice.created_everyone", size=poll.audience.sample_size))
+    if series is not None:
+        lines.append(series_started_line(series, lang))
     text = " ".join(lines)
     return make_message(text, sections(text))
 

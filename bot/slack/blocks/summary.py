@@ -6,6 +6,7 @@ import itertools
 from collections.abc import Iterator
 from datetime import datetime
 
+from bot.domain.comparison import Comparison, Measure, QuestionChange
 from bot.domain.model import ANONYMITY_THRESHOLD, RATING_SCALE, AudienceKind, Poll, Question
 from bot.domain.tally import (
     ChoiceResult,
@@ -46,6 +47,8 @@ from bot.slack.blocks.text import escape, join_within, quote_pieces, shorten, us
 Item = tuple[Block, str | None]
 
 _LABEL_LENGTH = 150
+# An option the previous occurrence did not have.
+_NO_FIGURE = "\u2013"
 # Every page keeps room for one more block and some text: the part label of a thread reply, or
 # the "continues in the thread" note of the first message.
 _PAGE_BLOCKS = MAX_MESSAGE_BLOCKS - 2
@@ -59,19 +62,22 @@ def render_summary(
     lang: str,
     anonymity_threshold: int = ANONYMITY_THRESHOLD,
     origin: FollowUpOrigin | None = None,
+    comparison: Comparison | None = None,
 ) -> list[Message]:
     """The closing summary: the first message goes to the channel, the rest to its thread.
 
     A follow-up's summary says which poll it follows; a poll of wishes ends in the organiser's
-    next steps (on the last part, where the results end)."""
+    next steps (on the last part, where the results end). An occurrence of a recurring poll
+    compares with the one before (linked): the response rate, and each question's figures."""
     closed = poll.closed_at or poll.closes_at
     intro = [
         header(t(lang, "summary.header", poll_id=poll.id)),
         *([] if origin is None else [context(origin_line(origin, lang))]),
         *_overview(poll, tally, lang, until=closed),
+        *([] if comparison is None else [context(_compared_with(comparison, lang))]),
         *closed_before_event(poll, lang),
     ]
-    results = _results(poll, tally, lang, anonymity_threshold)
+    results = _results(poll, tally, lang, anonymity_threshold, comparison)
     ending = next_steps_actions(poll, lang) if has_wishes(poll) else []
     messages = _paginate(
         poll, tally, lang, intro, results, more_key="summary.more_in_thread", ending=ending
@@ -142,8 +148,15 @@ def _audience(poll: Poll, lang: str) -> Mrkdwn:
     return Mrkdwn(t(lang, "summary.audience.channel", channel_id=escape(poll.channel_id)))
 
 
-def _results(poll: Poll, tally: PollTally, lang: str, threshold: int) -> Iterator[Item]:
-    """The per-question results, or only why they are hidden for a small anonymous poll."""
+def _results(
+    poll: Poll,
+    tally: PollTally,
+    lang: str,
+    threshold: int,
+    comparison: Comparison | None = None,
+) -> Iterator[Item]:
+    """The per-question results, or only why they are hidden for a small anonymous poll; each
+    shown result of a recurring poll with its change since the last occurrence."""
     if poll.anonymous and tally.responded < threshold:
         # With so few answers, totals could tell who answered what: show the count only.
         yield section(t(lang, "summary.below_threshold", threshold=threshold)), None
@@ -156,6 +169,53 @@ def _results(poll: Poll, tally: PollTally, lang: str, threshold: int) -> Iterato
             yield from _hidden_question_items(number, result, lang, threshold)
         else:
             yield from _question_items(number, result, lang)
+            change = None if comparison is None else comparison.for_question(number - 1)
+            if change is not None:
+                for block in sections(_change_line(change, lang)):
+                    yield block, None
+
+
+def _compared_with(comparison: Comparison, lang: str) -> str:
+    """The line that links the previous occurrence's summary and compares response rates."""
+    poll_id = comparison.previous_poll_id
+    if comparison.previous_link is None:
+        previous = f"#{poll_id}"
+    else:
+        previous = f"<{escape(comparison.previous_link)}|#{poll_id}>"
+    return t(
+        lang,
+        "summary.compare.header",
+        previous=previous,
+        before=format_percent(comparison.rate_before, lang),
+        now=format_percent(comparison.rate_now, lang),
+    )
+
+
+def _change_line(change: QuestionChange, lang: str) -> str:
+    """ "Since last time: Workshop 3 → 5 · Lunch 2 → 1", or "average 3.4 → 3.9"."""
+    parts = []
+    for figure in change.figures:
+        before = (
+            _NO_FIGURE if figure.before is None else _figure(change.measure, figure.before, lang)
+        )
+        now = _figure(change.measure, figure.now, lang)
+        if figure.label is None:
+            key = f"summary.compare.{change.measure.value}"
+            parts.append(t(lang, key, before=before, now=now))
+        else:
+            label = shorten(user_mrkdwn(figure.label), _LABEL_LENGTH)
+            parts.append(t(lang, "summary.compare.option", option=label, before=before, now=now))
+    return t(lang, "summary.compare.since", changes=" · ".join(parts))
+
+
+def _figure(measure: Measure, value: float, lang: str) -> str:
+    if measure is Measure.SHARE:
+        return format_percent(value, lang)
+    if measure is Measure.AVERAGE:
+        return format_decimal(value, lang)
+    if measure is Measure.NPS:
+        return format_nps(round(value))
+    return str(round(value))
 
 
 def _hidden_question_items(

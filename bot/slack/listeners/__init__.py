@@ -19,6 +19,7 @@ from bot.services.people import PeopleDirectory
 from bot.services.polls import PollLookup
 from bot.services.ports import Clock
 from bot.services.reminders import Reminders
+from bot.services.series import RecurringPolls
 from bot.services.suggesting import Suggesting
 from bot.services.workflow_steps import WorkflowSteps
 from bot.slack.gateway import SlackGateway
@@ -36,6 +37,7 @@ class UseCases:
     suggesting: Suggesting
     closing: Closing
     follow_ups: FollowUps
+    series: RecurringPolls
     reminders: Reminders
     outcomes: Outcomes
     messages: PollMessages

@@ -22,6 +22,7 @@ from bot.domain.commands import (
     RemindCommand,
     RemoveOptionCommand,
     ResultsCommand,
+    StopCommand,
     parse_command,
 )
 from bot.services.creating import Where
@@ -63,6 +64,21 @@ async def _run(uses: UseCases, parsed: Command, body: dict[str, Any], reply: Rep
     reply.lang = await uses.people.language_of(reply.user_id)
     user_id, channel_id, lang = reply.user_id, body["channel_id"], reply.lang
     match parsed:
+        case NewPollCommand(draft=draft) if draft.every is not None:
+            where = Where(body.get("team_id", ""), channel_id, user_id)
+            started = await uses.series.start(draft, where)
+            if started.first is None:
+                await reply.show(blocks.render_series_planned(started.series, lang=lang))
+            else:
+                await reply.show(
+                    blocks.render_created(
+                        started.first.poll,
+                        asked=started.first.asked,
+                        everyone_asked=started.first.everyone_asked,
+                        lang=lang,
+                        series=started.series,
+                    )
+                )
         case NewPollCommand(draft=draft):
             where = Where(body.get("team_id", ""), channel_id, user_id)
             created = await uses.creation.create(draft, where)
@@ -76,7 +92,13 @@ async def _run(uses: UseCases, parsed: Command, body: dict[str, Any], reply: Rep
             )
         case ListCommand():
             entries = await uses.organising.list_polls(channel_id)
-            await reply.show(blocks.render_poll_list(entries, viewer_id=user_id, lang=lang))
+            series = await uses.series.series_in(channel_id)
+            await reply.show(
+                blocks.render_poll_list(entries, viewer_id=user_id, lang=lang, series=series)
+            )
+        case StopCommand(poll_id=poll_id):
+            stopped = await uses.series.stop_by_poll(poll_id, user_id)
+            await reply.notice("notice.series_stopped", series_id=stopped.id, poll_id=poll_id)
         case ExtendCommand(poll_id=poll_id, change=change):
             poll = await uses.organising.extend(poll_id, user_id, change)
             closes = blocks.slack_date(poll.closes_at, lang)

@@ -166,8 +166,12 @@ async def _create_and_report(
     """Create the poll and tell the organiser: where it went, or what went wrong, with a button
     that opens the form again with everything they typed."""
     lang = reply.lang
+    key = f"view:{form['id']}"
     try:
-        created = await uses.creation.create(draft, where, idempotency_key=f"view:{form['id']}")
+        if draft.every is not None:
+            await _start_series(uses, draft, where, key, reply)
+            return
+        created = await uses.creation.create(draft, where, idempotency_key=key)
     except (PollError, SlackError) as error:
         logger.info("creating a poll from the form failed: %s", error)
         problem = (
@@ -188,6 +192,28 @@ async def _create_and_report(
         created.poll, asked=created.asked, everyone_asked=created.everyone_asked, lang=lang
     )
     await uses.messages.tell(reply.user_id, created.poll.channel_id, note)
+
+
+async def _start_series(
+    uses: UseCases, draft: PollDraft, where: Where, key: str, reply: Reply
+) -> None:
+    """A recurring poll from the form: its first poll now, or the series planned."""
+    started = await uses.series.start(draft, where, idempotency_key=key)
+    if started.duplicate:
+        return  # Slack redelivered the submission; the first one was confirmed
+    series = started.series
+    if started.first is None:
+        note = blocks.render_series_planned(series, lang=reply.lang)
+    else:
+        first = started.first
+        note = blocks.render_created(
+            first.poll,
+            asked=first.asked,
+            everyone_asked=first.everyone_asked,
+            lang=reply.lang,
+            series=series,
+        )
+    await uses.messages.tell(reply.user_id, series.channel_id, note)
 
 
 async def _create_follow_up(
