@@ -19,6 +19,7 @@ from bot.domain.model import (
     ReminderStatus,
 )
 from bot.storage.answers import AnswerTable
+from bot.storage.home import HomeTable
 from bot.storage.jobs import JobTable
 from bot.storage.outcomes import OutcomeTable
 from bot.storage.people import PeopleTable
@@ -41,9 +42,11 @@ __all__ = ["Repository", "from_ms", "to_ms"]
 REFRESH_HOLD = timedelta(seconds=5)
 
 
-class Repository(AnswerTable, SuggestionTable, ReminderTable, PeopleTable, JobTable, OutcomeTable):
-    """Polls, members, answers, suggested options, reminders, jobs, outcome reports and the
-    cached people of the workspace."""
+class Repository(
+    AnswerTable, SuggestionTable, ReminderTable, PeopleTable, JobTable, OutcomeTable, HomeTable
+):
+    """Polls, members, answers, suggested options, reminders, jobs, outcome reports, Home tabs
+    and the cached people of the workspace."""
 
     # --- polls -------------------------------------------------------------------------------
 

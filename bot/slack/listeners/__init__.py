@@ -12,6 +12,7 @@ from bot.services.background import BackgroundWork
 from bot.services.closing import Closing
 from bot.services.creating import PollCreation
 from bot.services.follow_ups import FollowUps
+from bot.services.home import HomeActions, HomeTab
 from bot.services.messages import PollMessages
 from bot.services.organising import Organising
 from bot.services.outcomes import Outcomes
@@ -37,6 +38,8 @@ class UseCases:
     follow_ups: FollowUps
     reminders: Reminders
     outcomes: Outcomes
+    home: HomeTab
+    home_actions: HomeActions
     messages: PollMessages
     people: PeopleDirectory
     lookup: PollLookup
