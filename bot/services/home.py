@@ -111,6 +111,11 @@ class HomeTab:
         self.queue = queue
         self.clock = clock
         self.background = background
+        # Polls changed since the last planning, with who changed them (whose Home follows
+        # at once); polls whose every person's Home follows, not only the organiser's.
+        self._pending: dict[int, set[str]] = {}
+        self._everyone: set[int] = set()
+        self._planning = False
 
     async def opened(self, user_id: str, team_id: str) -> None:
         """The person opened their Home tab: remember it, and publish what it shows now."""
@@ -164,25 +169,45 @@ class HomeTab:
         """The poll was created, extended, closed or deleted: each of its people who has opened
         their Home gets it published again, the actor at once, everyone else at most once a
         minute."""
-        self.background.spawn(self._plan(poll_id, actor, everyone=True), f"home:{poll_id}")
+        self._everyone.add(poll_id)
+        self._note(poll_id, actor)
 
     def answered(self, poll_id: int, user_id: str) -> None:
         """Someone answered: their own Home at once, the organiser's at most once a minute
         (nobody else's Home shows what they answered)."""
-        self.background.spawn(self._plan(poll_id, user_id, everyone=False), f"home:{poll_id}")
+        self._note(poll_id, user_id)
 
-    async def _plan(self, poll_id: int, actor: str | None, *, everyone: bool) -> None:
-        if everyone:
-            people = await self.store.poll_people(poll_id)
-        else:
-            poll = await self.polls.get_poll(poll_id)
-            people = [] if poll is None else [poll.organiser_id]
-        if actor is not None and actor not in people:
-            people.append(actor)
-        records = await self.store.home_records(people)
+    def _note(self, poll_id: int, actor: str | None) -> None:
+        # Noted in memory and planned by one task: a burst of 300 answers costs a few reads,
+        # not 300 of them next to the answers' own writes.
+        actors = self._pending.setdefault(poll_id, set())
+        if actor is not None:
+            actors.add(actor)
+        if not self._planning:
+            self._planning = True
+            self.background.spawn(self._plan_pending(), "home-plan")
+
+    async def _plan_pending(self) -> None:
+        try:
+            while self._pending:
+                pending, self._pending = self._pending, {}
+                everyone, self._everyone = self._everyone, set()
+                await self._plan(pending, everyone)
+        finally:
+            self._planning = False
+
+    async def _plan(self, pending: dict[int, set[str]], everyone: set[int]) -> None:
+        actors = set().union(*pending.values())
+        others: set[str] = set()
+        for poll_id in pending:
+            if poll_id in everyone:
+                others.update(await self.store.poll_people(poll_id))
+            elif (poll := await self.polls.get_poll(poll_id)) is not None:
+                others.add(poll.organiser_id)
+        records = await self.store.home_records(actors | others)
         now = self.clock.now()
         for record in records:
-            due = now if record.user_id == actor else self._next_turn(record, now)
+            due = now if record.user_id in actors else self._next_turn(record, now)
             await self.store.plan_home_refresh(home_job_key(record.user_id), HOME, due)
         if records:
             self.queue.wake()
