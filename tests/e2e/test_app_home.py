@@ -259,3 +259,26 @@ async def test_a_crowded_home_stays_within_block_kit_limits(
     assert validate_view(home.definition, expected="home") == []
     assert len(waiting_ids(home)) == MAX_WAITING
     assert "and 5 more" in text_of(home.blocks)
+
+
+async def test_next_steps_of_a_closed_poll_open_their_forms_from_home(
+    running: RunningBot, emu: SlackEmulator, clock: ShiftableClock
+) -> None:
+    poll = await create(running, emu, 'new "What would help you most?" closes:1h remind:off')
+    for person, wish in zip(PEOPLE[:3], ("Coffee", "Quiet room", "Coffee"), strict=True):
+        await running.driver.click(person, poll_message(emu, poll), "Answer")
+        await running.settle()
+        await running.driver.submit_view(person, fill={ids.answer_block_id(0): wish})
+        await running.settle()
+    clock.advance(timedelta(hours=1, seconds=1))
+    await running.settle()
+    home = await open_home(running, emu, ORGANISER)
+    assert section_of(home, f"{ids.HOME_CLOSED_BLOCK}.{poll.id}")
+    await running.driver.click(ORGANISER, home, "Vote on these wishes", value=str(poll.id))
+    await emu.wait_for(lambda: emu.views(ORGANISER), message="no follow-up form")
+    form = emu.views(ORGANISER)[-1]
+    assert form.callback_id == ids.FOLLOW_UP_VIEW and "Coffee" in text_of(form.blocks)
+    await running.driver.close_view(ORGANISER, clear=True)
+    await running.driver.click(ORGANISER, home, "Record what we did", value=str(poll.id))
+    await emu.wait_for(lambda: emu.views(ORGANISER), message="no outcome form")
+    assert emu.views(ORGANISER)[-1].callback_id == ids.OUTCOME_VIEW
