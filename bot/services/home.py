@@ -245,5 +245,11 @@ class HomeActions:
         self.home.poll_changed(poll_id, actor=user_id)
         return poll
 
+    async def delete(self, poll_id: int, user_id: str) -> Poll:
+        poll = await self.organising.delete(poll_id, user_id)
+        # Its people are gone with it: the organiser's Home, at least, drops it at once.
+        self.home.poll_changed(poll_id, actor=user_id)
+        return poll
+
     async def export(self, poll_id: int, user_id: str, lang: str) -> Poll:
         return await self.organising.send_export(poll_id, user_id, lang)

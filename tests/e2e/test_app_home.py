@@ -172,6 +172,20 @@ async def test_home_buttons_refuse_someone_elses_poll(
     assert reminders_sent(emu, poll.id) == [] and emu.files == []
 
 
+async def test_a_deleted_poll_leaves_its_organisers_home(
+    running: RunningBot, emu: SlackEmulator
+) -> None:
+    poll = await create(running, emu, 'new "Best day?" "Mon" "Tue"')
+    home = await open_home(running, emu, ORGANISER)
+    assert section_of(home, f"{ids.HOME_OWN_BLOCK}.{poll.id}")
+    await running.driver.slash_command(ORGANISER, CHANNEL, "/wishes", f"delete {poll.id}")
+    await running.settle()
+    await running.driver.click(ORGANISER, emu.ephemerals(ORGANISER)[-1], "Delete")
+    await running.settle()
+    assert await running.repo.get_poll(poll.id) is None
+    assert section_of(home_of(emu, ORGANISER), f"{ids.HOME_OWN_BLOCK}.{poll.id}") == ""
+
+
 async def test_new_poll_on_home_opens_the_create_form(
     running: RunningBot, emu: SlackEmulator
 ) -> None:

@@ -238,7 +238,7 @@ async def _opt_out(uses: UseCases, poll_id: int, reply: Reply) -> None:
 
 
 async def _delete(uses: UseCases, poll_id: int, reply: Reply) -> None:
-    poll = await uses.organising.delete(poll_id, reply.user_id)
+    poll = await uses.home_actions.delete(poll_id, reply.user_id)
     await reply.notice("notice.deleted", replace_original=True, poll_id=poll.id)
 
 
