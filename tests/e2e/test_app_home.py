@@ -9,6 +9,7 @@ from bot.clock import ShiftableClock
 from bot.domain.model import PollStatus
 from bot.services.home import MAX_WAITING
 from bot.slack import ids
+from bot.storage.retention import RetentionStore
 from slack_emulator import SlackEmulator, View
 from slack_emulator.blockkit import VIEW_MAX_BLOCKS, validate_view
 from tests.e2e.conftest import CHANNEL, FINN, ORGANISER, PEOPLE, RunningBot
@@ -296,3 +297,17 @@ async def test_next_steps_of_a_closed_poll_open_their_forms_from_home(
     await running.driver.click(ORGANISER, home, "Record what we did", value=str(poll.id))
     await emu.wait_for(lambda: emu.views(ORGANISER), message="no outcome form")
     assert emu.views(ORGANISER)[-1].callback_id == ids.OUTCOME_VIEW
+
+
+async def test_retention_forgets_who_opened_home_with_their_polls(
+    running: RunningBot, emu: SlackEmulator, clock: ShiftableClock
+) -> None:
+    loner = "U0LONER"  # in no channel, so asked in no poll
+    emu.add_user(loner, "loner", tz="Europe/Helsinki")
+    await open_home(running, emu, loner)
+    await create(running, emu, 'new "Best day?" "Mon" "Tue" closes:3d')
+    await open_home(running, emu, RESPONDENT)  # asked in a poll that stays
+    cutoff = clock.now() + timedelta(days=1)
+    await RetentionStore(running.repo.db).purge(cutoff)
+    assert await running.repo.home_record(loner) is None
+    assert await running.repo.home_record(RESPONDENT) is not None
