@@ -26,6 +26,7 @@ from bot.services.background import BackgroundWork
 from bot.services.closing import Closing
 from bot.services.creating import PollCreation
 from bot.services.follow_ups import FollowUps
+from bot.services.home import HOME, HomeActions, HomeTab
 from bot.services.jobs import JobQueue, JobWork
 from bot.services.messages import PollMessages
 from bot.services.organising import Organising
@@ -169,17 +170,25 @@ async def _build_with(
     repo = Repository(db)
     work = BackgroundWork()
     queue = JobQueue(repo, clock, runner_name(), lease=settings.job_lease)
-    presenter = SlackPresenter()
+    presenter = SlackPresenter(settings.command)
     people = PeopleDirectory(repo, gateway, clock, settings.language)
     lookup = PollLookup(repo, repo, clock, settings.quiet_hours)
-    schedule = PollSchedule(repo, repo, queue, clock)
     origins = FollowUpLinks(repo, gateway)
+    home = HomeTab(repo, repo, gateway, presenter, people, origins, queue, clock, work)
+    schedule = PollSchedule(repo, repo, queue, clock, changed=home.poll_changed)
     messages = PollMessages(repo, gateway, presenter, people, origins)
     # Several replicas share one database: they take turns on each message through it.
     claims = repo if settings.backend == "postgresql" else None
     refresher = PollMessageRefresher(messages.refresh, clock, work, claims=claims)
     answering = Answering(
-        repo, repo, lookup, people, clock, refresher.mark, bot_user_id=identity.user_id
+        repo,
+        repo,
+        lookup,
+        people,
+        clock,
+        refresher.mark,
+        bot_user_id=identity.user_id,
+        answered=home.answered,
     )
     suggesting = Suggesting(repo, lookup, refresher.mark)
     creation = PollCreation(
@@ -216,6 +225,7 @@ async def _build_with(
         jobs.OUTCOME: outcomes.run_job,
         jobs.LINK: follow_ups.run_link_job,
         jobs.SERIES: recurring.run_job,
+        HOME: home.run_job,
     }
     if retention is not None:
         handlers[jobs.RETENTION] = retention.run_job
@@ -238,6 +248,8 @@ async def _build_with(
         series=recurring,
         reminders=reminders,
         outcomes=outcomes,
+        home=home,
+        home_actions=HomeActions(home, closing, reminders, organising),
         messages=messages,
         people=people,
         lookup=lookup,

@@ -133,7 +133,9 @@ def update_view(emu: SlackEmulator, args: Args) -> JsonDict:
 
 
 def publish_view(emu: SlackEmulator, args: Args) -> JsonDict:
-    """views.publish: the user's Home tab."""
+    """views.publish: the user's Home tab (not_enabled while the app's Home tab is off)."""
+    if not emu.home_tab_enabled:
+        raise SlackFailure("not_enabled")
     user_id = opt_str(args, "user_id")
     if user_id is None:
         raise invalid_arguments(["missing required field: user_id"])

@@ -223,6 +223,12 @@ def validate_view(view: Any, *, expected: Surface | None = None) -> list[str]:
         for key in ("submit", "close"):
             if view.get(key) is not None:
                 checker.text(view[key], f"/view/{key}", max_len=24, plain_only=True)
+    else:
+        # A Home tab has no title bar and no buttons of its own: Slack's view reference lists
+        # title, submit and close for modals only, and views.publish refuses them.
+        for key in ("title", "submit", "close"):
+            if key in view:
+                checker.err("must not be provided for a home view", f"/view/{key}")
     if checker.required(view, ["blocks"], "/view"):
         _check_blocks(checker, view["blocks"], surface=kind, pointer="/view/blocks")
     has_input = any(

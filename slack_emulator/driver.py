@@ -319,6 +319,24 @@ class SlackClientDriver:
         action = action_payload(found, payloads.action_ts(self.emu))
         return await self._block_action(user_id, current, action)
 
+    async def forge_click(
+        self, user_id: str, target: Target, action_id: str, value: str, *, block_id: str = "forged"
+    ) -> AckReply:
+        """A button click the surface never showed (a tampered client or a replayed request):
+        what the app receives when someone sends an action_id and value of their choosing
+        from a message or view they can see. For testing the app's own permission checks."""
+        self._check_user(user_id)
+        current = self._current(user_id, target)
+        action: JsonDict = {
+            "type": "button",
+            "action_id": action_id,
+            "block_id": block_id,
+            "text": {"type": "plain_text", "text": "?", "emoji": True},
+            "value": value,
+            "action_ts": payloads.action_ts(self.emu),
+        }
+        return await self._block_action(user_id, current, action)
+
     async def click_as_seen(
         self,
         user_id: str,

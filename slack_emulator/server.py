@@ -63,6 +63,9 @@ class SlackEmulator(TrafficControls, WorkspaceAccess):
         self.rate_limiter = RateLimiter.with_slack_defaults()
         self.faults = FaultPlan()
         self.trigger_ttl = 3.0
+        # features.app_home.home_tab_enabled of the app: views.publish fails with not_enabled
+        # while it is off.
+        self.home_tab_enabled = True
         self.response_url_ttl = 1800.0
         self.response_url_max_uses = 5
         self.max_message_markdown_chars = MAX_MESSAGE_MARKDOWN_CHARS

@@ -74,6 +74,9 @@ def test_manifest_declares_what_the_features_need() -> None:
     assert {"commands", "chat:write", "im:write", "users:read", "usergroups:read"} <= scopes
     assert {"channels:join", "files:write", "im:history"} <= scopes
     assert "member_joined_channel" in manifest["settings"]["event_subscriptions"]["bot_events"]
+    # App Home: the Home tab is on, and opening it reaches the bot.
+    assert manifest["features"]["app_home"]["home_tab_enabled"] is True
+    assert "app_home_opened" in manifest["settings"]["event_subscriptions"]["bot_events"]
     assert manifest["settings"]["interactivity"]["is_enabled"] is True
     assert manifest["settings"]["socket_mode_enabled"] is True
     (command,) = manifest["features"]["slash_commands"]

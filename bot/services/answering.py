@@ -38,6 +38,7 @@ class Answering:
         clock: Clock,
         count_changed: CountChanged,
         bot_user_id: str,
+        answered: Callable[[int, str], None] | None = None,
     ) -> None:
         self.polls = polls
         self.reminders = reminders
@@ -46,6 +47,8 @@ class Answering:
         self.clock = clock
         self.count_changed = count_changed
         self.bot_user_id = bot_user_id
+        # Told who answered which poll, once it is stored (their Home tab follows).
+        self.answered = answered
 
     async def poll_for_answer(self, poll_id: int, user_id: str) -> Poll:
         """The poll, if this person may answer it now."""
@@ -80,7 +83,7 @@ class Answering:
         check: the options the button was shown with (a click from before a removal is
         refused, not counted for the option that now has its number)."""
         outcome = await self.polls.record_vote(poll_id, user_id, option, at, check=check)
-        self._settle(poll_id, outcome)
+        self._settle(poll_id, user_id, outcome)
 
     async def answer(
         self,
@@ -95,11 +98,13 @@ class Answering:
         require_options_as_shown(poll, check)
         _check_answers(poll, answers)
         outcome = await self.polls.record_response(poll.id, user_id, answers, at, check=check)
-        self._settle(poll.id, outcome)
+        self._settle(poll.id, user_id, outcome)
 
-    def _settle(self, poll_id: int, outcome: AnswerOutcome) -> None:
+    def _settle(self, poll_id: int, user_id: str, outcome: AnswerOutcome) -> None:
         if outcome is AnswerOutcome.STORED:
             self.count_changed(poll_id)
+            if self.answered is not None:
+                self.answered(poll_id, user_id)
             return
         if outcome is AnswerOutcome.INVALID:
             raise InvalidAnswer("error.invalid_answer")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime
 
 from bot.domain.event_schedule import latest_due_auto_round, next_auto_round
@@ -18,14 +19,29 @@ class PollSchedule:
     """Derives the jobs of a poll from what the database says; safe to call any time, from any
     replica: the jobs are rewritten, never added twice."""
 
-    def __init__(self, polls: PollStore, reminders: ReminderStore, queue: JobQueue, clock: Clock):
+    def __init__(
+        self,
+        polls: PollStore,
+        reminders: ReminderStore,
+        queue: JobQueue,
+        clock: Clock,
+        changed: Callable[[int], None] | None = None,
+    ):
         self.polls = polls
         self.reminders = reminders
         self.queue = queue
         self.clock = clock
+        # Told of every change that moves a poll's jobs (created, extended, closed, deleted):
+        # the Home tabs that list the poll follow it.
+        self.changed = changed
 
     async def poll_changed(self, poll_id: int) -> None:
         """Make the poll's jobs match the poll (one write for all of them)."""
+        await self._sync(poll_id)
+        if self.changed is not None:
+            self.changed(poll_id)
+
+    async def _sync(self, poll_id: int) -> None:
         poll = await self.polls.get_poll(poll_id)
         if poll is None or poll.status is PollStatus.CLOSED:
             await self.queue.set_poll_jobs(poll_id, dict.fromkeys(jobs.POLL_JOBS))
@@ -54,7 +70,7 @@ class PollSchedule:
     async def recover(self) -> None:
         """At start: every poll that is open or closing gets its jobs (again)."""
         for poll in await self.polls.polls_with_status(PollStatus.OPEN, PollStatus.CLOSING):
-            await self.poll_changed(poll.id)
+            await self._sync(poll.id)  # nothing changed for the people: no Home to publish
 
     async def _next_round(self, poll: Poll) -> datetime | None:
         """When the poll's next automatic round is due (None: no more rounds)."""

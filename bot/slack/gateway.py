@@ -247,6 +247,9 @@ class SlackGateway:
             body["hash"] = view_hash
         await self.api.call("views.update", _json=body)
 
+    async def publish_home(self, user_id: str, view: View) -> None:
+        await self.api.call("views.publish", _json={"user_id": user_id, "view": dict(view)})
+
     async def upload_file(
         self, channel: str, filename: str, content: bytes, *, title: str, comment: str
     ) -> None:

@@ -28,6 +28,18 @@ PRIORITISE_ACTION = "poll.prioritise"  # "Vote on these wishes"; value "<poll_id
 OUTCOME_ACTION = "poll.outcome"  # "Record what we did"; value "<poll_id>"
 NEXT_STEPS_BLOCK = "poll.next_steps"  # actions block of the two buttons
 
+# App Home. Answer, Close, Vote on these wishes and Record what we did reuse the poll's own
+# action ids (OPEN_ANSWER_ACTION, CLOSE_ACTION, PRIORITISE_ACTION, OUTCOME_ACTION): the same
+# handlers, which reply by DM where a Home click has no channel. Values "<poll_id>".
+HOME_REMIND_ACTION = "home.remind"  # "Remind now"
+HOME_EXTEND_ACTION = "home.extend"  # "Extend 1 day"
+HOME_EXPORT_ACTION = "home.export"  # "Export CSV" (sent by DM)
+HOME_NEW_POLL_ACTION = "home.new_poll"  # "New poll": opens the create form; value ""
+HOME_WAITING_BLOCK = "home.waiting"  # "home.waiting.<poll_id>": a poll to answer
+HOME_OWN_BLOCK = "home.own"  # "home.own.<poll_id>" (section) / ".actions" (its buttons)
+HOME_CLOSED_BLOCK = "home.closed"  # "home.closed.<poll_id>" / ".actions"
+HOME_START_BLOCK = "home.start"  # the New poll button
+
 # Follow-up form ("Vote on these wishes"); every input's action_id is FORM_ELEMENT
 FOLLOW_UP_VIEW = "poll.follow_up_view"  # callback_id; private_metadata JSON: the original poll
 FOLLOW_UP_QUESTION_BLOCK = "follow_up.question"

@@ -8,13 +8,22 @@ from bot.domain.model import Poll, PollCounts
 from bot.domain.outcome import OutcomeReport
 from bot.domain.series import Series
 from bot.domain.tally import PollTally
-from bot.services.ports import FollowUpOrigin, Message
+from bot.services.home import HomeContent
+from bot.services.ports import FollowUpOrigin, Message, View
 from bot.slack import blocks
 from bot.slack.blocks.follow_up_notes import render_follow_up_link, render_next_steps
+from bot.slack.blocks.home import render_home
 
 
 class SlackPresenter:
     """Renders what the use cases post on their own, in the language each reader needs."""
+
+    def __init__(self, command: str = "/wishes") -> None:
+        # The slash command as this app names it, for the help on the Home tab.
+        self.command = command
+
+    def home(self, content: HomeContent, *, lang: str) -> View:
+        return render_home(content, lang=lang, command=self.command)
 
     def poll_message(
         self, poll: Poll, counts: PollCounts, origin: FollowUpOrigin | None = None

@@ -19,6 +19,7 @@ from bot.domain.model import (
     ReminderStatus,
 )
 from bot.storage.answers import AnswerTable
+from bot.storage.home import HomeTable
 from bot.storage.jobs import JobTable
 from bot.storage.outcomes import OutcomeTable
 from bot.storage.people import PeopleTable
@@ -50,9 +51,10 @@ class Repository(
     JobTable,
     OutcomeTable,
     SeriesTable,
+    HomeTable,
 ):
     """Polls, members, answers, suggested options, reminders, jobs, outcome reports, recurring
-    series and the cached people of the workspace."""
+    series, Home tabs and the cached people of the workspace."""
 
     # --- polls -------------------------------------------------------------------------------
 

@@ -41,6 +41,7 @@ PURGED_TABLES = (
     "jobs",
     "series",
     "slack_users",
+    "home_views",
 )
 
 
@@ -99,6 +100,13 @@ class RetentionStore:
                 "DELETE FROM slack_users WHERE user_id IN"
                 f" (SELECT u.user_id FROM slack_users u WHERE {UNREFERENCED_PEOPLE})",
                 params,
+            )
+            # Who opened their Home tab, for people in no poll that stays and who have not
+            # opened it within the retention period either (opening it again records them).
+            await conn.execute(
+                "DELETE FROM home_views WHERE user_id IN (SELECT u.user_id FROM home_views u"
+                f" WHERE {UNREFERENCED_PEOPLE} AND u.opened_at < ?)",
+                (*params, to_ms(cutoff)),
             )
         if report.polls or report.people:
             await self.db.forget_deleted(PURGED_TABLES)

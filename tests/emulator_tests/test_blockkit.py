@@ -430,3 +430,16 @@ def test_markdown_chars_counts_section_and_markdown_text() -> None:
         {"type": "divider"},
     ]
     assert markdown_chars(blocks) == 8
+
+
+def test_home_view_refuses_a_title_and_buttons() -> None:
+    plain = {"type": "plain_text", "text": "Home"}
+    for key in ("title", "submit", "close"):
+        view = {"type": "home", key: plain, "blocks": [{"type": "divider"}]}
+        errors = validate_view(view, expected="home")
+        assert any(f"/view/{key}" in e for e in errors), errors
+
+
+def test_home_view_allows_at_most_100_blocks() -> None:
+    view = {"type": "home", "blocks": [{"type": "divider"}] * 101}
+    assert validate_view(view, expected="home")

@@ -107,6 +107,10 @@ async def test_push_limit_update_hash_and_publish(
     published = await client.views_publish(user_id="U1", view=home)
     assert emu.home_view("U1") is not None and emu.home_view("U1").id == published["view"]["id"]  # type: ignore[union-attr]
     assert await error_of(client.views_publish(user_id="U1", view=modal())) == "invalid_arguments"
+    titled = {**home, "title": {"type": "plain_text", "text": "Home"}}
+    assert await error_of(client.views_publish(user_id="U1", view=titled)) == "invalid_arguments"
+    emu.home_tab_enabled = False
+    assert await error_of(client.views_publish(user_id="U1", view=home)) == "not_enabled"
 
 
 async def test_files_upload_v2_against_the_emulator(

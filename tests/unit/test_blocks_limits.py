@@ -197,6 +197,20 @@ def check_view(view: dict[str, Any]) -> dict[str, Any]:
     return view
 
 
+def check_home_view(view: dict[str, Any]) -> dict[str, Any]:
+    """Fail unless Slack would accept the view in views.publish (a Home tab: no title, no
+    buttons of its own, at most 100 blocks)."""
+    _check(view.get("type") == "home", "home expected")
+    for key in ("title", "submit", "close"):
+        _check(key not in view, f"a Home tab has no {key}")
+    blocks = view["blocks"]
+    _check(1 <= len(blocks) <= MAX_MODAL_BLOCKS, f"{len(blocks)} blocks in a Home tab")
+    _unique_block_ids(blocks)
+    for index, block in enumerate(blocks):
+        _block(block, f"blocks[{index}]", in_modal=True)
+    return view
+
+
 def all_text(messages: Iterable[Message]) -> Iterator[str]:
     """Every text string in the messages' blocks, in order."""
 

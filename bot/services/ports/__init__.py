@@ -17,6 +17,8 @@ from bot.services.ports.slack import (
 from bot.services.ports.storage import (
     AnswerContext,
     AnswerOutcome,
+    HomeRecord,
+    HomeStore,
     Job,
     JobStore,
     OutcomeStore,
@@ -39,6 +41,8 @@ __all__ = [
     "ChannelNotFound",
     "Clock",
     "FollowUpOrigin",
+    "HomeRecord",
+    "HomeStore",
     "Job",
     "JobStore",
     "Message",

@@ -108,6 +108,10 @@ class SlackPort(Protocol):
 
     async def update_view(self, view_id: str, view: View, view_hash: str | None = None) -> None: ...
 
+    async def publish_home(self, user_id: str, view: View) -> None:
+        """views.publish: the person's Home tab, replaced whole."""
+        ...
+
     async def upload_file(
         self, channel: str, filename: str, content: bytes, *, title: str, comment: str
     ) -> None: ...

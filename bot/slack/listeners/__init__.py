@@ -12,6 +12,7 @@ from bot.services.background import BackgroundWork
 from bot.services.closing import Closing
 from bot.services.creating import PollCreation
 from bot.services.follow_ups import FollowUps
+from bot.services.home import HomeActions, HomeTab
 from bot.services.messages import PollMessages
 from bot.services.organising import Organising
 from bot.services.outcomes import Outcomes
@@ -40,6 +41,8 @@ class UseCases:
     series: RecurringPolls
     reminders: Reminders
     outcomes: Outcomes
+    home: HomeTab
+    home_actions: HomeActions
     messages: PollMessages
     people: PeopleDirectory
     lookup: PollLookup

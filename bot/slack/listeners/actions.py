@@ -121,7 +121,44 @@ def register(app: AsyncApp, uses: UseCases) -> None:
         work = open_follow_up_form(uses, poll_id, body["trigger_id"], reply)
         reply.later(work, "follow-up-form")
 
+    @guarded
+    async def handle_home_remind_button(
+        ack: AsyncAck, action: dict[str, Any], reply: Reply
+    ) -> None:
+        await ack()
+        poll_id = parse_poll_id_value(action["value"])
+        reply.later(_remind_from_home(uses, poll_id, reply), "home-remind")
+
+    @guarded
+    async def handle_home_extend_button(
+        ack: AsyncAck, action: dict[str, Any], reply: Reply
+    ) -> None:
+        await ack()
+        poll_id = parse_poll_id_value(action["value"])
+        reply.later(_extend_from_home(uses, poll_id, reply), "home-extend")
+
+    @guarded
+    async def handle_home_export_button(
+        ack: AsyncAck, action: dict[str, Any], reply: Reply
+    ) -> None:
+        await ack()
+        poll_id = parse_poll_id_value(action["value"])
+        reply.later(_export_from_home(uses, poll_id, reply), "home-export")
+
+    @guarded
+    async def handle_home_new_poll_button(
+        ack: AsyncAck, body: dict[str, Any], reply: Reply
+    ) -> None:
+        await ack()
+        # No channel on Home: the form asks for one.
+        form = blocks.render_create_form(lang=reply.lang, channel_id=None)
+        reply.later(uses.slack.open_view(body["trigger_id"], form), "home-new-poll")
+
     app.action(ids.VOTE_ACTION_PATTERN)(handle_vote_button)
+    app.action(ids.HOME_REMIND_ACTION)(handle_home_remind_button)
+    app.action(ids.HOME_EXTEND_ACTION)(handle_home_extend_button)
+    app.action(ids.HOME_EXPORT_ACTION)(handle_home_export_button)
+    app.action(ids.HOME_NEW_POLL_ACTION)(handle_home_new_poll_button)
     app.action(ids.PRIORITISE_ACTION)(handle_prioritise_button)
     app.action(ids.OPEN_ANSWER_ACTION)(handle_answer_button)
     app.action(ids.SUGGEST_ACTION)(handle_suggest_button)
@@ -167,7 +204,8 @@ async def open_follow_up_form(uses: UseCases, poll_id: int, trigger_id: str, rep
 
 
 async def _close(uses: UseCases, poll_id: int, reply: Reply) -> None:
-    closed = await uses.closing.close(poll_id, by_user=reply.user_id)
+    # From the poll message or from Home: the same close; the organiser's Home follows.
+    closed = await uses.home_actions.close(poll_id, reply.user_id)
     key = "notice.closed" if closed.summarised else "notice.closed_retrying"
     await reply.notice(key, poll_id=closed.poll.id)
 
@@ -178,13 +216,29 @@ async def open_outcome_form(uses: UseCases, poll_id: int, trigger_id: str, reply
     await uses.slack.open_view(trigger_id, blocks.render_outcome_form(form, lang=reply.lang))
 
 
+async def _remind_from_home(uses: UseCases, poll_id: int, reply: Reply) -> None:
+    plan = await uses.home_actions.remind(poll_id, reply.user_id)
+    await reply.notice("notice.reminded", poll_id=poll_id, now=plan.now, later=plan.later)
+
+
+async def _extend_from_home(uses: UseCases, poll_id: int, reply: Reply) -> None:
+    poll = await uses.home_actions.extend(poll_id, reply.user_id)
+    closes = blocks.slack_date(poll.closes_at, reply.lang)
+    await reply.notice("notice.extended", poll_id=poll.id, closes=closes)
+
+
+async def _export_from_home(uses: UseCases, poll_id: int, reply: Reply) -> None:
+    poll = await uses.home_actions.export(poll_id, reply.user_id, reply.lang)
+    await reply.notice("notice.exported", poll_id=poll.id)
+
+
 async def _opt_out(uses: UseCases, poll_id: int, reply: Reply) -> None:
     poll = await uses.answering.opt_out(poll_id, reply.user_id)
     await reply.notice("notice.opted_out", poll_id=poll.id)
 
 
 async def _delete(uses: UseCases, poll_id: int, reply: Reply) -> None:
-    poll = await uses.organising.delete(poll_id, reply.user_id)
+    poll = await uses.home_actions.delete(poll_id, reply.user_id)
     await reply.notice("notice.deleted", replace_original=True, poll_id=poll.id)
 
 

@@ -1,0 +1,255 @@
+"""Wishbot's Home tab: what a person still has to answer and the polls they run, published when
+they open it and kept current (at most once a minute per person) while anything on it changes.
+
+Every button on Home goes through the same use cases, with the same permission checks, as the
+commands; this module only adds keeping the Home current."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Final, Protocol
+
+from bot.domain.model import CloseSpec, Poll
+from bot.domain.wishes import has_wishes
+from bot.services.background import BackgroundWork
+from bot.services.closing import ClosedPoll, Closing
+from bot.services.jobs import JobQueue
+from bot.services.organising import Organising
+from bot.services.origins import FollowUpLinks
+from bot.services.people import PeopleDirectory
+from bot.services.ports import (
+    Clock,
+    HomeRecord,
+    HomeStore,
+    Job,
+    PollStore,
+    SlackError,
+    SlackPort,
+    View,
+)
+from bot.services.reminders import Reminders, RoundPlan
+
+logger = logging.getLogger(__name__)
+
+HOME: Final = "home"  # the job kind: publish one person's Home again (key "home:<user id>")
+# A person's Home is published again at most this often for changes made by others (answers to
+# their polls, a close): a burst of a hundred answers ends in one views.publish.
+REPUBLISH_GAP: Final = timedelta(minutes=1)
+MAX_WAITING: Final = 20
+MAX_OPEN_OWN: Final = 15
+MAX_CLOSED_OWN: Final = 10
+EXTEND_BY: Final = timedelta(days=1)
+# views.publish errors that another try cannot mend: the person left, or the app's Home tab is
+# off in its settings.
+GIVE_UP: Final = frozenset({"user_not_found", "not_enabled"})
+
+
+def home_job_key(user_id: str) -> str:
+    return f"{HOME}:{user_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class OwnOpenPoll:
+    """An open poll of the person's own, with how far its answers have come."""
+
+    poll: Poll
+    answered: int
+    asked: int
+
+
+@dataclass(frozen=True, slots=True)
+class OwnClosedPoll:
+    """A closed poll of the person's own: a link to its summary (None when Slack gave none)
+    and whether it has free-text wishes to put to a vote."""
+
+    poll: Poll
+    summary_link: str | None
+    has_wishes: bool
+
+
+@dataclass(frozen=True, slots=True)
+class HomeContent:
+    """What one person's Home tab shows."""
+
+    user_id: str
+    waiting: tuple[Poll, ...]
+    more_waiting: int
+    open_polls: tuple[OwnOpenPoll, ...]
+    more_open: int
+    closed_polls: tuple[OwnClosedPoll, ...]
+
+
+class HomePresenter(Protocol):
+    """Renders a Home tab (bot.slack.presenter implements it)."""
+
+    def home(self, content: HomeContent, *, lang: str) -> View: ...
+
+
+class HomeTab:
+    """Publishing a person's Home, and re-publishing it when something on it changes."""
+
+    def __init__(
+        self,
+        store: HomeStore,
+        polls: PollStore,
+        slack: SlackPort,
+        presenter: HomePresenter,
+        people: PeopleDirectory,
+        links: FollowUpLinks,
+        queue: JobQueue,
+        clock: Clock,
+        background: BackgroundWork,
+    ) -> None:
+        self.store = store
+        self.polls = polls
+        self.slack = slack
+        self.presenter = presenter
+        self.people = people
+        self.links = links
+        self.queue = queue
+        self.clock = clock
+        self.background = background
+        # Polls changed since the last planning, with who changed them (whose Home follows
+        # at once); polls whose every person's Home follows, not only the organiser's.
+        self._pending: dict[int, set[str]] = {}
+        self._everyone: set[int] = set()
+        self._planning = False
+
+    async def opened(self, user_id: str, team_id: str) -> None:
+        """The person opened their Home tab: remember it, and publish what it shows now."""
+        await self.store.record_home_opened(user_id, team_id, self.clock.now())
+        # Someone new to the bot: their language from Slack before the first Home.
+        await self.people.warm(user_id)
+        await self.publish(user_id)
+
+    async def content(self, user_id: str) -> HomeContent:
+        waiting = await self.store.waiting_polls(user_id)
+        own_open = await self.store.organised_polls(user_id, open_=True, limit=MAX_OPEN_OWN + 1)
+        own_closed = await self.store.organised_polls(user_id, open_=False, limit=MAX_CLOSED_OWN)
+        open_polls = []
+        for poll in own_open[:MAX_OPEN_OWN]:
+            counts = await self.polls.counts(poll.id)
+            open_polls.append(OwnOpenPoll(poll, counts.answered, counts.asked))
+        closed_polls = [
+            OwnClosedPoll(poll, await self.links.summary_link(poll.id), has_wishes(poll))
+            for poll in own_closed
+        ]
+        return HomeContent(
+            user_id=user_id,
+            waiting=tuple(waiting[:MAX_WAITING]),
+            more_waiting=max(0, len(waiting) - MAX_WAITING),
+            open_polls=tuple(open_polls),
+            # Only "more" is known past the limit, not how many: the list says so.
+            more_open=max(0, len(own_open) - MAX_OPEN_OWN),
+            closed_polls=tuple(closed_polls),
+        )
+
+    async def publish(self, user_id: str) -> None:
+        """views.publish the person's Home as it is now, in their language."""
+        content = await self.content(user_id)
+        lang = await self.people.language_of(user_id)
+        await self.slack.publish_home(user_id, self.presenter.home(content, lang=lang))
+        await self.store.set_home_published(user_id, self.clock.now())
+
+    async def run_job(self, job: Job) -> None:
+        """The refresh job of one person's Home."""
+        _kind, _, user_id = job.key.partition(":")
+        if not user_id:
+            return
+        try:
+            await self.publish(user_id)
+        except SlackError as error:
+            if error.code not in GIVE_UP:
+                raise  # retried later by the job queue
+            logger.info("no Home for %s: %s", user_id, error.code)
+
+    def poll_changed(self, poll_id: int, actor: str | None = None) -> None:
+        """The poll was created, extended, closed or deleted: each of its people who has opened
+        their Home gets it published again, the actor at once, everyone else at most once a
+        minute."""
+        self._everyone.add(poll_id)
+        self._note(poll_id, actor)
+
+    def answered(self, poll_id: int, user_id: str) -> None:
+        """Someone answered: their own Home at once, the organiser's at most once a minute
+        (nobody else's Home shows what they answered)."""
+        self._note(poll_id, user_id)
+
+    def _note(self, poll_id: int, actor: str | None) -> None:
+        # Noted in memory and planned by one task: a burst of 300 answers costs a few reads,
+        # not 300 of them next to the answers' own writes.
+        actors = self._pending.setdefault(poll_id, set())
+        if actor is not None:
+            actors.add(actor)
+        if not self._planning:
+            self._planning = True
+            self.background.spawn(self._plan_pending(), "home-plan")
+
+    async def _plan_pending(self) -> None:
+        try:
+            while self._pending:
+                pending, self._pending = self._pending, {}
+                everyone, self._everyone = self._everyone, set()
+                await self._plan(pending, everyone)
+        finally:
+            self._planning = False
+
+    async def _plan(self, pending: dict[int, set[str]], everyone: set[int]) -> None:
+        actors = set().union(*pending.values())
+        others: set[str] = set()
+        for poll_id in pending:
+            if poll_id in everyone:
+                others.update(await self.store.poll_people(poll_id))
+            elif (poll := await self.polls.get_poll(poll_id)) is not None:
+                others.add(poll.organiser_id)
+        records = await self.store.home_records(actors | others)
+        now = self.clock.now()
+        for record in records:
+            due = now if record.user_id in actors else self._next_turn(record, now)
+            await self.store.plan_home_refresh(home_job_key(record.user_id), HOME, due)
+        if records:
+            self.queue.wake()
+
+    @staticmethod
+    def _next_turn(record: HomeRecord, now: datetime) -> datetime:
+        if record.published_at is None:
+            return now
+        return max(now, record.published_at + REPUBLISH_GAP)
+
+
+class HomeActions:
+    """The organiser's buttons on Home: the same use cases as the commands, then the Home
+    again (someone else's poll is refused by those use cases, politely)."""
+
+    def __init__(
+        self, home: HomeTab, closing: Closing, reminders: Reminders, organising: Organising
+    ) -> None:
+        self.home = home
+        self.closing = closing
+        self.reminders = reminders
+        self.organising = organising
+
+    async def close(self, poll_id: int, user_id: str) -> ClosedPoll:
+        closed = await self.closing.close(poll_id, by_user=user_id)
+        self.home.poll_changed(poll_id, actor=user_id)
+        return closed
+
+    async def remind(self, poll_id: int, user_id: str) -> RoundPlan:
+        return await self.reminders.remind_now(poll_id, user_id)
+
+    async def extend(self, poll_id: int, user_id: str) -> Poll:
+        change: CloseSpec = EXTEND_BY
+        poll = await self.organising.extend(poll_id, user_id, change)
+        self.home.poll_changed(poll_id, actor=user_id)
+        return poll
+
+    async def delete(self, poll_id: int, user_id: str) -> Poll:
+        poll = await self.organising.delete(poll_id, user_id)
+        # Its people are gone with it: the organiser's Home, at least, drops it at once.
+        self.home.poll_changed(poll_id, actor=user_id)
+        return poll
+
+    async def export(self, poll_id: int, user_id: str, lang: str) -> Poll:
+        return await self.organising.send_export(poll_id, user_id, lang)

@@ -1,0 +1,119 @@
+"""Home tabs in the database: who has opened theirs, when it was last published, and the polls it
+lists (waiting for the person's answer, and the person's own)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from bot.domain.model import Poll, PollStatus
+from bot.services.ports import HomeRecord
+from bot.storage.rows import Table, from_ms, load_poll, to_ms
+from bot.storage.sql import Row, Sql
+
+# A planned refresh keeps the earlier of its two times: a change that may wait never delays one
+# that may not (CASE rather than MIN/LEAST, which the two dialects spell differently).
+_PLAN_EARLIEST = (
+    "INSERT INTO jobs (job_key, kind, poll_id, due_at) VALUES (?, ?, NULL, ?)"
+    " ON CONFLICT (job_key) DO UPDATE SET due_at = CASE"
+    " WHEN excluded.due_at < jobs.due_at THEN excluded.due_at ELSE jobs.due_at END"
+)
+_OPEN = (PollStatus.OPEN.value, PollStatus.CLOSING.value)
+
+
+def _record(row: Row) -> HomeRecord:
+    published = row["published_at"]
+    return HomeRecord(
+        user_id=str(row["user_id"]),
+        team_id=str(row["team_id"]),
+        opened_at=from_ms(int(row["opened_at"])),
+        published_at=None if published is None else from_ms(int(published)),
+    )
+
+
+async def _polls(conn: Sql, rows: Iterable[Row]) -> list[Poll]:
+    found = []
+    for row in rows:
+        loaded = await load_poll(conn, int(row["id"]))
+        if loaded is not None:
+            found.append(loaded[0])
+    return found
+
+
+class HomeTable(Table):
+    """The home_views table, and the reads behind a person's Home tab."""
+
+    async def record_home_opened(self, user_id: str, team_id: str, now: datetime) -> None:
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO home_views (user_id, team_id, opened_at) VALUES (?, ?, ?)"
+                " ON CONFLICT (user_id) DO UPDATE SET opened_at = excluded.opened_at",
+                (user_id, team_id, to_ms(now)),
+            )
+
+    async def home_record(self, user_id: str) -> HomeRecord | None:
+        found = await self.home_records([user_id])
+        return found[0] if found else None
+
+    async def home_records(self, user_ids: Iterable[str]) -> list[HomeRecord]:
+        ids = list(dict.fromkeys(user_ids))
+        records: list[HomeRecord] = []
+        async with self.db.reading() as conn:
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                marks = ", ".join("?" for _ in chunk)
+                rows = await conn.fetch_all(
+                    "SELECT user_id, team_id, opened_at, published_at FROM home_views"
+                    f" WHERE user_id IN ({marks})",
+                    tuple(chunk),
+                )
+                records.extend(_record(row) for row in rows)
+        return records
+
+    async def set_home_published(self, user_id: str, at: datetime) -> None:
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                "UPDATE home_views SET published_at = ? WHERE user_id = ?", (to_ms(at), user_id)
+            )
+
+    async def plan_home_refresh(self, key: str, kind: str, due_at: datetime) -> None:
+        async with self.db.transaction() as conn:
+            await conn.execute(_PLAN_EARLIEST, (key, kind, to_ms(due_at)))
+
+    async def waiting_polls(self, user_id: str) -> list[Poll]:
+        async with self.db.reading() as conn:
+            rows = await conn.fetch_all(
+                "SELECT p.id FROM polls p JOIN poll_members m ON m.poll_id = p.id"
+                " WHERE m.user_id = ? AND m.answered = FALSE AND p.status = ?"
+                " ORDER BY p.opened_at DESC, p.id DESC",
+                (user_id, PollStatus.OPEN.value),
+            )
+            return await _polls(conn, rows)
+
+    async def organised_polls(self, user_id: str, *, open_: bool, limit: int) -> list[Poll]:
+        params: tuple[str, ...]
+        if open_:
+            where, params = "status IN (?, ?)", _OPEN
+        else:
+            where, params = "status = ?", (PollStatus.CLOSED.value,)
+        order = "opened_at DESC, id DESC" if open_ else "closed_at DESC, id DESC"
+        async with self.db.reading() as conn:
+            rows = await conn.fetch_all(
+                f"SELECT id FROM polls WHERE organiser_id = ? AND {where} ORDER BY {order} LIMIT ?",
+                (user_id, *params, limit),
+            )
+            return await _polls(conn, rows)
+
+    async def poll_people(self, poll_id: int) -> list[str]:
+        async with self.db.reading() as conn:
+            organiser = await conn.fetch_one(
+                "SELECT organiser_id FROM polls WHERE id = ?", (poll_id,)
+            )
+            if organiser is None:
+                return []
+            rows = await conn.fetch_all(
+                "SELECT user_id FROM poll_members WHERE poll_id = ?", (poll_id,)
+            )
+        return list(
+            dict.fromkeys([str(organiser["organiser_id"]), *(str(r["user_id"]) for r in rows)])
+        )
