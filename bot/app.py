@@ -174,7 +174,7 @@ async def _build_with(
     people = PeopleDirectory(repo, gateway, clock, settings.language)
     lookup = PollLookup(repo, repo, clock, settings.quiet_hours)
     origins = FollowUpLinks(repo, gateway)
-    home = HomeTab(repo, repo, gateway, presenter, people, origins, queue, clock, work)
+    home = HomeTab(repo, repo, repo, gateway, presenter, people, origins, queue, clock, work)
     schedule = PollSchedule(repo, repo, queue, clock, changed=home.poll_changed)
     messages = PollMessages(repo, gateway, presenter, people, origins)
     # Several replicas share one database: they take turns on each message through it.
@@ -249,7 +249,7 @@ async def _build_with(
         reminders=reminders,
         outcomes=outcomes,
         home=home,
-        home_actions=HomeActions(home, closing, reminders, organising),
+        home_actions=HomeActions(home, closing, reminders, organising, recurring),
         messages=messages,
         people=people,
         lookup=lookup,

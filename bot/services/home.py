@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from typing import Final, Protocol
 
 from bot.domain.model import CloseSpec, Poll
+from bot.domain.series import Series
 from bot.domain.wishes import has_wishes
 from bot.services.background import BackgroundWork
 from bot.services.closing import ClosedPoll, Closing
@@ -25,11 +26,13 @@ from bot.services.ports import (
     HomeStore,
     Job,
     PollStore,
+    SeriesStore,
     SlackError,
     SlackPort,
     View,
 )
 from bot.services.reminders import Reminders, RoundPlan
+from bot.services.series import RecurringPolls
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +43,7 @@ REPUBLISH_GAP: Final = timedelta(minutes=1)
 MAX_WAITING: Final = 20
 MAX_OPEN_OWN: Final = 15
 MAX_CLOSED_OWN: Final = 10
+MAX_SERIES: Final = 5
 EXTEND_BY: Final = timedelta(days=1)
 # views.publish errors that another try cannot mend: the person left, or the app's Home tab is
 # off in its settings.
@@ -79,6 +83,9 @@ class HomeContent:
     open_polls: tuple[OwnOpenPoll, ...]
     more_open: int
     closed_polls: tuple[OwnClosedPoll, ...]
+    # The person's recurring series that go on, the next to start first.
+    series: tuple[Series, ...] = ()
+    more_series: int = 0
 
 
 class HomePresenter(Protocol):
@@ -94,6 +101,7 @@ class HomeTab:
         self,
         store: HomeStore,
         polls: PollStore,
+        series: SeriesStore,
         slack: SlackPort,
         presenter: HomePresenter,
         people: PeopleDirectory,
@@ -104,6 +112,7 @@ class HomeTab:
     ) -> None:
         self.store = store
         self.polls = polls
+        self.series = series
         self.slack = slack
         self.presenter = presenter
         self.people = people
@@ -136,6 +145,7 @@ class HomeTab:
             OwnClosedPoll(poll, await self.links.summary_link(poll.id), has_wishes(poll))
             for poll in own_closed
         ]
+        series = await self.series.active_series_of(user_id)
         return HomeContent(
             user_id=user_id,
             waiting=tuple(waiting[:MAX_WAITING]),
@@ -144,6 +154,8 @@ class HomeTab:
             # Only "more" is known past the limit, not how many: the list says so.
             more_open=max(0, len(own_open) - MAX_OPEN_OWN),
             closed_polls=tuple(closed_polls),
+            series=tuple(series[:MAX_SERIES]),
+            more_series=max(0, len(series) - MAX_SERIES),
         )
 
     async def publish(self, user_id: str) -> None:
@@ -224,12 +236,18 @@ class HomeActions:
     again (someone else's poll is refused by those use cases, politely)."""
 
     def __init__(
-        self, home: HomeTab, closing: Closing, reminders: Reminders, organising: Organising
+        self,
+        home: HomeTab,
+        closing: Closing,
+        reminders: Reminders,
+        organising: Organising,
+        recurring: RecurringPolls,
     ) -> None:
         self.home = home
         self.closing = closing
         self.reminders = reminders
         self.organising = organising
+        self.recurring = recurring
 
     async def close(self, poll_id: int, user_id: str) -> ClosedPoll:
         closed = await self.closing.close(poll_id, by_user=user_id)
@@ -253,3 +271,9 @@ class HomeActions:
 
     async def export(self, poll_id: int, user_id: str, lang: str) -> Poll:
         return await self.organising.send_export(poll_id, user_id, lang)
+
+    async def stop_series(self, series_id: int, user_id: str) -> Series:
+        stopped = await self.recurring.stop(series_id, user_id)
+        # Only the organiser's Home lists a series: theirs, at once.
+        await self.home.publish(user_id)
+        return stopped

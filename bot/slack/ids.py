@@ -35,9 +35,11 @@ HOME_REMIND_ACTION = "home.remind"  # "Remind now"
 HOME_EXTEND_ACTION = "home.extend"  # "Extend 1 day"
 HOME_EXPORT_ACTION = "home.export"  # "Export CSV" (sent by DM)
 HOME_NEW_POLL_ACTION = "home.new_poll"  # "New poll": opens the create form; value ""
+HOME_STOP_SERIES_ACTION = "home.stop_series"  # value: the series id
 HOME_WAITING_BLOCK = "home.waiting"  # "home.waiting.<poll_id>": a poll to answer
 HOME_OWN_BLOCK = "home.own"  # "home.own.<poll_id>" (section) / ".actions" (its buttons)
 HOME_CLOSED_BLOCK = "home.closed"  # "home.closed.<poll_id>" / ".actions"
+HOME_SERIES_BLOCK = "home.series"  # "home.series.<series_id>": a series with Stop series
 HOME_START_BLOCK = "home.start"  # the New poll button
 
 # Follow-up form ("Vote on these wishes"); every input's action_id is FORM_ELEMENT

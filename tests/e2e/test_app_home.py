@@ -311,3 +311,37 @@ async def test_retention_forgets_who_opened_home_with_their_polls(
     await RetentionStore(running.repo.db).purge(cutoff)
     assert await running.repo.home_record(loner) is None
     assert await running.repo.home_record(RESPONDENT) is not None
+
+
+async def test_an_organiser_stops_a_series_from_home_and_nobody_else_can(
+    running: RunningBot, emu: SlackEmulator
+) -> None:
+    poll = await create(running, emu, 'new "How was the week?" rating every:week')
+    assert poll.series_id is not None
+    home = await open_home(running, emu, ORGANISER)
+    line = section_of(home, f"{ids.HOME_SERIES_BLOCK}.{poll.series_id}")
+    assert "How was the week?" in line and "Repeats every week" in line and "<!date^" in line
+    assert "Stop series" in line
+
+    # Someone else, forging the click on their own Home, is refused and stops nothing.
+    intruder = PEOPLE[1]
+    theirs = await open_home(running, emu, intruder)
+    assert section_of(theirs, f"{ids.HOME_SERIES_BLOCK}.{poll.series_id}") == ""
+    await running.driver.forge_click(
+        intruder, theirs, ids.HOME_STOP_SERIES_ACTION, str(poll.series_id)
+    )
+    await running.settle()
+    assert "recurring poll" in last_dm(emu, intruder).lower()
+    series = await running.repo.get_series(poll.series_id)
+    assert series is not None and series.is_active
+
+    await running.driver.click(ORGANISER, home, "Stop series")
+    await running.settle()
+    series = await running.repo.get_series(poll.series_id)
+    assert series is not None and not series.is_active
+    assert "no new polls will start" in last_dm(emu, ORGANISER)
+    again = home_of(emu, ORGANISER)
+    assert section_of(again, f"{ids.HOME_SERIES_BLOCK}.{poll.series_id}") == ""
+    # The poll already posted runs to its close.
+    still = await running.repo.get_poll(poll.id)
+    assert still is not None and still.status is PollStatus.OPEN

@@ -12,6 +12,7 @@ from bot.domain.text import encode_typed
 from bot.services.home import (
     MAX_CLOSED_OWN,
     MAX_OPEN_OWN,
+    MAX_SERIES,
     MAX_WAITING,
     HomeContent,
     OwnClosedPoll,
@@ -22,6 +23,7 @@ from bot.slack.blocks.home import render_home
 from slack_emulator.blockkit import validate_view
 from tests.unit.factories import make_poll
 from tests.unit.test_blocks_limits import check_home_view
+from tests.unit.test_series import series
 
 LONG = encode_typed("<!channel> *Which* of these <https://x.example|links> " + "x" * 3000)
 
@@ -46,6 +48,10 @@ def crowded() -> HomeContent:
             OwnClosedPoll(poll(200 + n, status=PollStatus.CLOSED), link, has_wishes=True)
             for n in range(MAX_CLOSED_OWN)
         ),
+        series=tuple(
+            dataclasses.replace(series(1), id=n, channel_id="C1") for n in range(MAX_SERIES)
+        ),
+        more_series=2,
     )
 
 
@@ -58,6 +64,9 @@ def test_a_crowded_home_is_within_block_kit_limits(lang: str) -> None:
     assert "<!channel>" not in text and "&lt;!channel&gt;" in text  # people's text stays text
     waiting = [b for b in view["blocks"] if str(b.get("block_id", "")).startswith("home.waiting")]
     assert len(waiting) == MAX_WAITING
+    stops = [b for b in view["blocks"] if str(b.get("block_id", "")).startswith("home.series.")]
+    assert len(stops) == MAX_SERIES
+    assert all(b["accessory"]["action_id"] == ids.HOME_STOP_SERIES_ACTION for b in stops)
 
 
 def test_an_empty_home_says_so_and_still_offers_a_new_poll() -> None:

@@ -24,6 +24,7 @@ from bot.slack.blocks.common import (
     tm,
 )
 from bot.slack.blocks.poll_message import preview
+from bot.slack.blocks.series import every_text, series_question
 from bot.slack.blocks.text import escape
 
 # A question is cut to this in a Home line (the whole question is in the poll and its form).
@@ -40,8 +41,7 @@ def render_home(content: HomeContent, *, lang: str, command: str) -> View:
         *_waiting_blocks(content, lang),
         divider(),
         *_own_blocks(content, lang),
-        # Recurring series ("Your series", with Stop series) are rendered here, between the
-        # person's polls and the help: bot.slack.blocks.home is their one renderer as well.
+        *_series_blocks(content, lang),
         divider(),
         *_start_blocks(lang, command),
     ]
@@ -90,6 +90,30 @@ def _own_blocks(content: HomeContent, lang: str) -> list[Block]:
         blocks.append(context(t(lang, "home.closed.header")))
     for closed in content.closed_polls:
         blocks.extend(_closed_poll_blocks(closed, lang))
+    return blocks
+
+
+def _series_blocks(content: HomeContent, lang: str) -> list[Block]:
+    """The person's recurring series, each with Stop series; nothing when there are none."""
+    if not content.series:
+        return []
+    blocks: list[Block] = [divider(), header(t(lang, "home.series.header"))]
+    for series in content.series:
+        text = tm(
+            lang,
+            "home.series.entry",
+            question=series_question(series, QUESTION_LENGTH),
+            every=Mrkdwn(every_text(series, lang)),
+            channel=channel_mention(series.channel_id),
+            next=slack_date(series.next_start_at, lang),
+        )
+        stop = button(
+            t(lang, "home.button.stop_series"), ids.HOME_STOP_SERIES_ACTION, str(series.id)
+        )
+        block_id = f"{ids.HOME_SERIES_BLOCK}.{series.id}"
+        blocks.append(section(text, accessory=stop, block_id=block_id))
+    if content.more_series:
+        blocks.append(context(t(lang, "home.more", count=content.more_series)))
     return blocks
 
 

@@ -146,6 +146,14 @@ def register(app: AsyncApp, uses: UseCases) -> None:
         reply.later(_export_from_home(uses, poll_id, reply), "home-export")
 
     @guarded
+    async def handle_home_stop_series_button(
+        ack: AsyncAck, action: dict[str, Any], reply: Reply
+    ) -> None:
+        await ack()
+        series_id = parse_poll_id_value(action["value"])
+        reply.later(_stop_series_from_home(uses, series_id, reply), "home-stop-series")
+
+    @guarded
     async def handle_home_new_poll_button(
         ack: AsyncAck, body: dict[str, Any], reply: Reply
     ) -> None:
@@ -159,6 +167,7 @@ def register(app: AsyncApp, uses: UseCases) -> None:
     app.action(ids.HOME_EXTEND_ACTION)(handle_home_extend_button)
     app.action(ids.HOME_EXPORT_ACTION)(handle_home_export_button)
     app.action(ids.HOME_NEW_POLL_ACTION)(handle_home_new_poll_button)
+    app.action(ids.HOME_STOP_SERIES_ACTION)(handle_home_stop_series_button)
     app.action(ids.PRIORITISE_ACTION)(handle_prioritise_button)
     app.action(ids.OPEN_ANSWER_ACTION)(handle_answer_button)
     app.action(ids.SUGGEST_ACTION)(handle_suggest_button)
@@ -230,6 +239,11 @@ async def _extend_from_home(uses: UseCases, poll_id: int, reply: Reply) -> None:
 async def _export_from_home(uses: UseCases, poll_id: int, reply: Reply) -> None:
     poll = await uses.home_actions.export(poll_id, reply.user_id, reply.lang)
     await reply.notice("notice.exported", poll_id=poll.id)
+
+
+async def _stop_series_from_home(uses: UseCases, series_id: int, reply: Reply) -> None:
+    await uses.home_actions.stop_series(series_id, reply.user_id)
+    await reply.notice("notice.series_stopped_home", series_id=series_id)
 
 
 async def _opt_out(uses: UseCases, poll_id: int, reply: Reply) -> None:
