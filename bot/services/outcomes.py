@@ -3,7 +3,6 @@ published in the summary's thread and sent once to everyone asked."""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 from collections.abc import Sequence
@@ -27,6 +26,7 @@ from bot.domain.outcome import (
 )
 from bot.services import jobs
 from bot.services.closing import SUMMARY
+from bot.services.fan_out import fan_out
 from bot.services.jobs import JobBusy, JobQueue, job_key
 from bot.services.people import PeopleDirectory
 from bot.services.polls import PollLookup
@@ -245,47 +245,32 @@ class Outcomes:
         report = await self.report(poll)
         rendered: dict[str, Message] = {}
         left = await self._recover_sending(poll, report, rendered)
-        queue: asyncio.Queue[OutcomeDelivery] = asyncio.Queue()
-        for delivery in await self.store.outcome_deliveries(poll.id, ReminderStatus.DUE):
-            queue.put_nowait(delivery)
-        workers = min(DELIVERY_WORKERS, queue.qsize())
-        results = await asyncio.gather(
-            *(self._worker(report, rendered, queue) for _ in range(workers))
+        done = await fan_out(
+            await self.store.outcome_deliveries(poll.id, ReminderStatus.DUE),
+            lambda delivery: self._deliver_one(report, rendered, delivery),
+            workers=DELIVERY_WORKERS,
+            failed=lambda delivery: logger.exception(
+                "outcome report to %s for poll %s failed",
+                delivery.user_id,
+                delivery.poll_id,
+                extra={"poll_id": delivery.poll_id},
+            ),
         )
-        return left + sum(results)
-
-    async def _worker(
-        self,
-        report: OutcomeReport,
-        rendered: dict[str, Message],
-        queue: asyncio.Queue[OutcomeDelivery],
-    ) -> int:
-        left = 0
-        while not queue.empty():
-            delivery = queue.get_nowait()
-            try:
-                await self._deliver_one(report, rendered, delivery)
-            except Exception:
-                left += 1
-                logger.exception(
-                    "outcome report to %s for poll %s failed",
-                    delivery.user_id,
-                    delivery.poll_id,
-                    extra={"poll_id": delivery.poll_id},
-                )
-        return left
+        return left + sum(1 for finished in done if not finished)
 
     async def _deliver_one(
         self, report: OutcomeReport, rendered: dict[str, Message], delivery: OutcomeDelivery
-    ) -> None:
+    ) -> bool:
+        """True once this delivery is done with (sent, failed for good, or taken by another)."""
         # Posting to the person's user id reaches the app DM without conversations.open.
         channel = await self.people.known_dm_channel(delivery.user_id) or delivery.user_id
         # 'sending' is durable before the message leaves: a crash in between is found later.
         if not await self.store.set_outcome_delivery_status(
             delivery, ReminderStatus.SENDING, expected=ReminderStatus.DUE, dm_channel_id=channel
         ):
-            return
+            return True
         await self._post(report, rendered, delivery, channel)
+        return True
 
     async def _post(
         self,

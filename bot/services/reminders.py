@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -12,6 +11,7 @@ from bot.domain.errors import PollClosed
 from bot.domain.event_schedule import event_delivery_time, latest_due_auto_round, round_day
 from bot.domain.model import Poll, Reminder, ReminderStatus
 from bot.domain.schedule import WorkingHours, delivery_time
+from bot.services.fan_out import fan_out
 from bot.services.people import PeopleDirectory
 from bot.services.polls import PollLookup
 from bot.services.ports import (
@@ -144,26 +144,18 @@ class Reminders:
         due = await self.reminders.reminders_with_status(
             poll_id, ReminderStatus.DUE, due_by=self.clock.now()
         )
-        queue: asyncio.Queue[Reminder] = asyncio.Queue()
-        for reminder in due:
-            queue.put_nowait(reminder)
-        workers = min(DELIVERY_WORKERS, len(due))
-        return sum(await asyncio.gather(*(self._worker(poll, queue) for _ in range(workers))))
-
-    async def _worker(self, poll: Poll, queue: asyncio.Queue[Reminder]) -> int:
-        sent = 0
-        while not queue.empty():
-            reminder = queue.get_nowait()
-            try:
-                sent += await self._deliver(poll, reminder)
-            except Exception:
-                logger.exception(
-                    "reminder to %s for poll %s failed",
-                    reminder.user_id,
-                    poll.id,
-                    extra={"poll_id": poll.id},
-                )
-        return sent
+        sent = await fan_out(
+            due,
+            lambda reminder: self._deliver(poll, reminder),
+            workers=DELIVERY_WORKERS,
+            failed=lambda reminder: logger.exception(
+                "reminder to %s for poll %s failed",
+                reminder.user_id,
+                poll.id,
+                extra={"poll_id": poll.id},
+            ),
+        )
+        return sum(count or 0 for count in sent)
 
     async def _deliver(self, poll: Poll, reminder: Reminder) -> int:
         if not await self.reminders.still_wants_reminder(poll.id, reminder.user_id):
