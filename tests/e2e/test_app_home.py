@@ -345,3 +345,15 @@ async def test_an_organiser_stops_a_series_from_home_and_nobody_else_can(
     # The poll already posted runs to its close.
     still = await running.repo.get_poll(poll.id)
     assert still is not None and still.status is PollStatus.OPEN
+
+
+async def test_a_poll_created_for_someone_appears_on_their_open_home(
+    running: RunningBot, emu: SlackEmulator, clock: ShiftableClock
+) -> None:
+    await open_home(running, emu, RESPONDENT)
+    assert waiting_ids(home_of(emu, RESPONDENT)) == []
+    poll = await create(running, emu, f'new "Lunch?" "Yes" "No" to:<@{RESPONDENT}>')
+    # Not the person who acted: their Home follows within a minute of its last publish.
+    clock.advance(timedelta(seconds=61))
+    await running.settle()
+    assert waiting_ids(home_of(emu, RESPONDENT)) == [poll.id]
