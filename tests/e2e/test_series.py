@@ -138,7 +138,11 @@ async def test_the_list_shows_a_series_with_its_next_start(
     await running.driver.slash_command(ORGANISER, CHANNEL, "/wishes", "list")
     await running.settle()
     shown = last_ephemeral(emu, ORGANISER)
-    start = int((poll.opened_at + WEEK).timestamp())
+    series = await running.repo.get_series(poll.series_id)  # type: ignore[arg-type]
+    assert series is not None
+    # The series starts when it is made, a moment before its first poll opens.
+    assert poll.opened_at - series.first_start_at < timedelta(seconds=5)
+    start = int((series.first_start_at + WEEK).timestamp())
     assert "Recurring polls" in shown
     assert f"Which session next?\nevery week · next <!date^{start}^" in shown
 
