@@ -27,6 +27,7 @@ from bot.domain.model import (
 from bot.domain.outcome import OutcomeDelivery, OutcomeItem, OutcomeState
 from bot.domain.series import Series
 from bot.domain.suggestions import OptionsCheck
+from bot.services.ports.workspaces import WorkspaceKey
 
 
 class StoreUnavailable(Exception):
@@ -109,6 +110,8 @@ class Job:
     poll_id: int | None
     due_at: datetime
     attempts: int = 0
+    # The workspace it was scheduled in (None in single-workspace mode, and for jobs of none).
+    workspace: WorkspaceKey | None = None
 
 
 class PollStore(Protocol):

@@ -120,3 +120,38 @@ class InstallationStore(Protocol):
     async def consume_state(self, state: str, now: datetime) -> bool:
         """True once for a state issued and not expired; it is gone afterwards."""
         ...
+
+
+@dataclass(frozen=True, slots=True)
+class PurgedWorkspace:
+    """What a purge deleted, for the log line."""
+
+    polls: int
+    people: int
+    jobs: int
+
+
+class WorkspaceStore(Protocol):
+    """A workspace's rows as a whole: cancelled and purged when the app leaves it."""
+
+    async def cancel_workspace_jobs(self, key: WorkspaceKey) -> int:
+        """Delete every job of the workspace (an org-wide key: of every workspace of the
+        enterprise); how many."""
+        ...
+
+    async def purge_workspace(self, key: WorkspaceKey) -> PurgedWorkspace:
+        """Delete the workspace's polls (with everything that hangs off them: people asked,
+        answers, reminders, outcome reports), its series, Home tabs, people and jobs, in one
+        transaction; an org-wide key purges every workspace of the enterprise."""
+        ...
+
+    async def record_uninstall(self, key: WorkspaceKey, at: datetime) -> None:
+        """Remember that the app left the workspace, for a purge after the retention period
+        (a later install of it again forgets this)."""
+        ...
+
+    async def forget_uninstall(self, key: WorkspaceKey) -> None: ...
+
+    async def uninstalled_before(self, at: datetime) -> list[WorkspaceKey]:
+        """Workspaces the app left before at, not yet purged."""
+        ...
