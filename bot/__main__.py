@@ -1,4 +1,4 @@
-"""The wishbot command line: run (the default), migrate, check, backup, restore, purge."""
+"""The wishbot command line: run (the default), migrate, keygen, check, backup, restore, purge."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from bot.logs import configure_logging
 from bot.services.ports import StoreUnavailable
 from bot.storage.backend import describe, open_configured
 from bot.storage.migrations import MigrationError, migrate, pending_migrations
+from bot.storage.sql import SqlDatabase
 
 EXIT_USAGE = 2
 EXIT_FAILURE = 1
@@ -40,6 +41,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--port", type=int, default=None, help="the page's port (WISHBOT_PLAYGROUND_PORT, 3000)"
     )
     commands.add_parser("migrate", help="bring the database schema up to date")
+    commands.add_parser(
+        "keygen", help="print a new WISHBOT_SECRET_KEY (seals the workspaces' tokens at rest)"
+    )
     commands.add_parser("check", help="check configuration, database and the Slack token")
     backup = commands.add_parser(
         "backup", help="write a consistent copy of the database to FILE, also while the bot runs"
@@ -66,6 +70,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     environ = read_environment()
     if command == "playground":
         return start_playground(environ, args.port)
+    if command == "keygen":
+        return cli.run_keygen()
     try:
         settings = load_settings(environ, require_slack=command not in DATABASE_COMMANDS)
     except ConfigError as error:
@@ -156,6 +162,8 @@ async def run_check(settings: Settings) -> int:
     try:
         pending = await pending_migrations(db)
         backend = await describe(db)
+        if settings.oauth is not None and not pending:
+            return await _check_installations(settings, db, backend)
     finally:
         await db.close()
     if pending:
@@ -173,6 +181,25 @@ async def run_check(settings: Settings) -> int:
         f"bot user @{identity.user_name} ({identity.user_id})"
         f" in workspace {identity.team_name} ({identity.team_id})"
     )
+    return 0
+
+
+async def _check_installations(settings: Settings, db: SqlDatabase, backend: str) -> int:
+    """Many workspaces: every installation opens with WISHBOT_SECRET_KEY."""
+    from bot.storage.installations import InstallationTable
+    from bot.storage.sealing import SealBroken, Sealer
+
+    assert settings.secret_key is not None  # load_settings requires it with many workspaces
+    table = InstallationTable(db, Sealer.from_setting(settings.secret_key.reveal()))
+    try:
+        installed = await table.installations()
+    except SealBroken as error:
+        print(f"wishbot: {error}")
+        return EXIT_FAILURE
+    print(
+        f"configuration ok (many workspaces, HTTP on port {settings.port}); database ok: {backend}"
+    )
+    print(f"installed in {len(installed)} workspace(s); tokens sealed with WISHBOT_SECRET_KEY")
     return 0
 
 

@@ -14,6 +14,7 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 from slack_bolt.async_app import AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.clock import SystemClock
 from bot.config import Settings
@@ -25,6 +26,7 @@ from bot.services.answering import Answering
 from bot.services.background import BackgroundWork
 from bot.services.closing import Closing
 from bot.services.creating import PollCreation
+from bot.services.departures import Departures
 from bot.services.follow_ups import FollowUps
 from bot.services.home import HOME, HomeActions, HomeTab
 from bot.services.jobs import JobQueue, JobWork
@@ -35,6 +37,7 @@ from bot.services.outcomes import Outcomes
 from bot.services.people import PeopleDirectory
 from bot.services.polls import PollLookup
 from bot.services.ports import Clock, SlackError, StoreUnavailable
+from bot.services.ports.workspaces import BotUser, WorkspaceKey, in_workspace
 from bot.services.refresher import PollMessageRefresher
 from bot.services.reminders import Reminders
 from bot.services.scheduling import PollSchedule
@@ -43,15 +46,19 @@ from bot.services.suggesting import Suggesting
 from bot.services.workflow_steps import WorkflowSteps
 from bot.slack import listeners
 from bot.slack.gateway import BotIdentity, SlackGateway
+from bot.slack.installed import InstalledWorkspaces, WorkspaceAuthorize
+from bot.slack.oauth import Installed, oauth_settings
 from bot.slack.presenter import SlackPresenter
 from bot.slack.replies import ResponseUrls
 from bot.slack.socket_mode import InstrumentedSocketModeHandler
 from bot.slack.web_api import WebApi, build_client
 from bot.storage.backend import open_configured
+from bot.storage.installations import InstallationTable
 from bot.storage.lock import DatabaseInUse, DatabaseLock
 from bot.storage.migrations import migrate
 from bot.storage.repository import Repository
 from bot.storage.retention import RetentionStore
+from bot.storage.sealing import Sealer
 from bot.storage.sql import SqlDatabase
 from bot.web import web_application
 
@@ -84,6 +91,8 @@ class Wishbot:
     app: AsyncApp
     warm: asyncio.Event
     session: aiohttp.ClientSession
+    # With many workspaces: their tokens (None with one workspace's token).
+    installed: InstalledWorkspaces | None = None
 
     async def settle(self) -> None:
         """Wait until no work is in flight or due now: what the acks started, and every job whose
@@ -157,16 +166,8 @@ async def _build_with(
     metrics: Metrics,
     session: aiohttp.ClientSession,
 ) -> Wishbot:
-    client = build_client(
-        settings.bot_token.reveal(), settings.api_url, SLACK_TIMEOUT_SECONDS, session
-    )
-    gateway = SlackGateway(WebApi(client, clock, observe=metrics.observe_slack_call))
-    try:
-        identity = await gateway.auth_test()
-    except SlackError as error:
-        raise StartupError(
-            f"Slack refused SLACK_BOT_TOKEN ({error.code}): check the token in .env"
-        ) from None
+    slack = await _connect_slack(settings, db, clock, metrics, session)
+    gateway, identity = slack.gateway, slack.identity
     repo = Repository(db)
     work = BackgroundWork()
     queue = JobQueue(repo, clock, runner_name(), lease=settings.job_lease)
@@ -187,12 +188,12 @@ async def _build_with(
         people,
         clock,
         refresher.mark,
-        bot_user_id=identity.user_id,
+        bot_user=slack.bot_user,
         answered=home.answered,
     )
     suggesting = Suggesting(repo, lookup, refresher.mark)
     creation = PollCreation(
-        repo, gateway, people, messages, schedule, queue, clock, bot_user_id=identity.user_id
+        repo, gateway, people, messages, schedule, queue, clock, bot_user=slack.bot_user
     )
     comparisons = SeriesComparisons(repo, lookup, origins)
     closing = Closing(
@@ -216,7 +217,9 @@ async def _build_with(
     outcomes = Outcomes(repo, repo, gateway, presenter, people, lookup, queue, clock)
     retention = None
     if settings.retention_days is not None:
-        retention = RetentionJob(RetentionStore(db), queue, clock, settings.retention_days)
+        retention = RetentionJob(
+            RetentionStore(db), queue, clock, settings.retention_days, workspaces=repo
+        )
     handlers: dict[str, JobWork] = {
         jobs.CLOSE: closing.run_close_job,
         jobs.ROUND: reminders.run_round_job,
@@ -230,14 +233,17 @@ async def _build_with(
     if retention is not None:
         handlers[jobs.RETENTION] = retention.run_job
     runner = JobRunner(queue, handlers)
-    app = AsyncApp(
-        client=client,
-        signing_secret=settings.signing_secret.reveal() or None,
-        request_verification_enabled=not settings.socket_mode,
-        # Bolt answers Slack when a listener returns; the listeners' guard returns at their ack
-        # and lets the rest run on (bot.slack.replies.guarded).
-        process_before_response=True,
-    )
+    departures = None
+    if slack.installations is not None and slack.installed is not None:
+        departures = Departures(
+            slack.installations,
+            repo,
+            clock,
+            retention_days=settings.retention_days,
+            forget_tokens=slack.installed.forget,
+        )
+    welcome = _Welcome(people, creation, schedule, departures, work)
+    app = _bolt_app(settings, slack, clock, welcome.arrived)
     uses = listeners.UseCases(
         creation=creation,
         organising=organising,
@@ -258,6 +264,7 @@ async def _build_with(
         clock=clock,
         response_urls=ResponseUrls(session),
         workflow_steps=WorkflowSteps(creation, repo, gateway, people),
+        departures=departures,
     )
     listeners.register(app, uses, settings.command)
     _register_error_handler(app)
@@ -265,12 +272,15 @@ async def _build_with(
         # One bot per SQLite file: a claim left in it is a crashed run of this bot, to be taken
         # over now, not after its lease. (Replicas sharing PostgreSQL wait for the lease.)
         await repo.forget_claims()
-    await schedule.recover()
+    workspaces = await slack.workspaces()
+    for workspace in workspaces:
+        with in_workspace(workspace):
+            await schedule.recover()
     if retention is not None:
         await retention.install()
     runner.start()
     warm = asyncio.Event()
-    work.spawn(_warm(people, creation, warm), "warm-up")
+    work.spawn(welcome.warm_all(workspaces, warm), "warm-up")
     return Wishbot(
         settings,
         db,
@@ -285,17 +295,117 @@ async def _build_with(
         app,
         warm,
         session,
+        slack.installed,
     )
 
 
-async def _warm(people: PeopleDirectory, creation: PollCreation, warm: asyncio.Event) -> None:
-    """Learn the workspace's people and user groups, so that requests need not wait for them."""
-    try:
-        await people.refresh()
-    except SlackError as error:
-        logger.warning("could not load the people directory: %s", error.code)
-    await creation.warm()
-    warm.set()
+@dataclass
+class _SlackAccess:
+    """How the bot reaches Slack: one workspace's token, or the installed workspaces' tokens."""
+
+    gateway: SlackGateway
+    identity: BotIdentity
+    client: AsyncWebClient  # Bolt's (with many workspaces: without a token, for OAuth)
+    bot_user: BotUser
+    installations: InstallationTable | None = None
+    installed: InstalledWorkspaces | None = None
+
+    async def workspaces(self) -> list[WorkspaceKey | None]:
+        """The workspaces served: None alone for one workspace's token, else every install."""
+        if self.installations is None:
+            return [None]
+        return [record.key for record in await self.installations.installations()]
+
+
+async def _connect_slack(
+    settings: Settings,
+    db: SqlDatabase,
+    clock: Clock,
+    metrics: Metrics,
+    session: aiohttp.ClientSession,
+) -> _SlackAccess:
+    def client_for(token: str) -> AsyncWebClient:
+        return build_client(token, settings.api_url, SLACK_TIMEOUT_SECONDS, session)
+
+    if settings.oauth is None:
+        client = client_for(settings.bot_token.reveal())
+        gateway = SlackGateway(WebApi(client, clock, observe=metrics.observe_slack_call))
+        try:
+            identity = await gateway.auth_test()
+        except SlackError as error:
+            raise StartupError(
+                f"Slack refused SLACK_BOT_TOKEN ({error.code}): check the token in .env"
+            ) from None
+
+        async def bot_user() -> str:
+            return identity.user_id
+
+        return _SlackAccess(gateway, identity, client, bot_user)
+    assert settings.secret_key is not None  # load_settings requires it with many workspaces
+    installations = InstallationTable(db, Sealer.from_setting(settings.secret_key.reveal()))
+    oauth_client = client_for("")
+    installed = InstalledWorkspaces(installations, oauth_client, settings.oauth, clock, client_for)
+    gateway = SlackGateway(WebApi(installed, clock, observe=metrics.observe_slack_call))
+    identity = BotIdentity("", "wishbot (many workspaces)", "", "", None)
+    return _SlackAccess(
+        gateway, identity, oauth_client, installed.bot_user_id, installations, installed
+    )
+
+
+def _bolt_app(
+    settings: Settings, slack: _SlackAccess, clock: Clock, installed: Installed
+) -> AsyncApp:
+    common: dict[str, Any] = {
+        "client": slack.client,
+        "signing_secret": settings.signing_secret.reveal() or None,
+        "request_verification_enabled": not settings.socket_mode,
+        # Bolt answers Slack when a listener returns; the listeners' guard returns at their ack
+        # and lets the rest run on (bot.slack.replies.guarded).
+        "process_before_response": True,
+    }
+    if settings.oauth is None or slack.installations is None or slack.installed is None:
+        return AsyncApp(**common)
+    return AsyncApp(
+        **common,
+        oauth_settings=oauth_settings(settings.oauth, slack.installations, clock, installed),
+        # Bolt takes an AsyncAuthorize as it is (its hint names only a plain function).
+        authorize=WorkspaceAuthorize(slack.installed),  # type: ignore[arg-type]
+    )
+
+
+@dataclass
+class _Welcome:
+    """Learning a workspace's people and user groups, at start and when it is installed, so that
+    requests need not wait for them."""
+
+    people: PeopleDirectory
+    creation: PollCreation
+    schedule: PollSchedule
+    departures: Departures | None
+    work: BackgroundWork
+
+    async def warm_all(self, workspaces: list[WorkspaceKey | None], warm: asyncio.Event) -> None:
+        for workspace in workspaces:
+            with in_workspace(workspace):
+                await self._warm(workspace)
+        warm.set()
+
+    async def arrived(self, workspace: WorkspaceKey) -> None:
+        """Installed (again): its planned purge is off; its polls (if any were kept) go on."""
+        if self.departures is not None:
+            await self.departures.arrived(workspace)
+        with in_workspace(workspace):
+            await self.schedule.recover()
+            self.work.spawn(self._warm(workspace), f"warm-up:{workspace}")
+
+    async def _warm(self, workspace: WorkspaceKey | None) -> None:
+        try:
+            await self.people.refresh()
+        except SlackError as error:
+            logger.warning(
+                "could not load the people directory of %s: %s", workspace or "Slack", error.code
+            )
+        await self.creation.warm()
 
 
 def _register_error_handler(app: AsyncApp) -> None:
@@ -327,9 +437,9 @@ async def _finish(bot: Wishbot) -> None:
 
 def http_application(bot: Wishbot) -> web.Application:
     """GET /healthz and GET /metrics; POST /slack/events for everything Slack sends, unless
-    Slack comes in by Socket Mode."""
+    Slack comes in by Socket Mode; the install pages with many workspaces."""
     bolt = None if bot.settings.socket_mode else bot.app
-    return web_application(bot.repo, bot.metrics, bolt, bot.warm.is_set)
+    return web_application(bot.repo, bot.metrics, bolt, bot.warm.is_set, bot.app.oauth_flow)
 
 
 async def serve(bot: Wishbot, stop_event: asyncio.Event) -> None:

@@ -1,4 +1,5 @@
-"""The operations commands of the CLI: backup, restore and purge, each one line per outcome."""
+"""The operations commands of the CLI: keygen, backup, restore and purge, each one line per
+outcome."""
 
 from __future__ import annotations
 
@@ -18,6 +19,14 @@ from bot.storage.retention import PurgeReport, RetentionStore
 
 EXIT_USAGE = 2
 EXIT_FAILURE = 1
+
+
+def run_keygen() -> int:
+    """Print a fresh key for WISHBOT_SECRET_KEY; nothing else is read or written."""
+    from bot.storage.sealing import generate_key
+
+    print(generate_key())
+    return 0
 
 
 def fail(message: str, status: int = EXIT_USAGE) -> int:

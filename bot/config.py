@@ -15,6 +15,9 @@ from dotenv import dotenv_values
 from bot.domain.schedule import WorkingHours, parse_working_hours
 
 DEFAULT_API_URL = "https://slack.com/api/"
+DEFAULT_AUTHORIZE_URL = "https://slack.com/oauth/v2/authorize"
+# An app distributed to many workspaces is configured with these three instead of a bot token.
+OAUTH_VARIABLES = ("SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", "SLACK_REDIRECT_URI")
 SETUP_HINT = (
     "copy .env.example to .env and fill it in (create the app from deploy/slack-app-manifest.yml)"
 )
@@ -58,6 +61,21 @@ class Secret:
 
 
 @dataclass(frozen=True, slots=True)
+class OAuthApp:
+    """The app's credentials for installing it in many workspaces with "Add to Slack"."""
+
+    client_id: str
+    client_secret: Secret
+    redirect_uri: str
+    authorize_url: str = DEFAULT_AUTHORIZE_URL
+
+    @property
+    def redirect_path(self) -> str:
+        """Where Slack sends the browser back to: the path of the redirect URL."""
+        return urlsplit(self.redirect_uri).path or "/slack/oauth_redirect"
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     """Everything the bot is configured with."""
 
@@ -80,6 +98,14 @@ class Settings:
     job_lease: timedelta = DEFAULT_JOB_LEASE
     # PGPASSWORD, also from .env (libpq, and so asyncpg, would read it from the environment only).
     db_password: Secret | None = None
+    # Many workspaces (OAuth distribution) when set; then bot_token is empty.
+    oauth: OAuthApp | None = None
+    # Seals the workspaces' tokens at rest (WISHBOT_SECRET_KEY, from 'wishbot keygen').
+    secret_key: Secret | None = None
+
+    @property
+    def multi_workspace(self) -> bool:
+        return self.oauth is not None
 
     @property
     def socket_mode(self) -> bool:
@@ -98,6 +124,10 @@ class Settings:
             values.append(urlsplit(self.db_url.reveal()).password or "")
         if self.db_password is not None:
             values.append(self.db_password.reveal())
+        if self.oauth is not None:
+            values.append(self.oauth.client_secret.reveal())
+        if self.secret_key is not None:
+            values.extend(self.secret_key.reveal().split(","))
         return [value for value in values if value]
 
 
@@ -116,8 +146,11 @@ def read_environment(
 def load_settings(environ: Mapping[str, str], *, require_slack: bool = True) -> Settings:
     """Validate every variable; the first problem raises ConfigError naming it."""
     db_path, db_url = _database(environ)
+    oauth = _oauth_app(environ)
     return Settings(
-        bot_token=_token(environ, "SLACK_BOT_TOKEN", "xoxb-", require_slack),
+        bot_token=_token(environ, "SLACK_BOT_TOKEN", "xoxb-", require_slack and oauth is None),
+        oauth=oauth,
+        secret_key=_secret_key(environ, required=oauth is not None and require_slack),
         signing_secret=_signing_secret(environ, require_slack),
         app_token=_optional_token(environ, "SLACK_APP_TOKEN", "xapp-"),
         api_url=_api_url(environ),
@@ -270,3 +303,56 @@ def _retention_days(environ: Mapping[str, str]) -> int | None:
             "WISHBOT_RETENTION_DAYS", f"must be a positive number of days or 'off', not {raw!r}"
         )
     return int(raw)
+
+
+def _oauth_app(environ: Mapping[str, str]) -> OAuthApp | None:
+    """The app's OAuth credentials when any of them is set: then all three must be, and no bot
+    token (one install serves many workspaces, each with the token its install gave)."""
+    if not any(_value(environ, name) for name in OAUTH_VARIABLES):
+        return None
+    if _value(environ, "SLACK_BOT_TOKEN"):
+        raise ConfigError(
+            "SLACK_BOT_TOKEN",
+            "is set together with SLACK_CLIENT_ID: set either one workspace's bot token, or the"
+            " app's client id, secret and redirect URL for many workspaces",
+        )
+    for name in OAUTH_VARIABLES:
+        if not _value(environ, name):
+            raise ConfigError(
+                name,
+                "is not set: many workspaces need SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and"
+                " SLACK_REDIRECT_URI (Basic Information > App Credentials)",
+            )
+    return OAuthApp(
+        client_id=_value(environ, "SLACK_CLIENT_ID"),
+        client_secret=Secret(_value(environ, "SLACK_CLIENT_SECRET")),
+        redirect_uri=_web_url(environ, "SLACK_REDIRECT_URI", None),
+        authorize_url=_web_url(environ, "SLACK_AUTHORIZE_URL", DEFAULT_AUTHORIZE_URL),
+    )
+
+
+def _web_url(environ: Mapping[str, str], name: str, default: str | None) -> str:
+    value = _value(environ, name) or default or ""
+    parts = urlsplit(value)
+    if parts.scheme not in ("https", "http") or not parts.netloc:
+        raise ConfigError(name, f"must be an https:// URL, not {value!r}")
+    return value
+
+
+def _secret_key(environ: Mapping[str, str], *, required: bool) -> Secret | None:
+    value = _value(environ, "WISHBOT_SECRET_KEY")
+    if not value:
+        if required:
+            raise ConfigError(
+                "WISHBOT_SECRET_KEY",
+                "is not set: many workspaces keep their tokens encrypted with it;"
+                " make one with 'wishbot keygen'",
+            )
+        return None
+    from bot.storage.sealing import InvalidSecretKey, Sealer
+
+    try:
+        Sealer.from_setting(value)
+    except InvalidSecretKey as error:
+        raise ConfigError("WISHBOT_SECRET_KEY", str(error)) from None
+    return Secret(value)

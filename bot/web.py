@@ -1,4 +1,5 @@
-"""The HTTP side: POST /slack/events (HTTP mode only), GET /healthz and GET /metrics."""
+"""The HTTP side: POST /slack/events (HTTP mode only), GET /healthz and GET /metrics, and with many
+workspaces the "Add to Slack" pages: GET /slack/install and the OAuth redirect."""
 
 from __future__ import annotations
 
@@ -12,9 +13,11 @@ from aiohttp.typedefs import Handler, Middleware
 from prometheus_client import CONTENT_TYPE_LATEST
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.oauth.async_oauth_flow import AsyncOAuthFlow
 
 from bot.logs import request_scope
 from bot.metrics import Metrics
+from bot.services.ports.workspaces import in_workspace
 from bot.slack.requests import request_id, request_kind
 from bot.storage.repository import Repository
 
@@ -32,6 +35,7 @@ def web_application(
     metrics: Metrics,
     bolt: AsyncApp | None,
     warmed_up: Callable[[], bool] = lambda: True,
+    oauth: AsyncOAuthFlow | None = None,
 ) -> web.Application:
     """Health and metrics always; Slack's endpoint only when a Bolt app serves HTTP (in Socket
     Mode it must not exist: requests are not signature-checked there). /healthz says whether the
@@ -55,7 +59,30 @@ def web_application(
     application.router.add_get("/metrics", metrics_text)
     if bolt is not None:
         application.router.add_post(SLACK_EVENTS_PATH, _slack_events(bolt))
+    if oauth is not None:
+        # Served in Socket Mode too: installing is always a browser coming over HTTP.
+        application.router.add_get(oauth.install_path, _install_page(oauth))
+        application.router.add_get(oauth.redirect_uri_path, _oauth_redirect(oauth))
     return application
+
+
+def _install_page(oauth: AsyncOAuthFlow) -> Handler:
+    async def install_page(request: web.Request) -> web.StreamResponse:
+        return await to_aiohttp_response(
+            await oauth.handle_installation(await to_bolt_request(request))
+        )
+
+    return install_page
+
+
+def _oauth_redirect(oauth: AsyncOAuthFlow) -> Handler:
+    async def oauth_redirect(request: web.Request) -> web.StreamResponse:
+        # A wrong, expired or reused state is refused here by Bolt, before any code is spent.
+        return await to_aiohttp_response(
+            await oauth.handle_callback(await to_bolt_request(request))
+        )
+
+    return oauth_redirect
 
 
 def _slack_events(bolt: AsyncApp) -> Handler:
@@ -65,7 +92,9 @@ def _slack_events(bolt: AsyncApp) -> Handler:
         request[REQUEST_KIND] = request_kind(body)
         # Bolt answers at the ack; the listener's work after it runs in a task that inherits
         # the request id, so its log lines carry it too.
-        with request_scope(request_id(body)):
+        # No workspace but the one the request names (Bolt middleware sets it) may carry over
+        # from an earlier request served by the same task.
+        with request_scope(request_id(body)), in_workspace(None):
             bolt_response = await bolt.async_dispatch(bolt_request)
         return await to_aiohttp_response(bolt_response)
 

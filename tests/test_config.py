@@ -93,3 +93,60 @@ def test_a_database_password_is_a_secret_wherever_it_comes_from() -> None:
     assert settings.backend == "postgresql"
     assert "url-pass-123" not in repr(settings) and "env-pass-456" not in repr(settings)
     assert {"url-pass-123", "env-pass-456"} <= set(settings.secrets())  # scrubbed from the logs
+
+
+MANY = {
+    "SLACK_CLIENT_ID": "1234567890.0987654321",
+    "SLACK_CLIENT_SECRET": "client-secret-0123456789",
+    "SLACK_REDIRECT_URI": "https://wishbot.example.org/slack/oauth_redirect",
+    "SLACK_SIGNING_SECRET": "0123456789abcdef0123",
+}
+
+
+def a_key() -> str:
+    from bot.storage.sealing import generate_key
+
+    return generate_key()
+
+
+def test_client_id_secret_and_redirect_select_many_workspaces() -> None:
+    key = a_key()
+    settings = load_settings({**MANY, "WISHBOT_SECRET_KEY": key})
+    assert settings.multi_workspace is True
+    assert settings.oauth is not None
+    assert settings.oauth.client_id == "1234567890.0987654321"
+    assert settings.oauth.redirect_path == "/slack/oauth_redirect"
+    assert settings.oauth.authorize_url == "https://slack.com/oauth/v2/authorize"
+    assert settings.bot_token.reveal() == ""
+    # The client secret and the sealing key are secrets: hidden from the logs, never printed.
+    assert {"client-secret-0123456789", key} <= set(settings.secrets())
+    assert "client-secret" not in repr(settings)
+    assert key not in repr(settings)
+
+
+def test_one_workspace_needs_no_key_and_is_not_many() -> None:
+    settings = load_settings(VALID)
+    assert settings.multi_workspace is False
+    assert settings.secret_key is None
+
+
+@pytest.mark.parametrize(
+    ("change", "variable", "says"),
+    [
+        ({}, "WISHBOT_SECRET_KEY", "wishbot keygen"),
+        ({"WISHBOT_SECRET_KEY": "not-a-key"}, "WISHBOT_SECRET_KEY", "WISHBOT_SECRET_KEY"),
+        ({"SLACK_CLIENT_SECRET": ""}, "SLACK_CLIENT_SECRET", "SLACK_REDIRECT_URI"),
+        ({"SLACK_REDIRECT_URI": ""}, "SLACK_REDIRECT_URI", "App Credentials"),
+        ({"SLACK_REDIRECT_URI": "wishbot.example.org/x"}, "SLACK_REDIRECT_URI", "https://"),
+        ({"SLACK_BOT_TOKEN": "xoxb-1-2"}, "SLACK_BOT_TOKEN", "either"),
+    ],
+)
+def test_many_workspaces_misconfigured_stop_with_one_line(
+    change: dict[str, str], variable: str, says: str
+) -> None:
+    with pytest.raises(ConfigError) as raised:
+        load_settings({**MANY, **change})
+    assert raised.value.variable == variable
+    assert says in str(raised.value)
+    assert "\n" not in str(raised.value)
+    assert "not-a-key" not in str(raised.value)  # a wrong key is not echoed either

@@ -1,4 +1,5 @@
-"""The app manifest in deploy/ is valid against Slack's official manifest schema."""
+"""The app manifests in deploy/ (one workspace; distributed to many) are valid against Slack's
+official manifest schema and ask for what the bot needs."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pytest
 import yaml
 from referencing import Registry, Resource
 
+from bot.slack.oauth import BOT_SCOPES
 from bot.slack.workflow_step_input import (
     ANONYMOUS,
     CHANNEL,
@@ -26,13 +28,14 @@ from bot.slack.workflow_step_input import (
 
 ROOT = Path(__file__).resolve().parent.parent
 MANIFEST = ROOT / "deploy" / "slack-app-manifest.yml"
+DISTRIBUTED = ROOT / "deploy" / "slack-app-manifest-distributed.yml"
 SCHEMA_DIR = ROOT.parent / "shared" / "slack"
 # The official top-level schema refers to its versioned parts by URL; tests resolve them offline.
 REMOTE_PARTS = "https://raw.githubusercontent.com/slackapi/manifest-schema/v0.5.0/schemas/"
 
 
-def load_manifest() -> dict[str, Any]:
-    data = yaml.safe_load(MANIFEST.read_text(encoding="utf-8"))
+def load_manifest(path: Path = MANIFEST) -> dict[str, Any]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
     assert isinstance(data, dict)
     return data
 
@@ -55,10 +58,33 @@ def offline_registry() -> Registry[Any]:
     return Registry().with_resources(resources)
 
 
-def test_manifest_validates_against_slacks_schema(schema: dict[str, Any]) -> None:
+@pytest.mark.parametrize("path", [MANIFEST, DISTRIBUTED], ids=["one", "distributed"])
+def test_manifest_validates_against_slacks_schema(schema: dict[str, Any], path: Path) -> None:
     validator = jsonschema.Draft7Validator(schema, registry=offline_registry())
-    errors = [error.message for error in validator.iter_errors(load_manifest())]
+    errors = [error.message for error in validator.iter_errors(load_manifest(path))]
     assert errors == []
+
+
+def test_an_install_asks_for_exactly_the_scopes_of_the_manifests() -> None:
+    for path in (MANIFEST, DISTRIBUTED):
+        assert set(load_manifest(path)["oauth_config"]["scopes"]["bot"]) == set(BOT_SCOPES)
+
+
+def test_the_distributed_app_redirects_to_the_bot_and_hears_of_uninstalls() -> None:
+    one, many = load_manifest(MANIFEST), load_manifest(DISTRIBUTED)
+    (redirect,) = many["oauth_config"]["redirect_urls"]
+    assert redirect.endswith("/slack/oauth_redirect")
+    settings = many["settings"]
+    assert settings["socket_mode_enabled"] is False
+    assert settings["token_rotation_enabled"] is True
+    events = settings["event_subscriptions"]
+    assert {"app_uninstalled", "tokens_revoked"} <= set(events["bot_events"])
+    assert events["request_url"] == settings["interactivity"]["request_url"]
+    assert events["request_url"] == many["features"]["slash_commands"][0]["url"]
+    # Otherwise the same app: features, workflow step and descriptions.
+    assert many["features"]["app_home"] == one["features"]["app_home"]
+    assert many["functions"] == one["functions"]
+    assert many["display_information"] == one["display_information"]
 
 
 def test_schema_rejects_a_broken_manifest(schema: dict[str, Any]) -> None:

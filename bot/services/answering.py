@@ -20,6 +20,7 @@ from bot.domain.validation import answer_fits
 from bot.services.people import PeopleDirectory
 from bot.services.polls import PollLookup
 from bot.services.ports import AnswerOutcome, Clock, PollStore, ReminderStore
+from bot.services.ports.workspaces import BotUser
 
 # Told which poll's count changed (the refresher updates its message soon after).
 CountChanged = Callable[[int], None]
@@ -37,7 +38,7 @@ class Answering:
         people: PeopleDirectory,
         clock: Clock,
         count_changed: CountChanged,
-        bot_user_id: str,
+        bot_user: BotUser,
         answered: Callable[[int, str], None] | None = None,
     ) -> None:
         self.polls = polls
@@ -46,7 +47,7 @@ class Answering:
         self.people = people
         self.clock = clock
         self.count_changed = count_changed
-        self.bot_user_id = bot_user_id
+        self.bot_user = bot_user
         # Told who answered which poll, once it is stored (their Home tab follows).
         self.answered = answered
 
@@ -127,7 +128,7 @@ class Answering:
 
     async def member_joined(self, channel_id: str, user_id: str) -> list[int]:
         """A newcomer to the channel is asked in its open channel-wide polls."""
-        if user_id == self.bot_user_id:
+        if user_id == await self.bot_user():
             return []
         person = await self.people.person(user_id)
         if person is None or not person.can_be_asked:

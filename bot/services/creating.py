@@ -27,6 +27,7 @@ from bot.services.ports import (
     SlackPort,
     UserGroupNotFound,
 )
+from bot.services.ports.workspaces import BotUser
 from bot.services.scheduling import PollSchedule
 from bot.services.workspace_facts import WorkspaceFacts
 
@@ -81,7 +82,7 @@ class PollCreation:
         schedule: PollSchedule,
         queue: JobQueue,
         clock: Clock,
-        bot_user_id: str,
+        bot_user: BotUser,
     ) -> None:
         self.polls = polls
         self.slack = slack
@@ -90,7 +91,7 @@ class PollCreation:
         self.schedule = schedule
         self.queue = queue
         self.clock = clock
-        self.bot_user_id = bot_user_id
+        self.bot_user = bot_user
         self._creating = asyncio.Semaphore(CONCURRENT_CREATIONS)
         # A retried form submission that arrives while the first is still being created must
         # wait for it and then find it, not create a second poll.
@@ -253,7 +254,8 @@ class PollCreation:
                 except UserGroupNotFound:
                     raise PollError("error.unknown_usergroup", group=group) from None
             user_ids.append(organiser_id)
-        user_ids = [u for u in dict.fromkeys(user_ids) if u != self.bot_user_id]
+        bot_user_id = await self.bot_user()
+        user_ids = [u for u in dict.fromkeys(user_ids) if u != bot_user_id]
         people = await self.people.people(user_ids)
         unknown = [u for u in audience.user_ids if u not in people]
         if unknown:

@@ -31,6 +31,7 @@ from bot.services.ports import (
     SlackPort,
     View,
 )
+from bot.services.ports.workspaces import WorkspaceKey, current_workspace, in_workspace
 from bot.services.reminders import Reminders, RoundPlan
 from bot.services.series import RecurringPolls
 
@@ -122,8 +123,9 @@ class HomeTab:
         self.background = background
         # Polls changed since the last planning, with who changed them (whose Home follows
         # at once); polls whose every person's Home follows, not only the organiser's.
-        self._pending: dict[int, set[str]] = {}
-        self._everyone: set[int] = set()
+        # Per workspace: a plan reads and schedules in the workspace the polls belong to.
+        self._pending: dict[WorkspaceKey | None, dict[int, set[str]]] = {}
+        self._everyone: dict[WorkspaceKey | None, set[int]] = {}
         self._planning = False
 
     async def opened(self, user_id: str, team_id: str) -> None:
@@ -181,7 +183,7 @@ class HomeTab:
         """The poll was created, extended, closed or deleted: each of its people who has opened
         their Home gets it published again, the actor at once, everyone else at most once a
         minute."""
-        self._everyone.add(poll_id)
+        self._everyone.setdefault(current_workspace(), set()).add(poll_id)
         self._note(poll_id, actor)
 
     def answered(self, poll_id: int, user_id: str) -> None:
@@ -192,7 +194,7 @@ class HomeTab:
     def _note(self, poll_id: int, actor: str | None) -> None:
         # Noted in memory and planned by one task: a burst of 300 answers costs a few reads,
         # not 300 of them next to the answers' own writes.
-        actors = self._pending.setdefault(poll_id, set())
+        actors = self._pending.setdefault(current_workspace(), {}).setdefault(poll_id, set())
         if actor is not None:
             actors.add(actor)
         if not self._planning:
@@ -203,8 +205,10 @@ class HomeTab:
         try:
             while self._pending:
                 pending, self._pending = self._pending, {}
-                everyone, self._everyone = self._everyone, set()
-                await self._plan(pending, everyone)
+                everyone, self._everyone = self._everyone, {}
+                for workspace, polls in pending.items():
+                    with in_workspace(workspace):
+                        await self._plan(polls, everyone.get(workspace, set()))
         finally:
             self._planning = False
 

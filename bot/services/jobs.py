@@ -13,6 +13,7 @@ from typing import Final
 
 from bot.domain.schedule import retry_delay
 from bot.services.ports import Clock, Job, JobStore, SlackError
+from bot.services.ports.workspaces import in_workspace
 
 logger = logging.getLogger(__name__)
 
@@ -115,7 +116,8 @@ class JobQueue:
         Returns whether the work succeeded; a failure is logged, never raised."""
         try:
             async with self._renewed(job):
-                await work(job)
+                with _in_workspace_of(job):
+                    await work(job)
         except Exception as error:
             attempts = job.attempts + 1
             due_at = self.clock.now() + retry_delay(attempts)
@@ -161,3 +163,8 @@ class JobQueue:
                 await self.store.renew_claims([key], self.owner, self.clock.now() + self.lease)
             except Exception as error:  # the claim may lapse; the work goes on either way
                 logger.warning("renewing the claim on job %s failed: %s", key, error)
+
+
+def _in_workspace_of(job: Job) -> contextlib.AbstractContextManager[None]:
+    """A job runs in the workspace it was scheduled in (a job of none, in the caller's)."""
+    return contextlib.nullcontext() if job.workspace is None else in_workspace(job.workspace)

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from bot.domain.model import Person
 from bot.i18n import language_for
 from bot.services.ports import Clock, PeopleStore, SlackError, SlackPort
+from bot.services.ports.workspaces import WorkspaceKey, current_workspace
 
 logger = logging.getLogger(__name__)
 
@@ -30,7 +31,8 @@ def _settle_long_lived_objects() -> None:
 
 
 class PeopleDirectory:
-    """Person records from the database, filled in bulk from users.list."""
+    """Person records from the database, filled in bulk from users.list (per workspace: each
+    has a directory of its own; user ids are unique across them)."""
 
     def __init__(
         self, store: PeopleStore, slack: SlackPort, clock: Clock, default_language: str
@@ -40,14 +42,15 @@ class PeopleDirectory:
         self.clock = clock
         self.default_language = default_language
         self._cache: dict[str, Person] = {}
-        self._refreshed_at: datetime | None = None
-        self._refresh_lock = asyncio.Lock()
+        self._refreshed_at: dict[WorkspaceKey | None, datetime] = {}
+        self._refresh_locks: dict[WorkspaceKey | None, asyncio.Lock] = {}
 
     async def refresh(self) -> None:
-        """Reload everyone with one paginated users.list."""
-        seen = self._refreshed_at
-        async with self._refresh_lock:
-            if self._refreshed_at != seen:
+        """Reload everyone of the current workspace with one paginated users.list."""
+        workspace = current_workspace()
+        seen = self._refreshed_at.get(workspace)
+        async with self._refresh_locks.setdefault(workspace, asyncio.Lock()):
+            if self._refreshed_at.get(workspace) != seen:
                 # Another task refreshed while this one waited (a command right after start, or
                 # a burst of them): a second pass of users.list, Tier 2, would only meet a 429.
                 return
@@ -55,7 +58,7 @@ class PeopleDirectory:
             now = self.clock.now()
             await self.store.save_people(people, now)
             self._cache.update({p.user_id: p for p in people})
-            self._refreshed_at = now
+            self._refreshed_at[workspace] = now
             logger.info("people directory refreshed: %d people", len(people))
             _settle_long_lived_objects()
 
@@ -130,9 +133,8 @@ class PeopleDirectory:
             return None
 
     async def _fetch(self, missing: list[str]) -> None:
-        stale = (
-            self._refreshed_at is None or self.clock.now() - self._refreshed_at > DIRECTORY_MAX_AGE
-        )
+        refreshed_at = self._refreshed_at.get(current_workspace())
+        stale = refreshed_at is None or self.clock.now() - refreshed_at > DIRECTORY_MAX_AGE
         if len(missing) > MAX_SINGLE_LOOKUPS or stale:
             try:
                 await self.refresh()

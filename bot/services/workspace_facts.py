@@ -7,24 +7,27 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from bot.services.ports import ChannelInfo, Clock, SlackPort
+from bot.services.ports.workspaces import WorkspaceKey, current_workspace
 
 MAX_AGE = timedelta(minutes=10)
 
 
 class WorkspaceFacts:
-    """User groups by handle and channels by id, each remembered for MAX_AGE."""
+    """User groups by handle (of each workspace: handles are a workspace's own) and channels by
+    id, each remembered for MAX_AGE."""
 
     def __init__(self, slack: SlackPort, clock: Clock) -> None:
         self.slack = slack
         self.clock = clock
-        self._groups: tuple[datetime, dict[str, str]] | None = None
+        self._groups: dict[WorkspaceKey | None, tuple[datetime, dict[str, str]]] = {}
         self._channels: dict[str, tuple[datetime, ChannelInfo]] = {}
 
     def recent_groups(self) -> dict[str, str] | None:
         """User group ids by handle, if learnt recently (no Slack call)."""
-        if self._groups is None or self._stale(self._groups[0]):
+        learnt = self._groups.get(current_workspace())
+        if learnt is None or self._stale(learnt[0]):
             return None
-        return self._groups[1]
+        return learnt[1]
 
     async def group_ids(self, *, handles: tuple[str, ...] = ()) -> dict[str, str]:
         """User group ids by handle, asked from Slack unless learnt recently and knowing every
@@ -33,7 +36,7 @@ class WorkspaceFacts:
         groups = self.recent_groups()
         if groups is None or self._missing(groups, handles):
             groups = dict(await self.slack.usergroup_ids_by_handle())
-            self._groups = (self.clock.now(), groups)
+            self._groups[current_workspace()] = (self.clock.now(), groups)
         return groups
 
     @staticmethod

@@ -257,7 +257,8 @@ class SlackGateway:
         (observed as one files.completeUploadExternal: the SDK makes the calls)."""
         method = "files.completeUploadExternal"
         try:
-            await self.api.client.files_upload_v2(
+            workspace = await self.api.workspace()
+            await workspace.client.files_upload_v2(
                 channel=channel,
                 filename=filename,
                 content=content,

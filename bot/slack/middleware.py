@@ -11,6 +11,7 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from bot.services.background import BackgroundWork
 from bot.services.people import PeopleDirectory
 from bot.services.ports import Clock
+from bot.services.ports.workspaces import WorkspaceKey, enter_workspace
 from bot.slack.replies import Reply, ResponseUrls, Surface, Tell
 from bot.slack.requests import request_kind
 
@@ -24,12 +25,19 @@ def request_context(
     work: BackgroundWork,
     clock: Clock,
     response_urls: ResponseUrls,
+    *,
+    many_workspaces: bool = False,
 ) -> Middleware:
-    """Bolt middleware: received_at, lang and reply for every listener."""
+    """Bolt middleware: the workspace (with many), received_at, lang and reply for every
+    listener."""
 
     async def wishbot_request_context(
         context: AsyncBoltContext, body: dict[str, Any], next: Callable[[], Awaitable[None]]
     ) -> None:
+        if many_workspaces:
+            # Everything the listener does from here on (and the work it leaves running) is in
+            # this workspace: its token, its rows.
+            enter_workspace(workspace_of(context))
         # Stamped on arrival by the bot's one clock, so that answers compare like with like.
         context["received_at"] = clock.now()
         user_id = context.user_id or ""
@@ -49,3 +57,10 @@ def request_context(
         await next()
 
     return wishbot_request_context
+
+
+def workspace_of(context: AsyncBoltContext) -> WorkspaceKey:
+    """The workspace a request comes from, keyed as Bolt keys its installation."""
+    return WorkspaceKey(
+        context.enterprise_id, context.team_id, bool(context.is_enterprise_install)
+    )

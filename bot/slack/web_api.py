@@ -1,7 +1,8 @@
 """Slack's Web API with Slack's rules applied once: rate limits, retries, pagination.
 
-A 429 pauses every later call of the same method until its Retry-After has passed (Slack's
-limits are per method), then the call is repeated: Slack did not carry it out. A timeout, a lost
+A 429 pauses every later call of the same method in the same workspace until its Retry-After has
+passed (Slack's limits are per method and per workspace), then the call is repeated: Slack did
+not carry it out. A timeout, a lost
 connection or a server error is different: the call may have been carried out. Calls that change
 nothing (or change it to the same result when repeated) are repeated with backoff; any other
 raises OutcomeUnknown, and its caller decides."""
@@ -11,8 +12,9 @@ from __future__ import annotations
 import logging
 import random
 from collections.abc import AsyncIterator, Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
@@ -50,6 +52,10 @@ IDEMPOTENT: Final = frozenset(
     }
 )
 
+# Slack refused the token itself: a rotated token past its expiry (another replica may hold a
+# fresh one already).
+TOKEN_REFUSALS: Final = frozenset({"token_expired"})
+
 ErrorTypes = Mapping[str, type[SlackError]]
 CallObserver = Callable[[str, str], None]
 
@@ -66,16 +72,53 @@ def build_client(
     )
 
 
+@dataclass(eq=False)
+class WorkspaceClient:
+    """One workspace's client (with its token) and its rate-limit pauses."""
+
+    client: AsyncWebClient
+    paused_until: dict[str, datetime] = field(default_factory=dict)
+
+
+class ClientSource(Protocol):
+    """The client of the workspace the running request or job belongs to."""
+
+    async def current(self) -> WorkspaceClient: ...
+
+    async def refused(self, used: WorkspaceClient) -> bool:
+        """Slack refused used's token as expired: True when a fresh one is in place now."""
+        ...
+
+
+class OneWorkspace:
+    """Single-workspace mode: one token, one set of pauses."""
+
+    def __init__(self, client: AsyncWebClient) -> None:
+        self.only = WorkspaceClient(client)
+
+    async def current(self) -> WorkspaceClient:
+        return self.only
+
+    async def refused(self, used: WorkspaceClient) -> bool:
+        return False
+
+
 class WebApi:
     """Every call Wishbot makes to Slack goes through call()."""
 
     def __init__(
-        self, client: AsyncWebClient, clock: Clock, observe: CallObserver | None = None
+        self,
+        clients: AsyncWebClient | ClientSource,
+        clock: Clock,
+        observe: CallObserver | None = None,
     ) -> None:
-        self.client = client
+        self.clients = OneWorkspace(clients) if isinstance(clients, AsyncWebClient) else clients
         self.clock = clock
-        self._paused_until: dict[str, datetime] = {}
         self.observe = observe or (lambda method, outcome: None)
+
+    async def workspace(self) -> WorkspaceClient:
+        """The running request's or job's workspace client."""
+        return await self.clients.current()
 
     async def call(
         self, method: str, *, errors: ErrorTypes | None = None, **kwargs: Any
@@ -86,17 +129,24 @@ class WebApi:
         repeatable = method in IDEMPOTENT
         rate_limit_waits = 0
         faults = 0
+        token_refreshed = False
         while True:
-            await self._wait_if_paused(method)
+            workspace = await self.clients.current()
+            await self._wait_if_paused(workspace, method)
             try:
-                response = await self.client.api_call(method, json=json_body, **kwargs)
+                response = await workspace.client.api_call(method, json=json_body, **kwargs)
             except SlackApiError as error:
                 status = error.response.status_code
                 if status == 429 and rate_limit_waits < MAX_RATE_LIMIT_WAITS:
                     rate_limit_waits += 1
                     self.observe(method, "ratelimited")
-                    self._pause(method, _retry_after(error.response.headers))
+                    self._pause(workspace, method, _retry_after(error.response.headers))
                     continue
+                # Refused before it was carried out: safe to repeat once with a fresh token.
+                if error.response.get("error") in TOKEN_REFUSALS and not token_refreshed:
+                    token_refreshed = True
+                    if await self.clients.refused(workspace):
+                        continue
                 if status >= 500:
                     self.observe(method, "server_error")
                     if not repeatable:
@@ -122,15 +172,16 @@ class WebApi:
             self.observe(method, "ok")
             return response
 
-    async def _wait_if_paused(self, method: str) -> None:
+    async def _wait_if_paused(self, workspace: WorkspaceClient, method: str) -> None:
         # Another 429 may push the pause further while this call sleeps.
-        while (until := self._paused_until.get(method)) is not None and until > self.clock.now():
+        paused = workspace.paused_until
+        while (until := paused.get(method)) is not None and until > self.clock.now():
             await self.clock.sleep_until(until)
 
-    def _pause(self, method: str, seconds: float) -> None:
+    def _pause(self, workspace: WorkspaceClient, method: str, seconds: float) -> None:
         until = self.clock.now() + timedelta(seconds=seconds)
-        current = self._paused_until.get(method)
-        self._paused_until[method] = until if current is None else max(current, until)
+        current = workspace.paused_until.get(method)
+        workspace.paused_until[method] = until if current is None else max(current, until)
         logger.info("Slack rate-limited %s: pausing it for %.1f s", method, seconds)
 
     async def back_off(self, attempt: int) -> None:

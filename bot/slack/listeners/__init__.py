@@ -11,6 +11,7 @@ from bot.services.answering import Answering
 from bot.services.background import BackgroundWork
 from bot.services.closing import Closing
 from bot.services.creating import PollCreation
+from bot.services.departures import Departures
 from bot.services.follow_ups import FollowUps
 from bot.services.home import HomeActions, HomeTab
 from bot.services.messages import PollMessages
@@ -51,6 +52,8 @@ class UseCases:
     clock: Clock
     response_urls: ResponseUrls
     workflow_steps: WorkflowSteps
+    # Many workspaces only: what happens when one removes the app.
+    departures: Departures | None = None
 
 
 def register(app: AsyncApp, uses: UseCases, command: str) -> None:
@@ -58,7 +61,14 @@ def register(app: AsyncApp, uses: UseCases, command: str) -> None:
     from bot.slack.listeners import actions, commands, events, steps, views
 
     app.use(
-        request_context(uses.people, uses.messages.tell, uses.work, uses.clock, uses.response_urls)
+        request_context(
+            uses.people,
+            uses.messages.tell,
+            uses.work,
+            uses.clock,
+            uses.response_urls,
+            many_workspaces=uses.departures is not None,
+        )
     )
     commands.register(app, uses, command)
     actions.register(app, uses)
