@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -20,7 +21,12 @@ from slack_sdk.oauth.installation_store.models.installation import Installation
 from slack_sdk.oauth.state_store.async_state_store import AsyncOAuthStateStore
 
 from bot.services.ports import Clock
-from bot.services.ports.workspaces import InstallationRecord, InstallationStore, WorkspaceKey
+from bot.services.ports.workspaces import (
+    InstallationRecord,
+    InstallationStore,
+    Refresh,
+    WorkspaceKey,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -117,10 +123,25 @@ def record_from_bot(bot: Bot, existing: InstallationRecord | None = None) -> Ins
 
 
 class BoltInstallationStore(AsyncInstallationStore):
-    """Bolt's AsyncInstallationStore over the port."""
+    """Bolt's AsyncInstallationStore over the port.
 
-    def __init__(self, store: InstallationStore) -> None:
+    With refresh, what Bolt finds for a request has been refreshed already when refresh_due
+    says its token is about to expire (default: always ask refresh, which may return None):
+    under the store's lock (rotate_installation), so that two replicas serving the same
+    workspace never spend its refresh token twice, as Bolt's own rotation in a request could.
+    Bolt then leaves a token alone when refresh_due's window is wider than Bolt's
+    token_rotation_expiration_minutes."""
+
+    def __init__(
+        self,
+        store: InstallationStore,
+        *,
+        refresh: Refresh | None = None,
+        refresh_due: Callable[[InstallationRecord], bool] | None = None,
+    ) -> None:
         self.store = store
+        self.refresh = refresh
+        self.refresh_due = refresh_due
 
     @property
     def logger(self) -> logging.Logger:
@@ -141,8 +162,7 @@ class BoltInstallationStore(AsyncInstallationStore):
         team_id: str | None,
         is_enterprise_install: bool | None = False,
     ) -> Bot | None:
-        key = workspace_key(enterprise_id, team_id, is_enterprise_install)
-        record = await self.store.find_installation(key)
+        record = await self._find(workspace_key(enterprise_id, team_id, is_enterprise_install))
         return None if record is None else bot_from_record(record)
 
     async def async_find_installation(
@@ -153,8 +173,7 @@ class BoltInstallationStore(AsyncInstallationStore):
         user_id: str | None = None,
         is_enterprise_install: bool | None = False,
     ) -> Installation | None:
-        key = workspace_key(enterprise_id, team_id, is_enterprise_install)
-        record = await self.store.find_installation(key)
+        record = await self._find(workspace_key(enterprise_id, team_id, is_enterprise_install))
         if record is None:
             return None
         if user_id is not None and record.data.get("user_id") != user_id:
@@ -180,6 +199,14 @@ class BoltInstallationStore(AsyncInstallationStore):
 
     async def async_delete_all(self, *, enterprise_id: str | None, team_id: str | None) -> None:
         await self.store.delete_installation(workspace_key(enterprise_id, team_id, False))
+
+    async def _find(self, key: WorkspaceKey) -> InstallationRecord | None:
+        record = await self.store.find_installation(key)
+        if record is None or self.refresh is None:
+            return record
+        if self.refresh_due is not None and not self.refresh_due(record):
+            return record
+        return await self.store.rotate_installation(key, self.refresh)
 
 
 class BoltStateStore(AsyncOAuthStateStore):

@@ -70,6 +70,24 @@ class InstallationTable:
             )
         return [self._record(row) for row in rows]
 
+    async def reseal_installations(self) -> int:
+        """Seal every installation again under the first key of WISHBOT_SECRET_KEY, so that the
+        keys after it can be dropped; how many."""
+        async with self.db.transaction() as sql:
+            # Locked: a refresh saved meanwhile would otherwise be overwritten with what it
+            # replaced (on SQLite the write transaction alone keeps others out).
+            rows = await sql.fetch_all(
+                f"SELECT enterprise_id, team_id, sealed FROM installations{self._for_update}"
+            )
+            await sql.execute_many(
+                "UPDATE installations SET sealed = ? WHERE enterprise_id = ? AND team_id = ?",
+                [
+                    (self._sealer.reseal(str(row["sealed"])), row["enterprise_id"], row["team_id"])
+                    for row in rows
+                ],
+            )
+        return len(rows)
+
     async def rotate_installation(
         self, key: WorkspaceKey, refresh: Refresh
     ) -> InstallationRecord | None:
@@ -102,7 +120,7 @@ class InstallationTable:
         """PostgreSQL: a replica that comes second waits on the row lock, then reads what the
         first one saved (whose token is fresh, so its refresh returns None)."""
         async with self.db.transaction() as sql:
-            row = await sql.fetch_one(f"{_BY_KEY} FOR UPDATE", key.installation)
+            row = await sql.fetch_one(f"{_BY_KEY}{self._for_update}", key.installation)
             if row is None:
                 return None
             current = self._record(row)
@@ -132,6 +150,10 @@ class InstallationTable:
         if refreshed.key.installation != key.installation:
             raise ValueError(f"a refresh of installation {key} returned one of {refreshed.key}")
         await sql.execute(_UPSERT, self._row(refreshed))
+
+    @property
+    def _for_update(self) -> str:
+        return " FOR UPDATE" if self.db.dialect.name == "postgresql" else ""
 
     def _row(self, record: InstallationRecord) -> tuple[Any, ...]:
         enterprise, team = record.key.installation
