@@ -342,7 +342,8 @@ async def _connect_slack(
 
         return _SlackAccess(gateway, identity, client, bot_user)
     assert settings.secret_key is not None  # load_settings requires it with many workspaces
-    installations = InstallationTable(db, Sealer.from_setting(settings.secret_key.reveal()))
+    sealer = Sealer.from_setting(settings.secret_key.reveal())
+    installations = InstallationTable(db, sealer, clock=clock)
     oauth_client = client_for("")
     installed = InstalledWorkspaces(installations, oauth_client, settings.oauth, clock, client_for)
     gateway = SlackGateway(WebApi(installed, clock, observe=metrics.observe_slack_call))
