@@ -113,6 +113,15 @@ class SlackCloud:
         self.workspaces[team_id] = ws
         return ws
 
+    @property
+    def redirect_urls(self) -> tuple[str, ...]:
+        """The app's configured Redirect URLs (App Management, OAuth & Permissions)."""
+        return self.oauth.redirect_urls
+
+    @redirect_urls.setter
+    def redirect_urls(self, urls: Sequence[str]) -> None:
+        self.oauth.redirect_urls = tuple(urls)
+
     def now(self) -> float:
         """The shared clock in Unix epoch seconds."""
         return epoch_seconds(self.clock)

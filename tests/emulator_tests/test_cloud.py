@@ -6,18 +6,25 @@ import asyncio
 import contextlib
 import json
 from collections.abc import AsyncIterator, Awaitable
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import aiohttp
 import pytest
 from aiohttp import web
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext, AsyncSay
+from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_sdk.errors import SlackApiError
+from slack_sdk.oauth.installation_store import FileInstallationStore
+from slack_sdk.oauth.state_store import FileOAuthStateStore
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from slack_emulator import OAuthPageError, SlackCloud
+
+from .conftest import serve_bolt
 
 CLIENT_ID = "1111.2222"
 CLIENT_SECRET = "cloud-client-secret"
@@ -29,7 +36,7 @@ SCOPES = "chat:write,commands,users:read"
 pytestmark = pytest.mark.filterwarnings("ignore:BasicAuth is deprecated:DeprecationWarning")
 
 
-def make_cloud(*, token_rotation: bool = False) -> SlackCloud:
+def make_cloud(*, token_rotation: bool = False, token_lifetime: float = 43200.0) -> SlackCloud:
     """Two plain workspaces (T1, T2) and a Grid organization E1 with two more (T3, T4)."""
     cloud = SlackCloud(
         client_id=CLIENT_ID,
@@ -37,6 +44,7 @@ def make_cloud(*, token_rotation: bool = False) -> SlackCloud:
         signing_secret=SIGNING_SECRET,
         redirect_urls=[REDIRECT],
         token_rotation=token_rotation,
+        token_lifetime=token_lifetime,
     )
     for team, domain, bot in [("T1", "alpha", "UBOT1"), ("T2", "beta", "UBOT2")]:
         ws = cloud.add_workspace(
@@ -456,3 +464,84 @@ async def test_one_socket_mode_connection_carries_every_workspace(cloud: SlackCl
 async def test_uninstall_needs_an_installation(cloud: SlackCloud) -> None:
     with pytest.raises(ValueError, match="not installed"):
         await cloud.uninstall("T2", "http://127.0.0.1:9/slack/events")
+
+
+def bolt_app(cloud: SlackCloud, store: FileInstallationStore, tmp_path: Path) -> AsyncApp:
+    """A Bolt app distributed with Bolt's own OAuth flow, pointed at the cloud."""
+    app = AsyncApp(
+        client=AsyncWebClient(base_url=cloud.api_url),
+        signing_secret=SIGNING_SECRET,
+        # Given to AsyncApp as well, Bolt's token rotator uses the client above; given only in
+        # the settings, it would call slack.com.
+        installation_store=store,
+        oauth_settings=AsyncOAuthSettings(
+            client_id=CLIENT_ID,
+            client_secret=CLIENT_SECRET,
+            scopes=SCOPES.split(","),
+            authorization_url=cloud.authorize_url,
+            install_page_rendering_enabled=False,
+            installation_store=store,
+            state_store=FileOAuthStateStore(
+                expiration_seconds=600, base_dir=str(tmp_path / "states")
+            ),
+        ),
+    )
+
+    @app.command("/wishes")
+    async def wishes(ack: AsyncAck, say: AsyncSay, context: AsyncBoltContext) -> None:
+        await ack()
+        await say(f"hello {context.team_id}")
+
+    return app
+
+
+async def install_through_bolt(cloud: SlackCloud, events_url: str, teams: list[str]) -> None:
+    """A person of each team opens the app's /slack/install, clicks Allow, and comes back."""
+    base = events_url.removesuffix("/slack/events")
+    cloud.redirect_urls = [f"{base}/slack/oauth_redirect"]
+    async with aiohttp.ClientSession() as browser:
+        for team in teams:
+            async with browser.get(f"{base}/slack/install", allow_redirects=False) as start:
+                assert start.status == 302
+                link = start.headers["Location"]
+                # Bolt's state cookie is Secure; a browser on https would send it back.
+                cookie = start.headers["Set-Cookie"].split(";", 1)[0]
+            assert link.startswith(cloud.authorize_url)
+            back = await cloud.approve(link, team_id=team, user_id="UADMIN")
+            async with browser.get(back, headers={"Cookie": cookie}) as finished:
+                assert finished.status == 200, await finished.text()
+
+
+async def test_bolt_oauth_flow_installs_two_workspaces_and_serves_each(
+    cloud: SlackCloud, tmp_path: Path
+) -> None:
+    store = FileInstallationStore(base_dir=str(tmp_path / "installations"))
+    async with serve_bolt(bolt_app(cloud, store, tmp_path)) as events_url:
+        await install_through_bolt(cloud, events_url, ["T1", "T2"])
+        for team in ("T1", "T2"):
+            saved = await store.async_find_installation(enterprise_id=None, team_id=team)
+            assert saved is not None and saved.bot_user_id == f"UBOT{team[1]}"
+            driver = cloud.workspaces[team].driver("http", request_url=events_url)
+            assert (await driver.slash_command("UADMIN", "C1", "/wishes")).ok
+        for team in ("T1", "T2"):
+            ws = cloud.workspaces[team]
+            await ws.wait_for(lambda ws=ws: ws.messages("C1"), message=f"the reply in {team}")
+            assert [m.text for m in ws.messages("C1")] == [f"hello {team}"]
+
+
+async def test_bolt_refreshes_an_expiring_token_through_the_cloud(tmp_path: Path) -> None:
+    # An hour of life is inside Bolt's 120-minute refresh margin: the next request refreshes.
+    async with make_cloud(token_rotation=True, token_lifetime=3600) as cloud:
+        store = FileInstallationStore(base_dir=str(tmp_path / "installations"))
+        async with serve_bolt(bolt_app(cloud, store, tmp_path)) as events_url:
+            await install_through_bolt(cloud, events_url, ["T1"])
+            first = await store.async_find_bot(enterprise_id=None, team_id="T1")
+            assert first is not None and first.bot_refresh_token is not None
+            driver = cloud.workspaces["T1"].driver("http", request_url=events_url)
+            assert (await driver.slash_command("UADMIN", "C1", "/wishes")).ok
+            ws = cloud.workspaces["T1"]
+            await ws.wait_for(lambda: ws.messages("C1"), message="the reply")
+        assert cloud.refreshes("T1") == 1
+        renewed = await store.async_find_bot(enterprise_id=None, team_id="T1")
+        assert renewed is not None and renewed.bot_token != first.bot_token
+        assert [c.ok for c in cloud.calls_to("oauth.v2.access")] == [True, True]
