@@ -22,7 +22,7 @@ from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
-from slack_emulator import OAuthPageError, SlackCloud
+from slack_emulator import OAuthPageError, SlackCloud, SlackEmulator
 
 from .conftest import serve_bolt
 
@@ -512,6 +512,12 @@ async def install_through_bolt(cloud: SlackCloud, events_url: str, teams: list[s
                 assert finished.status == 200, await finished.text()
 
 
+async def wait_for_reply(ws: SlackEmulator, text: str) -> None:
+    """Wait for the bot's reply in #general of `ws`, and that it is the only message there."""
+    await ws.wait_for(lambda: ws.messages("C1"), message=f"the reply in {ws.team_id}")
+    assert [m.text for m in ws.messages("C1")] == [text]
+
+
 async def test_bolt_oauth_flow_installs_two_workspaces_and_serves_each(
     cloud: SlackCloud, tmp_path: Path
 ) -> None:
@@ -524,9 +530,7 @@ async def test_bolt_oauth_flow_installs_two_workspaces_and_serves_each(
             driver = cloud.workspaces[team].driver("http", request_url=events_url)
             assert (await driver.slash_command("UADMIN", "C1", "/wishes")).ok
         for team in ("T1", "T2"):
-            ws = cloud.workspaces[team]
-            await ws.wait_for(lambda ws=ws: ws.messages("C1"), message=f"the reply in {team}")
-            assert [m.text for m in ws.messages("C1")] == [f"hello {team}"]
+            await wait_for_reply(cloud.workspaces[team], f"hello {team}")
 
 
 async def test_bolt_refreshes_an_expiring_token_through_the_cloud(tmp_path: Path) -> None:
@@ -539,8 +543,7 @@ async def test_bolt_refreshes_an_expiring_token_through_the_cloud(tmp_path: Path
             assert first is not None and first.bot_refresh_token is not None
             driver = cloud.workspaces["T1"].driver("http", request_url=events_url)
             assert (await driver.slash_command("UADMIN", "C1", "/wishes")).ok
-            ws = cloud.workspaces["T1"]
-            await ws.wait_for(lambda: ws.messages("C1"), message="the reply")
+            await wait_for_reply(cloud.workspaces["T1"], "hello T1")
         assert cloud.refreshes("T1") == 1
         renewed = await store.async_find_bot(enterprise_id=None, team_id="T1")
         assert renewed is not None and renewed.bot_token != first.bot_token
