@@ -272,6 +272,21 @@ class SlackCloud:
         )
         return web.json_response(body)
 
+    def install_now(
+        self,
+        team_id: str,
+        *,
+        user_id: str,
+        scopes: Sequence[str],
+        enterprise_install: bool = False,
+    ) -> JsonDict:
+        """Install the app as approve() plus oauth.v2.access would, in one step and without HTTP
+        (for seeding many workspaces, e.g. a benchmark): the oauth.v2.access body, tokens included.
+        Not recorded in `calls`."""
+        return self.oauth.install_now(
+            team_id, user_id=user_id, scopes=scopes, enterprise_install=enterprise_install
+        )
+
     def calls_to(self, method: str) -> list[RecordedCall]:
         """Calls the cloud answered itself, of one method."""
         return [c for c in self.calls if c.method == method]

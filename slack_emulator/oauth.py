@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import secrets
 import string
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlencode, urlsplit
@@ -232,20 +232,44 @@ class OAuthServer:
         request = self.request_of(url)
         return with_query(request.target, error="access_denied", state=request.state)
 
+    def install_now(
+        self, team_id: str, *, user_id: str, scopes: Sequence[str], enterprise_install: bool
+    ) -> JsonDict:
+        """Approve and exchange in one step, in process: the oauth.v2.access body."""
+        target = self.redirect_urls[0] if self.redirect_urls else "https://app.invalid/oauth"
+        query = {"client_id": self.client_id, "scope": ",".join(scopes), "redirect_uri": target}
+        redirected = self.approve(
+            f"{AUTHORIZE_PATH}?{urlencode(query)}",
+            team_id=team_id,
+            user_id=user_id,
+            enterprise_install=enterprise_install,
+        )
+        code = dict(parse_qsl(urlsplit(redirected).query))["code"]
+        return self.access({"code": code, "redirect_uri": target}, None, trusted=True)
+
     # ---- oauth.v2.access ---------------------------------------------------------------------
-    def access(self, args: Args, basic: tuple[str, str] | None) -> JsonDict:
-        """oauth.v2.access: a code for an installation, or a refresh token for new tokens."""
-        client_id, secret = basic or (opt_str(args, "client_id"), opt_str(args, "client_secret"))
-        if client_id != self.client_id:
-            raise SlackFailure("invalid_client_id")
-        if not secrets.compare_digest(secret or "", self._client_secret):
-            raise SlackFailure("bad_client_secret")
+    def access(
+        self, args: Args, basic: tuple[str, str] | None, *, trusted: bool = False
+    ) -> JsonDict:
+        """oauth.v2.access: a code for an installation, or a refresh token for new tokens.
+
+        `trusted`: called in process by the cloud itself, without the client credentials."""
+        if not trusted:
+            self._check_client(args, basic)
         grant_type = opt_str(args, "grant_type")
         if grant_type == "refresh_token":
             return self._refresh(opt_str(args, "refresh_token"))
         if grant_type not in (None, "authorization_code"):
             raise SlackFailure("invalid_grant_type")
         return self._exchange(opt_str(args, "code"), opt_str(args, "redirect_uri"))
+
+    def _check_client(self, args: Args, basic: tuple[str, str] | None) -> None:
+        """Client credentials: HTTP Basic (as slack_sdk sends them) or client_id/client_secret."""
+        client_id, secret = basic or (opt_str(args, "client_id"), opt_str(args, "client_secret"))
+        if client_id != self.client_id:
+            raise SlackFailure("invalid_client_id")
+        if not secrets.compare_digest((secret or "").encode(), self._client_secret.encode()):
+            raise SlackFailure("bad_client_secret")
 
     def _exchange(self, code: str | None, redirect_uri: str | None) -> JsonDict:
         record = self.codes.get(code or "")

@@ -548,3 +548,16 @@ async def test_bolt_refreshes_an_expiring_token_through_the_cloud(tmp_path: Path
         renewed = await store.async_find_bot(enterprise_id=None, team_id="T1")
         assert renewed is not None and renewed.bot_token != first.bot_token
         assert [c.ok for c in cloud.calls_to("oauth.v2.access")] == [True, True]
+
+
+async def test_install_now_seeds_an_installation_without_the_browser_steps(
+    rotating: SlackCloud,
+) -> None:
+    body = rotating.install_now("T2", user_id="UADMIN", scopes=["chat:write"])
+    assert body["team"] == {"id": "T2", "name": "Beta"} and body["expires_in"] == 43200
+    await bot(rotating, body["access_token"]).chat_postMessage(channel="C1", text="seeded")
+    assert [m.text for m in rotating.workspaces["T2"].messages("C1")] == ["seeded"]
+    assert rotating.calls_to("oauth.v2.access") == []
+    # Only the scopes installed were granted.
+    error = await api_error(bot(rotating, body["access_token"]).users_info(user="UADMIN"))
+    assert error == "missing_scope"
