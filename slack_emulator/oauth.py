@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from .common import Args, JsonDict, SlackFailure, opt_str
-from .scopes import ALL_SCOPES
+from .scopes import KNOWN_SCOPES
 
 if TYPE_CHECKING:
     from .server import SlackEmulator
@@ -27,40 +27,6 @@ CODE_TTL = 600.0  # seconds on the emulator clock: "expires after ten minutes"
 MAX_ACTIVE_TOKENS = 2  # "we will enforce a limit of 2 active tokens"
 REDACTED = "[redacted]"
 SECRET_FIELDS = ("client_secret", "code", "refresh_token", "access_token")
-# Bot scope names Slack defines (docs.slack.dev/reference/scopes), beyond the ones the emulator
-# checks per method: a request for anything else is refused with invalid_scope.
-KNOWN_SCOPES = ALL_SCOPES | {
-    "app_mentions:read",
-    "bookmarks:read",
-    "bookmarks:write",
-    "calls:read",
-    "calls:write",
-    "channels:manage",
-    "channels:write.invites",
-    "chat:write.customize",
-    "dnd:read",
-    "emoji:read",
-    "files:read",
-    "groups:write",
-    "groups:write.invites",
-    "im:read",
-    "incoming-webhook",
-    "links:read",
-    "links:write",
-    "metadata.message:read",
-    "mpim:read",
-    "pins:read",
-    "pins:write",
-    "reactions:read",
-    "reactions:write",
-    "reminders:read",
-    "reminders:write",
-    "team:read",
-    "usergroups:write",
-    "users.profile:read",
-    "users:write",
-    "workflow.steps:execute",
-}
 _ALNUM = string.ascii_letters + string.digits
 
 
