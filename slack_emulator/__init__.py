@@ -4,6 +4,7 @@ from .acks import AckProblem, AckReply, AckTimeoutError, Delivery, parse_ack_bod
 from .api_functions import FunctionExecution, functions_from_manifest
 from .blockkit import validate_blocks, validate_view
 from .clock import OffsetClock, WorldClock
+from .cloud import SlackCloud
 from .driver import SlackClientDriver
 from .models import (
     Channel,
@@ -16,24 +17,31 @@ from .models import (
     Usergroup,
     View,
 )
+from .oauth import Installation, OAuthPageError
 from .scopes import scopes_from_manifest
 from .server import SlackEmulator
 from .signing import sign, signed_headers
+from .tokens import BotGrant, BotTokens
 
 __all__ = [
     "AckProblem",
     "AckReply",
     "AckTimeoutError",
+    "BotGrant",
+    "BotTokens",
     "Channel",
     "Delivery",
     "Ephemeral",
     "FileRecord",
     "FunctionExecution",
+    "Installation",
     "Message",
+    "OAuthPageError",
     "OffsetClock",
     "RecordedCall",
     "ResponseUrlPost",
     "SlackClientDriver",
+    "SlackCloud",
     "SlackEmulator",
     "User",
     "Usergroup",

@@ -18,6 +18,7 @@ from .common import (
     opt_str,
 )
 from .models import Channel, FileRecord, Message
+from .tokens import BotGrant
 
 if TYPE_CHECKING:
     from .server import SlackEmulator
@@ -123,18 +124,33 @@ def complete_upload(emu: SlackEmulator, args: Args) -> JsonDict:
     return {"ok": True, "files": files}
 
 
-def auth_test(emu: SlackEmulator, args: Args) -> JsonDict:
-    """auth.test for the bot token."""
-    return {
+def auth_test(emu: SlackEmulator, args: Args, grant: BotGrant | None = None) -> JsonDict:
+    """auth.test: who the calling bot token is (docs.slack.dev/reference/methods/auth.test).
+
+    A Grid workspace adds its enterprise_id. An org-wide token answers for the organization:
+    team and team_id are the enterprise's, and url is the organization's."""
+    ident = emu.workspace.ident
+    body: JsonDict = {
         "ok": True,
-        "url": f"https://{emu.workspace.ident.team_domain}.slack.com/",
-        "team": emu.workspace.ident.team_domain,
-        "user": emu.workspace.ident.bot_name,
+        "url": f"https://{ident.team_domain}.slack.com/",
+        "team": ident.team_domain,
+        "user": ident.bot_name,
         "team_id": emu.team_id,
         "user_id": emu.bot_user_id,
         "bot_id": emu.bot_id,
         "is_enterprise_install": False,
     }
+    if emu.enterprise_id is not None:
+        body["enterprise_id"] = emu.enterprise_id
+    if grant is not None and grant.enterprise_install and emu.enterprise_id is not None:
+        domain = (emu.enterprise_name or emu.enterprise_id).lower().replace(" ", "-")
+        body.update(
+            url=f"https://{domain}.enterprise.slack.com/",
+            team=emu.enterprise_name,
+            team_id=emu.enterprise_id,
+            is_enterprise_install=True,
+        )
+    return body
 
 
 def connections_open(emu: SlackEmulator, args: Args) -> JsonDict:

@@ -14,6 +14,7 @@ from . import api_chat, api_conversations, api_files, api_functions, api_views
 from .common import Args, JsonDict, SlackFailure
 from .models import RecordedCall
 from .scopes import check_scope
+from .tokens import BotGrant
 
 if TYPE_CHECKING:
     from .server import SlackEmulator
@@ -40,7 +41,9 @@ JSON_ARGS = ("blocks", "attachments", "view", "metadata", "files", "outputs")
 async def read_args(request: web.Request) -> Args:
     """Merge query string, form body and JSON body into one argument dict."""
     args: Args = dict(request.query)
-    if request.method != "POST" or not request.can_read_body:
+    # body_exists, not can_read_body: SlackCloud reads the body before the workspace does (aiohttp
+    # keeps it), and can_read_body is False once it has been read.
+    if request.method != "POST" or not request.body_exists:
         return args
     ctype = request.content_type
     if ctype == "application/json":
@@ -87,15 +90,22 @@ def normalized(args: Args) -> Args:
     return out
 
 
-def _check_auth(emu: SlackEmulator, method: str, token: str | None) -> None:
+def _check_auth(emu: SlackEmulator, method: str, token: str | None) -> BotGrant | None:
+    """The bot grant behind a call (None for the app token or a step's token), or the failure."""
     if not token:
         raise SlackFailure("not_authed")
-    expected = emu.app_token if method in APP_TOKEN_METHODS else emu.bot_token
-    if token == expected:
-        return
-    if method not in APP_TOKEN_METHODS and emu.functions.token_valid(token, emu.now()):
-        return  # a step's bot_access_token acts as the bot while its execution lasts
-    if token in (emu.bot_token, emu.app_token):
+    if method in APP_TOKEN_METHODS:
+        if token == emu.app_token:
+            return None
+        if emu.tokens.get(token) is not None:
+            raise SlackFailure("not_allowed_token_type")
+        raise SlackFailure("invalid_auth")
+    grant = emu.tokens.check(token, emu.now())  # token_revoked / token_expired
+    if grant is not None:
+        return grant
+    if emu.functions.token_valid(token, emu.now()):
+        return None  # a step's bot_access_token acts as the bot while its execution lasts
+    if token == emu.app_token:
         raise SlackFailure("not_allowed_token_type")
     raise SlackFailure("invalid_auth")
 
@@ -127,7 +137,7 @@ def dispatch(
     if handler is None:
         return 200, {"ok": False, "error": "unknown_method", "req_method": method}, {}
     try:
-        _check_auth(emu, method, token)
+        grant = _check_auth(emu, method, token)
         if method in APP_TOKEN_METHODS and http_method != "POST":
             raise SlackFailure("insecure_request")
         check_scope(emu, method, args)
@@ -136,6 +146,8 @@ def dispatch(
         )
         if wait is not None:
             return 429, {"ok": False, "error": "ratelimited"}, {"Retry-After": str(wait)}
+        if method == "auth.test":
+            return 200, api_files.auth_test(emu, args, grant), {}
         return 200, handler(emu, args), {}
     except SlackFailure as failure:
         return failure.status, failure.body(), {}

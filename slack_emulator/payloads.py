@@ -29,8 +29,31 @@ def user_obj(emu: SlackEmulator, user_id: str) -> JsonDict:
 
 
 def team_obj(emu: SlackEmulator) -> JsonDict:
-    """The `team` object of interaction payloads."""
-    return {"id": emu.team_id, "domain": emu.workspace.ident.team_domain}
+    """The `team` object of interaction payloads (with the organization in a Grid workspace)."""
+    team: JsonDict = {"id": emu.team_id, "domain": emu.workspace.ident.team_domain}
+    if emu.enterprise_id is not None:
+        team.update(enterprise_id=emu.enterprise_id, enterprise_name=emu.enterprise_name)
+    return team
+
+
+def enterprise_obj(emu: SlackEmulator) -> JsonDict | None:
+    """The `enterprise` object of interaction payloads: null outside Enterprise Grid."""
+    if emu.enterprise_id is None:
+        return None
+    return {"id": emu.enterprise_id, "name": emu.enterprise_name}
+
+
+def authorization(emu: SlackEmulator) -> JsonDict:
+    """The app's installation an Events API delivery is for (`authorizations[0]`).
+
+    An org-wide installation belongs to no single workspace: its team_id is null."""
+    return {
+        "enterprise_id": emu.enterprise_id,
+        "team_id": None if emu.enterprise_install else emu.team_id,
+        "user_id": emu.bot_user_id,
+        "is_bot": True,
+        "is_enterprise_install": emu.enterprise_install,
+    }
 
 
 def channel_name(emu: SlackEmulator, channel_id: str) -> str:
@@ -55,10 +78,16 @@ def slash_command_fields(
 ) -> dict[str, str]:
     """The form fields of a slash command request, in Slack's order."""
     user = emu.workspace.users.get(user_id)
+    grid = (
+        {"enterprise_id": emu.enterprise_id, "enterprise_name": str(emu.enterprise_name)}
+        if emu.enterprise_id is not None
+        else {}
+    )
     return {
         "token": VERIFICATION_TOKEN,
         "team_id": emu.team_id,
         "team_domain": emu.workspace.ident.team_domain,
+        **grid,
         "channel_id": channel_id,
         "channel_name": channel_name(emu, channel_id),
         "user_id": user_id,
@@ -66,7 +95,7 @@ def slash_command_fields(
         "command": command,
         "text": text,
         "api_app_id": emu.app_id,
-        "is_enterprise_install": "false",
+        "is_enterprise_install": "true" if emu.enterprise_install else "false",
         "response_url": response_url,
         "trigger_id": trigger_id,
     }
@@ -79,8 +108,8 @@ def _base(emu: SlackEmulator, kind: str, user_id: str) -> JsonDict:
         "api_app_id": emu.app_id,
         "token": VERIFICATION_TOKEN,
         "team": team_obj(emu),
-        "enterprise": None,
-        "is_enterprise_install": False,
+        "enterprise": enterprise_obj(emu),
+        "is_enterprise_install": emu.enterprise_install,
     }
 
 
@@ -137,28 +166,23 @@ def event_callback(emu: SlackEmulator, event: JsonDict, *, event_id: str | None 
     """The Events API `event_callback` wrapper around an event."""
     inner = copy.deepcopy(event)
     inner.setdefault("event_ts", emu.workspace.next_ts())
-    return {
+    envelope: JsonDict = {
         "token": VERIFICATION_TOKEN,
         "team_id": emu.team_id,
         "context_team_id": emu.team_id,
-        "context_enterprise_id": None,
+        "context_enterprise_id": emu.enterprise_id,
         "api_app_id": emu.app_id,
         "event": inner,
         "type": "event_callback",
         "event_id": event_id or f"Ev{secrets.token_hex(5).upper()}",
         "event_time": emu.workspace.unix_time(),
-        "authorizations": [
-            {
-                "enterprise_id": None,
-                "team_id": emu.team_id,
-                "user_id": emu.bot_user_id,
-                "is_bot": True,
-                "is_enterprise_install": False,
-            }
-        ],
+        "authorizations": [authorization(emu)],
         "is_ext_shared_channel": False,
         "event_context": f"4-{secrets.token_urlsafe(24)}",
     }
+    if emu.enterprise_id is not None:
+        envelope["enterprise_id"] = emu.enterprise_id
+    return envelope
 
 
 def current_entries(blocks: list[JsonDict], stored: JsonDict) -> dict[str, dict[str, JsonDict]]:

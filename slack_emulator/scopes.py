@@ -33,6 +33,40 @@ ALL_SCOPES = frozenset(
         "files:write",
     }
 )
+# Bot scope names Slack defines (docs.slack.dev/reference/scopes), beyond the ones the emulator
+# checks per method: a request for anything else is refused with invalid_scope.
+KNOWN_SCOPES = ALL_SCOPES | {
+    "app_mentions:read",
+    "bookmarks:read",
+    "bookmarks:write",
+    "calls:read",
+    "calls:write",
+    "channels:manage",
+    "channels:write.invites",
+    "chat:write.customize",
+    "dnd:read",
+    "emoji:read",
+    "files:read",
+    "groups:write",
+    "groups:write.invites",
+    "im:read",
+    "incoming-webhook",
+    "links:read",
+    "links:write",
+    "metadata.message:read",
+    "mpim:read",
+    "pins:read",
+    "pins:write",
+    "reactions:read",
+    "reactions:write",
+    "reminders:read",
+    "reminders:write",
+    "team:read",
+    "usergroups:write",
+    "users.profile:read",
+    "users:write",
+    "workflow.steps:execute",
+}
 # The bot scope each served method needs, from each method's "Required scopes" on
 # https://docs.slack.dev/reference/methods/<method> (the scrape in shared/slack/method-docs agrees
 # for the methods it has); conversations.history/replies from the channels:history scope page

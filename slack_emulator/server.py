@@ -22,6 +22,7 @@ from .response_url import handle_response_url
 from .scopes import ALL_SCOPES
 from .socket_mode import SocketHub
 from .state import SLACKBOT_ID, Identity, Workspace
+from .tokens import BotTokens
 from .workspace_access import WorkspaceAccess
 
 if TYPE_CHECKING:
@@ -36,7 +37,7 @@ class SlackEmulator(TrafficControls, WorkspaceAccess):
     def __init__(
         self,
         signing_secret: str = "emulator-signing-secret",
-        bot_token: str = "xoxb-test",
+        bot_token: str | None = "xoxb-test",
         app_token: str = "xapp-test",
         team_id: str = "T0WISH",
         bot_user_id: str = "UBOT",
@@ -48,9 +49,21 @@ class SlackEmulator(TrafficControls, WorkspaceAccess):
         host: str = "127.0.0.1",
         clock: WorldClock | None = None,
         scopes: Iterable[str] | None = None,
+        enterprise_id: str | None = None,
+        enterprise_name: str | None = None,
+        team_name: str | None = None,
     ) -> None:
         self.signing_secret = signing_secret
-        self.bot_token = bot_token
+        # The token given here works for ever; a SlackCloud adds (and revokes) OAuth tokens, and
+        # a workspace it creates starts with none ("" here): the app is not installed there yet.
+        self.bot_token: str = bot_token or ""
+        self.tokens = BotTokens(bot_token)
+        self.team_name = team_name or team_domain
+        # Enterprise Grid: the organization this workspace belongs to, and whether the app's
+        # installation is org-wide (what payloads and auth.test then say).
+        self.enterprise_id = enterprise_id
+        self.enterprise_name = enterprise_name or enterprise_id
+        self.enterprise_install = False
         self.app_token = app_token
         self.host = host
         self.workspace = Workspace(
