@@ -324,7 +324,7 @@ async def _connect_slack(
     metrics: Metrics,
     session: aiohttp.ClientSession,
 ) -> _SlackAccess:
-    def client_for(token: str) -> AsyncWebClient:
+    def client_for(token: str | None) -> AsyncWebClient:
         return build_client(token, settings.api_url, SLACK_TIMEOUT_SECONDS, session)
 
     if settings.oauth is None:
@@ -344,7 +344,7 @@ async def _connect_slack(
     assert settings.secret_key is not None  # load_settings requires it with many workspaces
     sealer = Sealer.from_setting(settings.secret_key.reveal())
     installations = InstallationTable(db, sealer, clock=clock)
-    oauth_client = client_for("")
+    oauth_client = client_for(None)  # oauth.v2.access authenticates with the app's secret
     installed = InstalledWorkspaces(installations, oauth_client, settings.oauth, clock, client_for)
     gateway = SlackGateway(WebApi(installed, clock, observe=metrics.observe_slack_call))
     identity = BotIdentity("", "wishbot (many workspaces)", "", "", None)

@@ -156,11 +156,16 @@ class InstalledWorkspaces:
         """oauth.v2.access with the refresh token: a new token and a new refresh token (the old
         one is spent). Expiry counted on the bot's clock, like every other deadline."""
         try:
-            response = await self.oauth.oauth_v2_access(
-                client_id=self.client_id,
-                client_secret=self.client_secret.reveal(),
-                grant_type="refresh_token",
-                refresh_token=installation.bot_refresh_token,
+            # The credentials as form fields, as Slack accepts them (slack_sdk's helper sends
+            # them by aiohttp's deprecated BasicAuth).
+            response = await self.oauth.api_call(
+                "oauth.v2.access",
+                data={
+                    "client_id": self.client_id,
+                    "client_secret": self.client_secret.reveal(),
+                    "grant_type": "refresh_token",
+                    "refresh_token": installation.bot_refresh_token,
+                },
             )
         except SlackApiError as error:
             raise SlackError("oauth.v2.access", str(error.response.get("error"))) from None

@@ -61,7 +61,7 @@ CallObserver = Callable[[str, str], None]
 
 
 def build_client(
-    token: str, base_url: str, timeout: int, session: aiohttp.ClientSession | None = None
+    token: str | None, base_url: str, timeout: int, session: aiohttp.ClientSession | None = None
 ) -> AsyncWebClient:
     """A Web API client that never repeats a call on its own: slack_sdk's default connection
     retry would post a message twice when only the answer was lost; WebApi decides. Given a

@@ -14,12 +14,12 @@ from pathlib import Path
 import aiohttp
 import pytest
 from aiohttp import web
-from bot.storage.sealing import generate_key
 
 from bot.app import Wishbot, http_application, start, stop
 from bot.clock import ShiftableClock
 from bot.config import OAuthApp, Secret
 from bot.domain.model import Poll
+from bot.storage.sealing import generate_key
 from slack_emulator import SlackClientDriver, SlackCloud, SlackEmulator
 from tests.e2e.conftest import SIGNING_SECRET, make_settings
 from tests.processes import free_port
@@ -66,12 +66,12 @@ async def cloud(clock: ShiftableClock, rotation: bool) -> AsyncIterator[SlackClo
         token_rotation=rotation,
         clock=clock,
     )
-    await slack.start()
     for team in TEAMS:
         workspace = slack.add_workspace(
             team.team_id, team_domain=team.team_id.lower(), bot_user_id=team.bot_user_id
         )
         populate(workspace, team)
+    await slack.start()
     try:
         yield slack
     finally:
@@ -129,6 +129,7 @@ async def start_many(
             secret_key=Secret(secret_key),
         )
         settings = dataclasses.replace(settings, **overrides)  # type: ignore[arg-type]
+        cloud.redirect_urls = (*cloud.redirect_urls, settings.oauth.redirect_uri)  # type: ignore[union-attr]
         bot = await start(settings, clock=clock)
         await asyncio.wait_for(bot.warm.wait(), timeout=10)
         runner = web.AppRunner(http_application(bot))
@@ -164,23 +165,36 @@ class InstallVisit:
     final_page: str
 
 
+STATE_COOKIE = "slack-app-oauth-state"  # Bolt's: ties the redirect to the browser that began
+
+
 async def install(
     cloud: SlackCloud, bot: ManyBot, team: Team, *, user_id: str | None = None
 ) -> InstallVisit:
     """A person opens the install page, clicks Add to Slack, allows it in Slack, and comes
-    back to the bot: a browser with cookies, as Bolt's state check expects."""
-    jar = aiohttp.CookieJar(unsafe=True)  # cookies for 127.0.0.1 too
-    async with aiohttp.ClientSession(cookie_jar=jar) as browser:
+    back to the bot with the state cookie the page set (Bolt marks it Secure: a browser sends
+    it back over https, which the test's plain http stands in for, so it is sent by hand)."""
+    async with aiohttp.ClientSession() as browser:
         async with browser.get(f"{bot.url}/slack/install") as response:
             assert response.status == 200
             page = await response.text()
+            state_cookie = response.cookies[STATE_COOKIE].value
         authorize_url = add_to_slack_link(page)
         redirect = await cloud.approve(
             authorize_url, team_id=team.team_id, user_id=user_id or team.organiser
         )
-        async with browser.get(redirect, allow_redirects=False) as response:
-            final_status, final_page = response.status, await response.text()
+        final_status, final_page = await back_from_slack(redirect, cookie_state=state_cookie)
     return InstallVisit(page, authorize_url, redirect, final_status, final_page)
+
+
+async def back_from_slack(redirect: str, *, cookie_state: str | None) -> tuple[int, str]:
+    """A browser arriving at the redirect URL, holding the state cookie given (or none)."""
+    headers = {} if cookie_state is None else {"Cookie": f"{STATE_COOKIE}={cookie_state}"}
+    async with (
+        aiohttp.ClientSession() as browser,
+        browser.get(redirect, headers=headers, allow_redirects=False) as response,
+    ):
+        return response.status, await response.text()
 
 
 def add_to_slack_link(page: str) -> str:

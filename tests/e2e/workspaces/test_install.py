@@ -7,7 +7,6 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlsplit
 
 import aiohttp
-from yarl import URL
 
 from bot.services.ports.workspaces import WorkspaceKey
 from slack_emulator import SlackCloud
@@ -17,6 +16,7 @@ from tests.e2e.workspaces.conftest import (
     CLIENT_ID,
     ManyFactory,
     add_to_slack_link,
+    back_from_slack,
     create_in,
     install,
 )
@@ -46,21 +46,6 @@ async def test_add_to_slack_installs_a_workspace_whose_people_can_then_run_polls
     assert not cloud.workspaces[BETA.team_id].calls_to("chat.postMessage")
 
 
-STATE_COOKIE = "slack-app-oauth-state"  # Bolt's: the browser that began the install
-
-
-async def back_from_slack(bot_url: str, redirect: str, *, cookie_state: str | None) -> int:
-    """A browser arriving at the redirect URL, holding the state cookie given (or none)."""
-    jar = aiohttp.CookieJar(unsafe=True)
-    if cookie_state is not None:
-        jar.update_cookies({STATE_COOKIE: cookie_state}, URL(bot_url))
-    async with (
-        aiohttp.ClientSession(cookie_jar=jar) as browser,
-        browser.get(redirect, allow_redirects=False) as response,
-    ):
-        return response.status
-
-
 def state_of(redirect: str) -> str:
     return parse_qs(urlsplit(redirect).query)["state"][0]
 
@@ -69,17 +54,15 @@ async def test_a_forged_state_is_refused_and_no_code_is_spent(
     cloud: SlackCloud, start_many: ManyFactory
 ) -> None:
     bot = await start_many()
-    async with (
-        aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as browser,
-        browser.get(f"{bot.url}/slack/install") as response,
-    ):
-        link = add_to_slack_link(await response.text())
+    async with aiohttp.ClientSession() as browser, browser.get(f"{bot.url}/slack/install") as page:
+        link = add_to_slack_link(await page.text())
     redirect = await cloud.approve(link, team_id=ALPHA.team_id, user_id=ALPHA.organiser)
     forged = redirect.replace("state=", "state=forged")
     # Neither with the cookie of the real state, nor with one made to match the forged one:
     # the state must be one this app issued.
     for cookie in (state_of(redirect), state_of(forged)):
-        assert await back_from_slack(bot.url, forged, cookie_state=cookie) >= 400
+        status, _page = await back_from_slack(forged, cookie_state=cookie)
+        assert status >= 400
     assert not [c for c in cloud.calls if c.method == "oauth.v2.access"]
     assert await bot.bot.installed.store.installations() == []  # type: ignore[union-attr]
 
@@ -92,7 +75,7 @@ async def test_a_state_used_once_cannot_install_again(
     assert visit.final_status == 200
     exchanges = [c for c in cloud.calls if c.method == "oauth.v2.access"]
     # The same redirect again, from a browser that even holds the matching state cookie.
-    status = await back_from_slack(bot.url, visit.redirect, cookie_state=state_of(visit.redirect))
+    status, _page = await back_from_slack(visit.redirect, cookie_state=state_of(visit.redirect))
     assert status >= 400
     assert [c for c in cloud.calls if c.method == "oauth.v2.access"] == exchanges
 
