@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
-from bot.domain.errors import OutcomeNotReady
+from bot.domain.errors import OutcomeNotReady, PollNotFound
 from bot.domain.model import Poll, PollStatus, ReminderStatus
 from bot.domain.outcome import (
     AskedFacts,
@@ -41,6 +41,7 @@ from bot.services.ports import (
     SlackError,
     SlackPort,
 )
+from bot.services.ports.workspaces import WorkspaceMismatch
 from bot.services.reminders import DELIVERY_WORKERS
 
 logger = logging.getLogger(__name__)
@@ -121,13 +122,17 @@ class Outcomes:
         """Store the decisions (before the form's ack); publish() then does the Slack side."""
         poll = await self._closed_poll(poll_id, user_id)
         items = apply_decisions(await self._items(poll), decisions)
-        state = await self.store.record_outcome(
-            poll.id,
-            items,
-            self.clock.now(),
-            tell_everyone=tell_everyone,
-            job=(job_key(jobs.OUTCOME, poll.id), jobs.OUTCOME),
-        )
+        try:
+            state = await self.store.record_outcome(
+                poll.id,
+                items,
+                self.clock.now(),
+                tell_everyone=tell_everyone,
+                job=(job_key(jobs.OUTCOME, poll.id), jobs.OUTCOME),
+            )
+        except WorkspaceMismatch:
+            # Not this workspace's poll (the lookup above already refuses one): as not there.
+            raise PollNotFound(poll.id) from None
         logger.info(
             "poll %s: outcome recorded (revision %d, %d decided)",
             poll.id,

@@ -61,6 +61,4 @@ def request_context(
 
 def workspace_of(context: AsyncBoltContext) -> WorkspaceKey:
     """The workspace a request comes from, keyed as Bolt keys its installation."""
-    return WorkspaceKey(
-        context.enterprise_id, context.team_id, bool(context.is_enterprise_install)
-    )
+    return WorkspaceKey(context.enterprise_id, context.team_id, bool(context.is_enterprise_install))
