@@ -55,9 +55,12 @@ class Served:
                 self.process.wait()
 
 
-async def launch(name: str, module: str, env: dict[str, str], workdir: Path) -> Served:
-    """Start `python -m module` and wait until /healthz answers 200; ready time from spawn."""
-    port = free_port()
+async def launch(
+    name: str, module: str, env: dict[str, str], workdir: Path, *, port: int | None = None
+) -> Served:
+    """Start `python -m module` and wait until /healthz answers 200; ready time from spawn.
+    `port`: chosen beforehand, when the environment has to name it (an OAuth redirect URL)."""
+    port = port or free_port()
     log_path = workdir / f"{name}.log"
     full_env = {**os.environ, **env, "PORT": str(port)}
     with log_path.open("wb") as log:
