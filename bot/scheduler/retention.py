@@ -1,14 +1,17 @@
-"""The daily retention job: polls closed longer ago than WISHBOT_RETENTION_DAYS are purged."""
+"""The daily retention job: polls closed longer ago than WISHBOT_RETENTION_DAYS are purged, and
+so are the workspaces the app was uninstalled from longer ago than that."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from bot.domain.retention import retention_cutoff
 from bot.services import jobs
 from bot.services.jobs import JobQueue
 from bot.services.ports import Clock, Job
+from bot.services.ports.workspaces import WorkspaceKey, WorkspaceStore
 from bot.storage.retention import PurgeReport, RetentionStore
 
 logger = logging.getLogger(__name__)
@@ -20,13 +23,24 @@ FIRST_RUN_DELAY = timedelta(minutes=1)
 
 
 class RetentionJob:
-    """Purges once a day; the clock decides what "closed N days ago" means, so tests move it."""
+    """Purges once a day; the clock decides what "closed N days ago" means, so tests move it.
 
-    def __init__(self, store: RetentionStore, queue: JobQueue, clock: Clock, days: int) -> None:
+    workspaces: where uninstalled workspaces are remembered and purged (multi-workspace mode;
+    None: there are none to purge)."""
+
+    def __init__(
+        self,
+        store: RetentionStore,
+        queue: JobQueue,
+        clock: Clock,
+        days: int,
+        workspaces: WorkspaceStore | None = None,
+    ) -> None:
         self.store = store
         self.queue = queue
         self.clock = clock
         self.days = days
+        self.workspaces = workspaces
 
     async def install(self) -> None:
         await self.queue.schedule(jobs.RETENTION, None, self.clock.now() + FIRST_RUN_DELAY)
@@ -36,7 +50,8 @@ class RetentionJob:
         await self.queue.schedule(jobs.RETENTION, None, self.clock.now() + RETENTION_INTERVAL)
 
     async def run(self) -> PurgeReport:
-        """Purge now: every poll closed before today minus the retention days."""
+        """Purge now: every poll closed before today minus the retention days, and every
+        workspace uninstalled before then."""
         cutoff = retention_cutoff(self.clock.now(), self.days)
         report = await self.store.purge(cutoff)
         for poll in report.polls:
@@ -54,4 +69,25 @@ class RetentionJob:
                 cutoff.date().isoformat(),
                 report.people,
             )
-        return report
+        purged = await self._purge_uninstalled(cutoff)
+        return dataclasses.replace(report, workspaces=purged) if purged else report
+
+    async def _purge_uninstalled(self, cutoff: datetime) -> list[WorkspaceKey]:
+        if self.workspaces is None:
+            return []
+        purged = []
+        for key in await self.workspaces.uninstalled_before(cutoff):
+            # Purged first, forgotten after: a crash in between purges it again next time.
+            counts = await self.workspaces.purge_workspace(key)
+            await self.workspaces.forget_uninstall(key)
+            logger.info(
+                "retention: workspace %s (uninstalled before %s) purged: %d poll(s),"
+                " %d cached profile(s), %d job(s)",
+                key,
+                cutoff.date().isoformat(),
+                counts.polls,
+                counts.people,
+                counts.jobs,
+            )
+            purged.append(key)
+        return purged

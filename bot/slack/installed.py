@@ -84,14 +84,25 @@ class InstalledWorkspaces:
             raise NotInstalled(None)
         return (await self.installed(workspace)).client
 
-    async def refused(self, used: WorkspaceClient) -> bool:
-        """Slack refused the token as expired: read the store again (another replica may have
-        refreshed it) or refresh now; True when the token changed."""
+    async def refused(self, used: WorkspaceClient, code: str) -> bool:
+        """Slack refused the token: another replica may have stored a fresh one (a refresh, an
+        install again), else an expired one is refreshed now; True when the token changed."""
         for installed in list(self._installed.values()):
-            if installed.client is used:
-                refused_token = installed.installation.bot_token
-                fresh = await self._refresh(installed.record.key, force=refused_token)
-                return fresh is not None and fresh.installation.bot_token != refused_token
+            if installed.client is not used:
+                continue
+            refused_token = installed.installation.bot_token
+            key = installed.record.key
+            stored = await self.store.find_installation(key)
+            if stored is None:
+                self.forget(key)
+                return False
+            if installation_from_record(stored).bot_token != refused_token:
+                self._remember(key, stored)
+                return True
+            if code != "token_expired":
+                return False
+            fresh = await self._refresh(key, force=refused_token)
+            return fresh is not None and fresh.installation.bot_token != refused_token
         return False
 
     # --- what requests and jobs ask --------------------------------------------------------

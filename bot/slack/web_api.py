@@ -52,9 +52,9 @@ IDEMPOTENT: Final = frozenset(
     }
 )
 
-# Slack refused the token itself: a rotated token past its expiry (another replica may hold a
-# fresh one already).
-TOKEN_REFUSALS: Final = frozenset({"token_expired"})
+# Slack refused the token itself: a rotated token past its expiry, or one revoked when the
+# workspace installed the app again (another replica may hold the fresh one already).
+TOKEN_REFUSALS: Final = frozenset({"token_expired", "token_revoked", "invalid_auth"})
 
 ErrorTypes = Mapping[str, type[SlackError]]
 CallObserver = Callable[[str, str], None]
@@ -85,8 +85,9 @@ class ClientSource(Protocol):
 
     async def current(self) -> WorkspaceClient: ...
 
-    async def refused(self, used: WorkspaceClient) -> bool:
-        """Slack refused used's token as expired: True when a fresh one is in place now."""
+    async def refused(self, used: WorkspaceClient, code: str) -> bool:
+        """Slack refused used's token (code, one of TOKEN_REFUSALS): True when a fresh one is
+        in place now."""
         ...
 
 
@@ -99,7 +100,7 @@ class OneWorkspace:
     async def current(self) -> WorkspaceClient:
         return self.only
 
-    async def refused(self, used: WorkspaceClient) -> bool:
+    async def refused(self, used: WorkspaceClient, code: str) -> bool:
         return False
 
 
@@ -143,9 +144,10 @@ class WebApi:
                     self._pause(workspace, method, _retry_after(error.response.headers))
                     continue
                 # Refused before it was carried out: safe to repeat once with a fresh token.
-                if error.response.get("error") in TOKEN_REFUSALS and not token_refreshed:
+                refusal = str(error.response.get("error"))
+                if refusal in TOKEN_REFUSALS and not token_refreshed:
                     token_refreshed = True
-                    if await self.clients.refused(workspace):
+                    if await self.clients.refused(workspace, refusal):
                         continue
                 if status >= 500:
                     self.observe(method, "server_error")

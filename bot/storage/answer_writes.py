@@ -13,7 +13,7 @@ import asyncio
 import itertools
 import sqlite3
 from collections.abc import Generator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
 from typing import Any
@@ -23,8 +23,9 @@ from bot.domain.suggestions import OptionsCheck
 from bot.domain.text import decode_slack
 from bot.domain.validation import answer_fits
 from bot.services.ports import AnswerOutcome
+from bot.services.ports.workspaces import WorkspaceKey, current_workspace
 from bot.storage.database import Database
-from bot.storage.rows import CURRENT_TEXT_VERSION, answer_rows, to_ms
+from bot.storage.rows import CURRENT_TEXT_VERSION, answer_rows, belongs, to_ms
 from bot.storage.sql import SQLITE, Dialect, Row, Sql, SqlDatabase, WriteConflict
 
 # Rows per multi-row statement: far below SQLite's limit on bound parameters (32,766).
@@ -45,6 +46,9 @@ class PendingAnswer:
     # The options as the button or form showed them; None for a caller that does not know.
     check: OptionsCheck | None = None
     outcome: AnswerOutcome | None = None
+    # The workspace it was given in: a batch is written by whichever request's task comes
+    # first, so each answer carries its own (a poll of another workspace is NOT_FOUND).
+    workspace: WorkspaceKey | None = field(default_factory=current_workspace)
 
 
 @dataclass
@@ -245,7 +249,7 @@ def _decide(
     options: list[list[str]] | None,
 ) -> AnswerOutcome:
     """Whether this answer is stored (and becomes the person's latest), and why not if not."""
-    if poll is None:
+    if poll is None or not belongs(answer.workspace, poll["team_id"], poll["enterprise_id"]):
         return AnswerOutcome.NOT_FOUND
     if poll["status"] != PollStatus.OPEN.value:
         return AnswerOutcome.CLOSED
@@ -340,7 +344,7 @@ def _marks(items: Sequence[Any]) -> str:
 
 # The poll's side of whether an answer can be stored.
 _POLL_STATE = (
-    "SELECT p.status, p.text_version,"
+    "SELECT p.status, p.text_version, p.team_id, p.enterprise_id,"
     " (SELECT COUNT(*) FROM questions q WHERE q.poll_id = p.id) AS questions,"
     " (SELECT kind FROM questions q WHERE q.poll_id = p.id AND q.position = 0) AS kind,"
     " (SELECT COUNT(*) FROM options o WHERE o.poll_id = p.id AND o.question_position = 0)"

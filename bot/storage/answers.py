@@ -14,6 +14,7 @@ from bot.storage.rows import (
     CURRENT_TEXT_VERSION,
     Table,
     load_poll,
+    poll_in_workspace,
     read_responses,
 )
 from bot.storage.sql import Sql, SqlDatabase
@@ -77,6 +78,8 @@ class AnswerTable(Table):
 
     async def responses(self, poll: Poll) -> list[Response]:
         async with self.db.reading() as conn:
+            if not await poll_in_workspace(conn, poll.id):
+                return []
             return await read_responses(
                 conn,
                 poll,

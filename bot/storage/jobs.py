@@ -1,4 +1,8 @@
-"""Jobs in the database, claimed with a lease (see bot.services.jobs)."""
+"""Jobs in the database, claimed with a lease (see bot.services.jobs).
+
+Claiming, renewing and finishing are the job runner's, across every workspace: each job it
+claims names its workspace, and the runner runs it there. What a request does with jobs
+(plan, cancel, run now, read) stays within its workspace's jobs and those of none."""
 
 from __future__ import annotations
 
@@ -6,19 +10,53 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 
 from bot.services.ports import Job
-from bot.storage.rows import Table, from_ms, to_ms
+from bot.services.ports.workspaces import WorkspaceKey, current_workspace
+from bot.storage.rows import Scope, Table, from_ms, poll_in_workspace, to_ms, workspace_scope
 from bot.storage.sql import Row, Sql
 
-_COLUMNS = "job_key, kind, poll_id, due_at, attempts"
+_COLUMNS = "job_key, kind, poll_id, due_at, attempts, team_id, enterprise_id, is_enterprise_install"
 # A job nobody holds, or whose holder's claim has lapsed.
 _CLAIMABLE = "(lease_until IS NULL OR lease_until < ?)"
-# A job is planned again by its key: a new time replaces the old one.
-_UPSERT = (
-    "INSERT INTO jobs (job_key, kind, poll_id, due_at) VALUES (?, ?, ?, ?)"
-    " ON CONFLICT (job_key) DO UPDATE SET due_at = excluded.due_at"
+# A new job carries the workspace it was planned in (NULLs in single-workspace mode); the job
+# runner runs it there.
+_INSERT = (
+    "INSERT INTO jobs (job_key, kind, poll_id, due_at, team_id, enterprise_id,"
+    " is_enterprise_install) VALUES (?, ?, ?, ?, ?, ?, ?)"
 )
-# The same, for a use case's own transaction that plans a job with what it stores.
-UPSERT_JOB = _UPSERT
+
+
+def job_scope() -> Scope:
+    """The jobs the current workspace may see and move: its own, and those of no workspace
+    (the retention run); every job in single-workspace mode."""
+    own = workspace_scope("jobs")
+    if not own:
+        return own
+    return Scope(
+        f"(jobs.team_id IS NULL AND jobs.enterprise_id IS NULL OR {own.condition})", own.params
+    )
+
+
+def job_stamp() -> tuple[str | None, str | None, bool]:
+    """(team, enterprise, org-wide install) of the current workspace, for a new job's row."""
+    key = current_workspace()
+    if key is None:
+        return (None, None, False)
+    return (key.team_id, key.enterprise_id, key.is_enterprise_install)
+
+
+def _upsert(scope: Scope) -> str:
+    # A job is planned again by its key: a new time replaces the old one; the row keeps the
+    # workspace it was first planned in, and another workspace's job is left as it is.
+    where = f" WHERE {scope.condition}" if scope else ""
+    return _INSERT + f" ON CONFLICT (job_key) DO UPDATE SET due_at = excluded.due_at{where}"
+
+
+async def upsert_job(conn: Sql, key: str, kind: str, poll_id: int | None, due_at: datetime) -> None:
+    """Plan a job in a use case's own transaction, with what it stores."""
+    scope = job_scope()
+    await conn.execute(
+        _upsert(scope), (key, kind, poll_id, to_ms(due_at), *job_stamp(), *scope.params)
+    )
 
 
 def _job(row: Row) -> Job:
@@ -28,6 +66,18 @@ def _job(row: Row) -> Job:
         poll_id=None if row["poll_id"] is None else int(row["poll_id"]),
         due_at=from_ms(int(row["due_at"])),
         attempts=int(row["attempts"]),
+        workspace=_workspace(row),
+    )
+
+
+def _workspace(row: Row) -> WorkspaceKey | None:
+    team, enterprise = row["team_id"], row["enterprise_id"]
+    if team is None and enterprise is None:
+        return None
+    return WorkspaceKey(
+        None if enterprise is None else str(enterprise),
+        None if team is None else str(team),
+        bool(row["is_enterprise_install"]),
     )
 
 
@@ -38,31 +88,37 @@ class JobTable(Table):
         self, key: str, kind: str, poll_id: int | None, due_at: datetime
     ) -> None:
         async with self.db.transaction() as conn:
-            await conn.execute(
-                _UPSERT,
-                (key, kind, poll_id, to_ms(due_at)),
-            )
+            if poll_id is not None and not await poll_in_workspace(conn, poll_id):
+                return
+            await upsert_job(conn, key, kind, poll_id, due_at)
 
     async def set_poll_jobs(
         self, poll_id: int, due: Mapping[str, tuple[str, datetime | None]]
     ) -> None:
+        scope = job_scope()
+        stamp = job_stamp()
         async with self.db.transaction() as conn:
+            if not await poll_in_workspace(conn, poll_id):
+                return
             await conn.execute_many(
-                _UPSERT,
+                _upsert(scope),
                 [
-                    (key, kind, poll_id, to_ms(at))
+                    (key, kind, poll_id, to_ms(at), *stamp, *scope.params)
                     for key, (kind, at) in due.items()
                     if at is not None
                 ],
             )
             await conn.execute_many(
-                "DELETE FROM jobs WHERE job_key = ?",
-                [(key,) for key, (_kind, at) in due.items() if at is None],
+                f"DELETE FROM jobs WHERE job_key = ?{scope.sql}",
+                [(key, *scope.params) for key, (_kind, at) in due.items() if at is None],
             )
 
     async def cancel_jobs(self, keys: Iterable[str]) -> None:
+        scope = job_scope()
         async with self.db.transaction() as conn:
-            await conn.execute_many("DELETE FROM jobs WHERE job_key = ?", [(k,) for k in keys])
+            await conn.execute_many(
+                f"DELETE FROM jobs WHERE job_key = ?{scope.sql}", [(k, *scope.params) for k in keys]
+            )
 
     async def claim_due_jobs(
         self, now: datetime, owner: str, lease_until: datetime, limit: int
@@ -79,12 +135,13 @@ class JobTable(Table):
     async def claim_job(
         self, key: str, now: datetime, owner: str, lease_until: datetime
     ) -> Job | None:
+        scope = job_scope()
         async with self.db.transaction() as conn:
             claimed = await _claimed(
                 conn,
                 "UPDATE jobs SET lease_owner = ?, lease_until = ?"
-                f" WHERE job_key = ? AND {_CLAIMABLE} RETURNING {_COLUMNS}",
-                (owner, to_ms(lease_until), key, to_ms(now)),
+                f" WHERE job_key = ? AND {_CLAIMABLE}{scope.sql} RETURNING {_COLUMNS}",
+                (owner, to_ms(lease_until), key, to_ms(now), *scope.params),
             )
         return claimed[0] if claimed else None
 
@@ -128,8 +185,11 @@ class JobTable(Table):
             return changed
 
     async def get_job(self, key: str) -> Job | None:
+        scope = job_scope()
         async with self.db.reading() as conn:
-            row = await conn.fetch_one(f"SELECT {_COLUMNS} FROM jobs WHERE job_key = ?", (key,))
+            row = await conn.fetch_one(
+                f"SELECT {_COLUMNS} FROM jobs WHERE job_key = ?{scope.sql}", (key, *scope.params)
+            )
         return None if row is None else _job(row)
 
     async def next_job_due(self) -> datetime | None:
@@ -146,10 +206,12 @@ class JobTable(Table):
         if not wanted:
             return {}
         marks = ", ".join("?" for _ in wanted)
+        scope = job_scope()
         async with self.db.reading() as conn:
             rows = await conn.fetch_all(
-                f"SELECT job_key, attempts FROM jobs WHERE job_key IN ({marks}) AND attempts > 0",
-                tuple(wanted),
+                "SELECT job_key, attempts FROM jobs"
+                f" WHERE job_key IN ({marks}) AND attempts > 0{scope.sql}",
+                (*wanted, *scope.params),
             )
         return {str(r["job_key"]): int(r["attempts"]) for r in rows}
 

@@ -13,8 +13,16 @@ from bot.domain.outcome import (
     OutcomeStatus,
     SupportUnit,
 )
-from bot.storage.jobs import UPSERT_JOB
-from bot.storage.rows import Table, from_ms, load_poll, to_ms
+from bot.services.ports.workspaces import WorkspaceMismatch
+from bot.storage.jobs import upsert_job
+from bot.storage.rows import (
+    Table,
+    from_ms,
+    load_poll,
+    poll_in_workspace,
+    to_ms,
+    workspace_scope,
+)
 from bot.storage.sql import Row, Sql
 
 _STATE_COLUMNS = "poll_id, revision, published_revision, rounds, reply_started, channel_id, ts"
@@ -69,8 +77,10 @@ class OutcomeTable(Table):
         """Store the decisions, a new revision of the report and, for a first report or when
         everyone is to be told again, a round of DMs to everyone asked (answered or not, opted
         out of reminders or not); the publishing job (key, kind) is due now. One transaction:
-        acknowledged means stored."""
+        acknowledged means stored. WorkspaceMismatch for a poll of another workspace."""
         async with self.db.transaction() as conn:
+            if not await poll_in_workspace(conn, poll_id):
+                raise WorkspaceMismatch(poll_id)
             await conn.execute("DELETE FROM outcome_items WHERE poll_id = ?", (poll_id,))
             await conn.execute_many(
                 "INSERT INTO outcome_items (poll_id, position, text, full_text, support, unit,"
@@ -107,7 +117,7 @@ class OutcomeTable(Table):
                 (to_ms(now), poll_id),
             )
             key, kind = job
-            await conn.execute(UPSERT_JOB, (key, kind, poll_id, to_ms(now)))
+            await upsert_job(conn, key, kind, poll_id, now)
         return state
 
     async def _start_round(self, conn: Sql, poll_id: int, round_no: int, now: datetime) -> None:
@@ -122,6 +132,8 @@ class OutcomeTable(Table):
 
     async def outcome_items(self, poll_id: int) -> list[OutcomeItem]:
         async with self.db.reading() as conn:
+            if not await poll_in_workspace(conn, poll_id):
+                return []
             rows = await conn.fetch_all(
                 "SELECT position, text, full_text, support, unit, status, note FROM outcome_items"
                 " WHERE poll_id = ? ORDER BY position",
@@ -134,6 +146,8 @@ class OutcomeTable(Table):
             return await self._outcome_state(conn, poll_id)
 
     async def _outcome_state(self, conn: Sql, poll_id: int) -> OutcomeState | None:
+        if not await poll_in_workspace(conn, poll_id):
+            return None
         row = await conn.fetch_one(
             f"SELECT {_STATE_COLUMNS} FROM outcome_reports WHERE poll_id = ?", (poll_id,)
         )
@@ -141,6 +155,8 @@ class OutcomeTable(Table):
 
     async def mark_outcome_reply_started(self, poll_id: int) -> None:
         async with self.db.transaction() as conn:
+            if not await poll_in_workspace(conn, poll_id):
+                return
             await conn.execute(
                 "UPDATE outcome_reports SET reply_started = TRUE WHERE poll_id = ?", (poll_id,)
             )
@@ -150,6 +166,8 @@ class OutcomeTable(Table):
     ) -> None:
         """The thread reply (channel, ts) shows this revision (a later one stays to publish)."""
         async with self.db.transaction() as conn:
+            if not await poll_in_workspace(conn, poll_id):
+                return
             await conn.execute(
                 "UPDATE outcome_reports SET channel_id = ?, ts = ?,"
                 " published_revision = CASE WHEN published_revision > ? THEN published_revision"
@@ -161,6 +179,8 @@ class OutcomeTable(Table):
         self, poll_id: int, status: ReminderStatus
     ) -> list[OutcomeDelivery]:
         async with self.db.reading() as conn:
+            if not await poll_in_workspace(conn, poll_id):
+                return []
             rows = await conn.fetch_all(
                 "SELECT poll_id, round_no, user_id, created_at, dm_channel_id"
                 " FROM outcome_deliveries WHERE poll_id = ? AND status = ?"
@@ -182,6 +202,8 @@ class OutcomeTable(Table):
     ) -> bool:
         """Compare-and-set a delivery's status: False when someone else moved it first."""
         async with self.db.transaction() as conn:
+            if not await poll_in_workspace(conn, delivery.poll_id):
+                return False
             changed = await conn.execute(
                 "UPDATE outcome_deliveries SET status = ?, sent_at = COALESCE(?, sent_at),"
                 " dm_channel_id = COALESCE(?, dm_channel_id),"
@@ -203,11 +225,13 @@ class OutcomeTable(Table):
 
     async def reported_polls_in_channel(self, channel_id: str) -> list[Poll]:
         """The channel's closed polls whose outcome was reported, latest report first."""
+        scope = workspace_scope()
         async with self.db.reading() as conn:
             rows = await conn.fetch_all(
                 "SELECT id FROM polls WHERE channel_id = ? AND status = ?"
-                " AND outcome_reported_at IS NOT NULL ORDER BY outcome_reported_at DESC, id",
-                (channel_id, PollStatus.CLOSED.value),
+                f" AND outcome_reported_at IS NOT NULL{scope.sql}"
+                " ORDER BY outcome_reported_at DESC, id",
+                (channel_id, PollStatus.CLOSED.value, *scope.params),
             )
             polls = []
             for row in rows:

@@ -7,7 +7,14 @@ from datetime import datetime
 from typing import Any
 
 from bot.domain.model import MAX_REMINDERS_PER_PERSON, PollStatus, Reminder, ReminderStatus
-from bot.storage.rows import Table, from_ms, reminder_from_row, to_ms
+from bot.storage.rows import (
+    Table,
+    from_ms,
+    poll_in_workspace,
+    reminder_from_row,
+    to_ms,
+    workspace_scope,
+)
 
 # A reminder counts toward the per-person cap once it is planned, unless it failed or was skipped.
 COUNTED_REMINDER_STATES = (ReminderStatus.DUE, ReminderStatus.SENDING, ReminderStatus.SENT)
@@ -19,21 +26,30 @@ class ReminderTable(Table):
     async def reminder_candidates(self, poll_id: int) -> list[str]:
         """Asked, not answered, not opted out, not the organiser, under the cap."""
         marks = ", ".join("?" for _ in COUNTED_REMINDER_STATES)
+        scope = workspace_scope("p")
         async with self.db.reading() as conn:
             rows = await conn.fetch_all(
                 "SELECT m.user_id FROM poll_members m JOIN polls p ON p.id = m.poll_id"
-                " WHERE m.poll_id = ? AND NOT m.answered AND m.user_id <> p.organiser_id"
+                f" WHERE m.poll_id = ?{scope.sql} AND NOT m.answered"
+                " AND m.user_id <> p.organiser_id"
                 " AND NOT EXISTS (SELECT 1 FROM reminder_opt_outs o"
                 "  WHERE o.poll_id = m.poll_id AND o.user_id = m.user_id)"
                 " AND (SELECT COUNT(*) FROM reminders r WHERE r.poll_id = m.poll_id"
                 f"  AND r.user_id = m.user_id AND r.status IN ({marks})) < ?"
                 " ORDER BY m.user_id",
-                (poll_id, *(s.value for s in COUNTED_REMINDER_STATES), MAX_REMINDERS_PER_PERSON),
+                (
+                    poll_id,
+                    *scope.params,
+                    *(s.value for s in COUNTED_REMINDER_STATES),
+                    MAX_REMINDERS_PER_PERSON,
+                ),
             )
         return [str(r["user_id"]) for r in rows]
 
     async def latest_auto_round(self, poll_id: int) -> int | None:
         async with self.db.reading() as conn:
+            if not await poll_in_workspace(conn, poll_id):
+                return None
             row = await conn.fetch_one(
                 "SELECT MAX(auto_index) AS latest FROM reminder_rounds WHERE poll_id = ?",
                 (poll_id,),
@@ -50,6 +66,8 @@ class ReminderTable(Table):
         """Plan one round's reminders in one transaction. An automatic round starts once: a second
         start of the same auto_index returns None and plans nothing."""
         async with self.db.transaction() as conn:
+            if not await poll_in_workspace(conn, poll_id):
+                return None
             if auto_index is not None:
                 exists = await conn.fetch_one(
                     "SELECT 1 FROM reminder_rounds WHERE poll_id = ? AND auto_index = ?",
@@ -86,11 +104,15 @@ class ReminderTable(Table):
             sql += " AND r.deliver_at <= ?"
             params += (to_ms(due_by),)
         async with self.db.reading() as conn:
+            if not await poll_in_workspace(conn, poll_id):
+                return []
             rows = await conn.fetch_all(sql + " ORDER BY r.deliver_at, r.user_id", params)
         return [reminder_from_row(row) for row in rows]
 
     async def next_delivery(self, poll_id: int) -> datetime | None:
         async with self.db.reading() as conn:
+            if not await poll_in_workspace(conn, poll_id):
+                return None
             row = await conn.fetch_one(
                 "SELECT MIN(deliver_at) AS next FROM reminders WHERE poll_id = ? AND status = ?",
                 (poll_id, ReminderStatus.DUE.value),
@@ -111,6 +133,8 @@ class ReminderTable(Table):
     ) -> bool:
         """Compare-and-set a reminder's status: False when someone else moved it first."""
         async with self.db.transaction() as conn:
+            if not await poll_in_workspace(conn, reminder.poll_id):
+                return False
             changed = await conn.execute(
                 "UPDATE reminders SET status = ?, sent_at = COALESCE(?, sent_at),"
                 " dm_channel_id = COALESCE(?, dm_channel_id), message_ts = COALESCE(?, message_ts),"
@@ -132,6 +156,8 @@ class ReminderTable(Table):
 
     async def reminder_totals(self, poll_id: int) -> dict[str, int]:
         async with self.db.reading() as conn:
+            if not await poll_in_workspace(conn, poll_id):
+                return {}
             rows = await conn.fetch_all(
                 "SELECT status, COUNT(*) AS n FROM reminders WHERE poll_id = ? GROUP BY status",
                 (poll_id,),
@@ -141,6 +167,8 @@ class ReminderTable(Table):
     async def reminder_count_for(self, poll_id: int, user_id: str) -> int:
         """How many reminders for this poll have gone (or are going) out to this person."""
         async with self.db.reading() as conn:
+            if not await poll_in_workspace(conn, poll_id):
+                return 0
             row = await conn.fetch_one(
                 "SELECT COUNT(*) AS n FROM reminders WHERE poll_id = ? AND user_id = ?"
                 " AND status IN (?, ?)",
@@ -151,6 +179,8 @@ class ReminderTable(Table):
     async def opt_out(self, poll_id: int, user_id: str, now: datetime) -> None:
         """Record "don't remind me"; planned reminders for that person are skipped."""
         async with self.db.transaction() as conn:
+            if not await poll_in_workspace(conn, poll_id):
+                return
             await conn.execute(
                 "INSERT INTO reminder_opt_outs (poll_id, user_id, created_at) VALUES (?, ?, ?)"
                 " ON CONFLICT (poll_id, user_id) DO NOTHING",
@@ -163,12 +193,13 @@ class ReminderTable(Table):
 
     async def still_wants_reminder(self, poll_id: int, user_id: str) -> bool:
         """At delivery time: the poll is open, the person has not answered and not opted out."""
+        scope = workspace_scope("p")
         async with self.db.reading() as conn:
             row = await conn.fetch_one(
                 "SELECT 1 FROM poll_members m JOIN polls p ON p.id = m.poll_id"
                 " WHERE m.poll_id = ? AND m.user_id = ? AND NOT m.answered AND p.status = ?"
                 " AND NOT EXISTS (SELECT 1 FROM reminder_opt_outs o"
-                "  WHERE o.poll_id = m.poll_id AND o.user_id = m.user_id)",
-                (poll_id, user_id, PollStatus.OPEN.value),
+                f"  WHERE o.poll_id = m.poll_id AND o.user_id = m.user_id){scope.sql}",
+                (poll_id, user_id, PollStatus.OPEN.value, *scope.params),
             )
         return row is not None

@@ -26,15 +26,19 @@ from bot.storage.people import PeopleTable
 from bot.storage.reminders import ReminderTable
 from bot.storage.rows import (
     CURRENT_TEXT_VERSION,
+    current_enterprise,
     days_to_text,
     from_ms,
     load_poll,
+    poll_in_workspace,
     to_ms,
     unlink_responses,
+    workspace_scope,
 )
 from bot.storage.series import SeriesTable
 from bot.storage.sql import Sql
 from bot.storage.suggestions import SuggestionTable, forget_suggesters
+from bot.storage.workspaces import WorkspaceTable
 
 __all__ = ["Repository", "from_ms", "to_ms"]
 
@@ -52,9 +56,11 @@ class Repository(
     OutcomeTable,
     SeriesTable,
     HomeTable,
+    WorkspaceTable,
 ):
     """Polls, members, answers, suggested options, reminders, jobs, outcome reports, recurring
-    series, Home tabs and the cached people of the workspace."""
+    series, Home tabs and the cached people of the workspace (of each workspace, in
+    multi-workspace mode: every read and write is kept to the current one, see rows.Scope)."""
 
     # --- polls -------------------------------------------------------------------------------
 
@@ -87,8 +93,9 @@ class Repository(
                 "INSERT INTO polls (team_id, channel_id, organiser_id, language, anonymous,"
                 " audience_kind, audience_users, audience_groups, sample_size, status, opened_at,"
                 " closes_at, remind_every_ms, idempotency_key, text_version, event_at,"
-                " event_has_time, follow_up_of, event_tz, event_reminder_days, series_id)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " event_has_time, follow_up_of, event_tz, event_reminder_days, series_id,"
+                " enterprise_id)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 # The same submission arriving twice (at two replicas) makes one poll.
                 " ON CONFLICT (idempotency_key) DO NOTHING RETURNING id",
                 (
@@ -113,6 +120,7 @@ class Repository(
                     event_tz,
                     days_to_text(event_reminder_days),
                     series_id,
+                    current_enterprise(),
                 ),
             )
             if inserted is None:
@@ -146,8 +154,11 @@ class Repository(
         return poll
 
     async def poll_by_idempotency_key(self, key: str) -> Poll | None:
+        scope = workspace_scope()
         async with self.db.reading() as conn:
-            row = await conn.fetch_one("SELECT id FROM polls WHERE idempotency_key = ?", (key,))
+            row = await conn.fetch_one(
+                f"SELECT id FROM polls WHERE idempotency_key = ?{scope.sql}", (key, *scope.params)
+            )
             return None if row is None else await self._poll(conn, int(row["id"]))
 
     async def get_poll(self, poll_id: int) -> Poll | None:
@@ -167,23 +178,29 @@ class Repository(
     ) -> list[Poll]:
         statuses = statuses or tuple(PollStatus)
         marks = ", ".join("?" for _ in statuses)
+        scope = workspace_scope()
         async with self.db.reading() as conn:
             rows = await conn.fetch_all(
-                f"SELECT id FROM polls WHERE {condition}status IN ({marks}) ORDER BY id",
-                (*params, *(s.value for s in statuses)),
+                f"SELECT id FROM polls WHERE {condition}status IN ({marks}){scope.sql} ORDER BY id",
+                (*params, *(s.value for s in statuses), *scope.params),
             )
             return [p for row in rows if (p := await self._poll(conn, int(row["id"])))]
 
     async def set_message_ts(self, poll_id: int, ts: str) -> None:
+        scope = workspace_scope()
         async with self.db.transaction() as conn:
-            await conn.execute("UPDATE polls SET message_ts = ? WHERE id = ?", (ts, poll_id))
+            await conn.execute(
+                f"UPDATE polls SET message_ts = ? WHERE id = ?{scope.sql}",
+                (ts, poll_id, *scope.params),
+            )
 
     async def set_closes_at(self, poll_id: int, closes_at: datetime) -> bool:
         """Move the close of an open poll; False when it is no longer open."""
+        scope = workspace_scope()
         async with self.db.transaction() as conn:
             changed = await conn.execute(
-                "UPDATE polls SET closes_at = ? WHERE id = ? AND status = ?",
-                (to_ms(closes_at), poll_id, PollStatus.OPEN.value),
+                f"UPDATE polls SET closes_at = ? WHERE id = ? AND status = ?{scope.sql}",
+                (to_ms(closes_at), poll_id, PollStatus.OPEN.value, *scope.params),
             )
             return changed == 1
 
@@ -192,6 +209,8 @@ class Repository(
         # a replica that dies holding it delays the next refresh by that while at most.
         held_until = now + REFRESH_HOLD
         async with self.db.transaction() as conn:
+            if not await poll_in_workspace(conn, poll_id):
+                return False
             claimed = await conn.fetch_one(
                 "INSERT INTO message_refreshes (poll_id, refreshed_at) VALUES (?, ?)"
                 " ON CONFLICT (poll_id) DO UPDATE SET refreshed_at = excluded.refreshed_at"
@@ -202,6 +221,8 @@ class Repository(
 
     async def release_message_refresh(self, poll_id: int, finished_at: datetime) -> None:
         async with self.db.transaction() as conn:
+            if not await poll_in_workspace(conn, poll_id):
+                return
             await conn.execute(
                 "UPDATE message_refreshes SET refreshed_at = ? WHERE poll_id = ?",
                 (to_ms(finished_at), poll_id),
@@ -210,10 +231,18 @@ class Repository(
     async def begin_close(self, poll_id: int, now: datetime) -> Poll | None:
         """OPEN → CLOSING, once. For an anonymous poll the link between people and answers is cut
         in the same transaction: responses are rewritten in random order without respondent."""
+        scope = workspace_scope()
         async with self.db.transaction() as conn:
             changed = await conn.execute(
-                "UPDATE polls SET status = ?, closed_at = ? WHERE id = ? AND status = ?",
-                (PollStatus.CLOSING.value, to_ms(now), poll_id, PollStatus.OPEN.value),
+                "UPDATE polls SET status = ?, closed_at = ?"
+                f" WHERE id = ? AND status = ?{scope.sql}",
+                (
+                    PollStatus.CLOSING.value,
+                    to_ms(now),
+                    poll_id,
+                    PollStatus.OPEN.value,
+                    *scope.params,
+                ),
             )
             if changed != 1:
                 return None
@@ -229,16 +258,26 @@ class Repository(
         return poll
 
     async def mark_summary_started(self, poll_id: int) -> None:
+        scope = workspace_scope()
         async with self.db.transaction() as conn:
-            await conn.execute("UPDATE polls SET summary_started = TRUE WHERE id = ?", (poll_id,))
+            await conn.execute(
+                f"UPDATE polls SET summary_started = TRUE WHERE id = ?{scope.sql}",
+                (poll_id, *scope.params),
+            )
 
     async def summary_started(self, poll_id: int) -> bool:
+        scope = workspace_scope()
         async with self.db.reading() as conn:
-            row = await conn.fetch_one("SELECT summary_started FROM polls WHERE id = ?", (poll_id,))
+            row = await conn.fetch_one(
+                f"SELECT summary_started FROM polls WHERE id = ?{scope.sql}",
+                (poll_id, *scope.params),
+            )
             return bool(row and row["summary_started"])
 
     async def finish_close(self, poll_id: int) -> None:
         async with self.db.transaction() as conn:
+            if not await poll_in_workspace(conn, poll_id):
+                return
             await conn.execute(
                 "UPDATE polls SET status = ?, summary_done = TRUE WHERE id = ?",
                 (PollStatus.CLOSED.value, poll_id),
@@ -250,8 +289,11 @@ class Repository(
             )
 
     async def delete_poll(self, poll_id: int) -> bool:
+        scope = workspace_scope()
         async with self.db.transaction() as conn:
-            changed = await conn.execute("DELETE FROM polls WHERE id = ?", (poll_id,))
+            changed = await conn.execute(
+                f"DELETE FROM polls WHERE id = ?{scope.sql}", (poll_id, *scope.params)
+            )
             return changed == 1
 
     # --- messages of a poll ------------------------------------------------------------------
@@ -260,6 +302,8 @@ class Repository(
         self, poll_id: int, kind: str, part: int, channel_id: str, ts: str
     ) -> None:
         async with self.db.transaction() as conn:
+            if not await poll_in_workspace(conn, poll_id):
+                return
             await conn.execute(
                 "INSERT INTO poll_messages (poll_id, kind, part, channel_id, ts)"
                 " VALUES (?, ?, ?, ?, ?)",
@@ -272,6 +316,8 @@ class Repository(
         """Record a message unless one of this kind and part is recorded already: whether this
         call recorded it (so that a message recorded before it is sent goes out once)."""
         async with self.db.transaction() as conn:
+            if not await poll_in_workspace(conn, poll_id):
+                return False
             inserted = await conn.fetch_one(
                 "INSERT INTO poll_messages (poll_id, kind, part, channel_id, ts)"
                 " VALUES (?, ?, ?, ?, ?) ON CONFLICT (poll_id, kind, part) DO NOTHING"
@@ -288,6 +334,8 @@ class Repository(
             sql += " AND kind = ?"
             params += (kind,)
         async with self.db.reading() as conn:
+            if not await poll_in_workspace(conn, poll_id):
+                return []
             rows = await conn.fetch_all(sql + " ORDER BY kind, part", params)
         return [(int(r["part"]), str(r["channel_id"]), str(r["ts"])) for r in rows]
 
@@ -295,6 +343,8 @@ class Repository(
 
     async def counts(self, poll_id: int) -> PollCounts:
         async with self.db.reading() as conn:
+            if not await poll_in_workspace(conn, poll_id):
+                return PollCounts(asked=0, answered=0)
             row = await conn.fetch_one(
                 "SELECT COUNT(*) AS asked, COALESCE(SUM(CASE WHEN answered THEN 1 ELSE 0 END), 0)"
                 " AS answered FROM poll_members WHERE poll_id = ?",
@@ -306,6 +356,8 @@ class Repository(
     async def members_of(self, poll_id: int) -> list[str]:
         """Everyone the poll asks (a follow-up asks exactly these people again)."""
         async with self.db.reading() as conn:
+            if not await poll_in_workspace(conn, poll_id):
+                return []
             rows = await conn.fetch_all(
                 "SELECT user_id FROM poll_members WHERE poll_id = ? ORDER BY added_at, user_id",
                 (poll_id,),
@@ -314,6 +366,8 @@ class Repository(
 
     async def is_member(self, poll_id: int, user_id: str) -> bool:
         async with self.db.reading() as conn:
+            if not await poll_in_workspace(conn, poll_id):
+                return False
             row = await conn.fetch_one(
                 "SELECT 1 FROM poll_members WHERE poll_id = ? AND user_id = ?",
                 (poll_id, user_id),
@@ -324,13 +378,21 @@ class Repository(
         """Someone joined a channel: they are asked in its open channel-wide polls (not samples,
         not follow-ups, which ask the people of the poll they follow). Returns the polls they
         were added to."""
+        scope = workspace_scope()
         async with self.db.transaction() as conn:
             rows = await conn.fetch_all(
                 "SELECT id FROM polls WHERE channel_id = ? AND status = ? AND audience_kind = ?"
                 " AND sample_size IS NULL AND follow_up_of IS NULL AND organiser_id <> ?"
                 " AND NOT EXISTS (SELECT 1 FROM poll_members m"
-                "  WHERE m.poll_id = polls.id AND m.user_id = ?)",
-                (channel_id, PollStatus.OPEN.value, AudienceKind.CHANNEL.value, user_id, user_id),
+                f"  WHERE m.poll_id = polls.id AND m.user_id = ?){scope.sql}",
+                (
+                    channel_id,
+                    PollStatus.OPEN.value,
+                    AudienceKind.CHANNEL.value,
+                    user_id,
+                    user_id,
+                    *scope.params,
+                ),
             )
             added = []
             for row in rows:
@@ -346,17 +408,20 @@ class Repository(
         return added
 
     async def uninvited_members(self, poll_id: int) -> list[str]:
+        scope = workspace_scope("p")
         async with self.db.reading() as conn:
             rows = await conn.fetch_all(
                 "SELECT m.user_id FROM poll_members m JOIN polls p ON p.id = m.poll_id"
-                " WHERE m.poll_id = ? AND NOT m.invited AND m.user_id <> p.organiser_id"
+                f" WHERE m.poll_id = ? AND NOT m.invited AND m.user_id <> p.organiser_id{scope.sql}"
                 " ORDER BY m.user_id",
-                (poll_id,),
+                (poll_id, *scope.params),
             )
         return [str(r["user_id"]) for r in rows]
 
     async def mark_invited(self, poll_id: int, user_id: str) -> None:
         async with self.db.transaction() as conn:
+            if not await poll_in_workspace(conn, poll_id):
+                return
             await conn.execute(
                 "UPDATE poll_members SET invited = TRUE WHERE poll_id = ? AND user_id = ?",
                 (poll_id, user_id),

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.domain.model import PollStatus
+from bot.services.ports.workspaces import WorkspaceKey
 from bot.storage.rows import from_ms, to_ms
 from bot.storage.sql import Sql, SqlDatabase
 
@@ -26,6 +27,7 @@ UNREFERENCED_PEOPLE = (
 # Every table a purge deletes rows of (by cascade from polls, and the cached profiles).
 PURGED_TABLES = (
     "polls",
+    "message_refreshes",
     "questions",
     "options",
     "poll_members",
@@ -65,6 +67,8 @@ class PurgeReport:
 
     polls: list[ExpiredPoll]
     people: int
+    # Workspaces the app left before the cutoff, purged whole (the scheduled run only).
+    workspaces: list[WorkspaceKey] = field(default_factory=list)
 
 
 class RetentionStore:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -22,6 +23,7 @@ from bot.domain.model import (
     Response,
 )
 from bot.domain.text import decode_slack
+from bot.services.ports.workspaces import WorkspaceKey, current_workspace
 from bot.storage.sql import Row, Sql, SqlDatabase
 
 # How people's text is kept (see migrations/0003): 2 = Slack's encoding, bot.domain.text.
@@ -41,6 +43,75 @@ class Table:
 
     def __init__(self, db: SqlDatabase) -> None:
         self.db = db
+
+
+# --- the current workspace -------------------------------------------------------------------
+# Every query of a workspace's rows (polls, series, Home tabs, people) takes its condition from
+# here, so that none can forget it: in multi-workspace mode a poll of another workspace is read
+# and refused exactly like one that does not exist. In single-workspace mode the condition is
+# empty and the SQL is what it always was.
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """A condition keeping a query to one workspace's rows ("p.team_id = ?") with its params;
+    empty (and false) when nothing is filtered."""
+
+    condition: str = ""
+    params: tuple[Any, ...] = ()
+
+    @property
+    def sql(self) -> str:
+        """The condition to append to a WHERE: " AND p.team_id = ?", or nothing."""
+        return f" AND {self.condition}" if self.condition else ""
+
+    def __bool__(self) -> bool:
+        return bool(self.condition)
+
+
+def scope_of(key: WorkspaceKey | None, table: str | None = None) -> Scope:
+    """The rows of key's workspace in table (an alias; None: columns unqualified): those of its
+    team, or for a key of no team (an org-wide one) those of its enterprise."""
+    if key is None:
+        return Scope()
+    prefix = f"{table}." if table else ""
+    if key.team_id is not None:
+        return Scope(f"{prefix}team_id = ?", (key.team_id,))
+    return Scope(f"{prefix}enterprise_id = ?", (key.enterprise_id,))
+
+
+def workspace_scope(table: str | None = None) -> Scope:
+    """The current workspace's rows (scope_of the current workspace)."""
+    return scope_of(current_workspace(), table)
+
+
+def belongs(key: WorkspaceKey | None, team_id: Any, enterprise_id: Any) -> bool:
+    """scope_of in Python, for a row already read (answers written in a batch of several
+    requests, each of its own workspace)."""
+    if key is None:
+        return True
+    if key.team_id is not None:
+        return bool(team_id == key.team_id)
+    return enterprise_id is not None and bool(enterprise_id == key.enterprise_id)
+
+
+async def poll_in_workspace(conn: Sql, poll_id: int) -> bool:
+    """Whether the rows of this poll (its people, answers, reminders, reports) may be read or
+    changed in the current workspace: the poll must be one of its polls. Always in
+    single-workspace mode, without a query (the statements that follow decide, as before)."""
+    scope = workspace_scope()
+    if not scope:
+        return True
+    found = await conn.fetch_one(
+        f"SELECT 1 FROM polls WHERE id = ?{scope.sql}", (poll_id, *scope.params)
+    )
+    return found is not None
+
+
+def current_enterprise() -> str | None:
+    """The enterprise stamped on a row written now (None in single-workspace mode)."""
+    key = current_workspace()
+    return None if key is None else key.enterprise_id
 
 
 def poll_from_row(row: Row, questions: tuple[Question, ...]) -> Poll:
@@ -192,8 +263,12 @@ def person_from_row(row: Row) -> Person:
 
 
 async def load_poll(conn: Sql, poll_id: int) -> tuple[Poll, int] | None:
-    """A poll and the text version its people's texts are stored in."""
-    row = await conn.fetch_one("SELECT * FROM polls WHERE id = ?", (poll_id,))
+    """A poll and the text version its people's texts are stored in; None when there is no
+    such poll in the current workspace."""
+    scope = workspace_scope()
+    row = await conn.fetch_one(
+        f"SELECT * FROM polls WHERE id = ?{scope.sql}", (poll_id, *scope.params)
+    )
     if row is None:
         return None
     # Questions and their options in one statement: reading a poll is on the path of every

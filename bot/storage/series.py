@@ -6,8 +6,9 @@ from datetime import datetime
 
 from bot.domain.model import Every, PollDraft
 from bot.domain.series import Series, draft_from_text, draft_to_text
-from bot.storage.jobs import UPSERT_JOB
-from bot.storage.rows import Table, from_ms, to_ms
+from bot.services.ports.workspaces import WorkspaceMismatch
+from bot.storage.jobs import job_scope, upsert_job
+from bot.storage.rows import Table, current_enterprise, from_ms, to_ms, workspace_scope
 from bot.storage.sql import Row, Sql
 
 SERIES_JOB = "series"
@@ -54,12 +55,13 @@ class SeriesTable(Table):
     ) -> tuple[Series, bool]:
         """Store a series whose occurrence 0 starts at first_start_at, with its job due at
         job_due_at (a fallback when the first occurrence is started at once); True when it is
-        new, False when one with this idempotency_key was there already."""
+        new, False when one with this idempotency_key was there already (WorkspaceMismatch
+        when that one is another workspace's)."""
         async with self.db.transaction() as conn:
             row = await conn.fetch_one(
                 "INSERT INTO series (team_id, channel_id, organiser_id, draft, every, tz,"
-                " first_start_at, next_number, next_start_at, idempotency_key)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?)"
+                " first_start_at, next_number, next_start_at, idempotency_key, enterprise_id)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)"
                 # The same submission arriving twice (at two replicas) makes one series.
                 " ON CONFLICT (idempotency_key) DO NOTHING RETURNING id",
                 (
@@ -72,14 +74,18 @@ class SeriesTable(Table):
                     to_ms(first_start_at),
                     to_ms(first_start_at),
                     idempotency_key,
+                    current_enterprise(),
                 ),
             )
             if row is None:
                 existing = await conn.fetch_one(
-                    "SELECT * FROM series WHERE idempotency_key = ?", (idempotency_key,)
+                    "SELECT id FROM series WHERE idempotency_key = ?", (idempotency_key,)
                 )
                 assert existing is not None
-                return _series(existing), False
+                found = await _get(conn, int(existing["id"]))
+                if found is None:
+                    raise WorkspaceMismatch(int(existing["id"]))
+                return found, False
             series_id = int(row["id"])
             await _plan(conn, series_id, job_due_at)
             series = await _get(conn, series_id)
@@ -93,7 +99,9 @@ class SeriesTable(Table):
     async def delete_series(self, series_id: int) -> None:
         """Undo a series whose first occurrence could not be made."""
         async with self.db.transaction() as conn:
-            await conn.execute("DELETE FROM jobs WHERE job_key = ?", (series_job_key(series_id),))
+            if not await _in_workspace(conn, series_id):
+                return
+            await _cancel(conn, series_id)
             await conn.execute(
                 "UPDATE polls SET series_id = NULL WHERE series_id = ?", (series_id,)
             )
@@ -110,6 +118,8 @@ class SeriesTable(Table):
         """Move the schedule on (never back) and its job to the next start; a stopped series
         keeps no job."""
         async with self.db.transaction() as conn:
+            if not await _in_workspace(conn, series_id):
+                return None
             await conn.execute(
                 "UPDATE series SET next_number = ?, next_start_at = ?,"
                 " last_poll_id = COALESCE(?, last_poll_id)"
@@ -118,9 +128,7 @@ class SeriesTable(Table):
             )
             series = await _get(conn, series_id)
             if series is None or not series.is_active:
-                await conn.execute(
-                    "DELETE FROM jobs WHERE job_key = ?", (series_job_key(series_id),)
-                )
+                await _cancel(conn, series_id)
             else:
                 await _plan(conn, series_id, series.next_start_at)
         return series
@@ -128,11 +136,13 @@ class SeriesTable(Table):
     async def stop_series(self, series_id: int, now: datetime) -> Series | None:
         """End the series: no occurrence starts after this (the job goes)."""
         async with self.db.transaction() as conn:
+            if not await _in_workspace(conn, series_id):
+                return None
             await conn.execute(
                 "UPDATE series SET stopped_at = ? WHERE id = ? AND stopped_at IS NULL",
                 (to_ms(now), series_id),
             )
-            await conn.execute("DELETE FROM jobs WHERE job_key = ?", (series_job_key(series_id),))
+            await _cancel(conn, series_id)
             return await _get(conn, series_id)
 
     async def active_series_of(self, organiser_id: str) -> list[Series]:
@@ -144,29 +154,50 @@ class SeriesTable(Table):
         return await self._active("channel_id", channel_id)
 
     async def _active(self, column: str, value: str) -> list[Series]:
+        scope = workspace_scope()
         async with self.db.reading() as conn:
             rows = await conn.fetch_all(
-                f"SELECT * FROM series WHERE {column} = ? AND stopped_at IS NULL"
+                f"SELECT * FROM series WHERE {column} = ? AND stopped_at IS NULL{scope.sql}"
                 " ORDER BY next_start_at, id",
-                (value,),
+                (value, *scope.params),
             )
         return [_series(row) for row in rows]
 
     async def previous_in_series(self, poll_id: int) -> int | None:
         """The occurrence of the same series made just before this poll, if any."""
+        scope, same = workspace_scope("this"), workspace_scope("p")
         async with self.db.reading() as conn:
             row = await conn.fetch_one(
                 "SELECT MAX(p.id) AS previous FROM polls p JOIN polls this"
-                " ON this.series_id = p.series_id WHERE this.id = ? AND p.id < this.id",
-                (poll_id,),
+                " ON this.series_id = p.series_id"
+                f" WHERE this.id = ? AND p.id < this.id{scope.sql}{same.sql}",
+                (poll_id, *scope.params, *same.params),
             )
         return None if row is None or row["previous"] is None else int(row["previous"])
 
 
 async def _get(conn: Sql, series_id: int) -> Series | None:
-    row = await conn.fetch_one("SELECT * FROM series WHERE id = ?", (series_id,))
+    """The series, if it is one of the current workspace's (see rows.Scope)."""
+    scope = workspace_scope()
+    row = await conn.fetch_one(
+        f"SELECT * FROM series WHERE id = ?{scope.sql}", (series_id, *scope.params)
+    )
     return None if row is None else _series(row)
 
 
+async def _in_workspace(conn: Sql, series_id: int) -> bool:
+    """Whether the series may be changed in the current workspace: always in single-workspace
+    mode (without a query), else it must be one of its series."""
+    return not workspace_scope() or await _get(conn, series_id) is not None
+
+
 async def _plan(conn: Sql, series_id: int, due_at: datetime) -> None:
-    await conn.execute(UPSERT_JOB, (series_job_key(series_id), SERIES_JOB, None, to_ms(due_at)))
+    await upsert_job(conn, series_job_key(series_id), SERIES_JOB, None, due_at)
+
+
+async def _cancel(conn: Sql, series_id: int) -> None:
+    scope = job_scope()
+    await conn.execute(
+        f"DELETE FROM jobs WHERE job_key = ?{scope.sql}",
+        (series_job_key(series_id), *scope.params),
+    )

@@ -12,7 +12,7 @@ from bot.services.ports import (
     SuggestionOutcome,
     SuggestionResult,
 )
-from bot.storage.rows import CURRENT_TEXT_VERSION, Table
+from bot.storage.rows import CURRENT_TEXT_VERSION, Table, workspace_scope
 from bot.storage.sql import Row, Sql
 
 
@@ -87,13 +87,17 @@ async def _hold_open_poll(conn: Sql, poll_id: int) -> RemovalOutcome | None:
     close); NOT_FOUND or CLOSED when it cannot change."""
     # A write that changes nothing still takes the row's lock (PostgreSQL; SQLite's
     # transaction holds the whole file already), and says whether the poll is open.
+    # A poll of another workspace is not found, as if there were none.
+    scope = workspace_scope()
     held = await conn.execute(
-        "UPDATE polls SET status = status WHERE id = ? AND status = ?",
-        (poll_id, PollStatus.OPEN.value),
+        f"UPDATE polls SET status = status WHERE id = ? AND status = ?{scope.sql}",
+        (poll_id, PollStatus.OPEN.value, *scope.params),
     )
     if held == 1:
         return None
-    exists = await conn.fetch_one("SELECT 1 FROM polls WHERE id = ?", (poll_id,))
+    exists = await conn.fetch_one(
+        f"SELECT 1 FROM polls WHERE id = ?{scope.sql}", (poll_id, *scope.params)
+    )
     return RemovalOutcome.NOT_FOUND if exists is None else RemovalOutcome.CLOSED
 
 

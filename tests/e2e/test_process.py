@@ -205,3 +205,43 @@ async def test_killed_in_the_middle_of_a_round_reminds_nobody_twice_and_misses_n
     assert set(counts) == set(crowd)
     assert max(counts.values()) == 1
     await driver.close()
+
+
+def many_workspaces_environ(emu: SlackEmulator, tmp_path: Path) -> dict[str, str]:
+    """A distributed app's configuration: client id, secret and redirect, no bot token."""
+    return {
+        **bare_environ(),
+        "SLACK_CLIENT_ID": "1111111111.2222222222",
+        "SLACK_CLIENT_SECRET": "process-client-secret-0123",
+        "SLACK_REDIRECT_URI": "https://wishbot.example.org/slack/oauth_redirect",
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": emu.api_url,
+        "WISHBOT_DB": str(tmp_path / "db" / "wishbot.sqlite3"),
+        "PORT": str(free_port()),
+    }
+
+
+async def test_keygen_prints_a_key_that_many_workspaces_start_with(
+    emu: SlackEmulator, tmp_path: Path
+) -> None:
+    code, key, err = await wishbot(bare_environ(), "keygen", cwd=tmp_path)
+    assert code == 0 and err == ""
+    assert key.count("\n") == 1 and len(key.strip()) == 44  # a Fernet key, url-safe base64
+    again = (await wishbot(bare_environ(), "keygen", cwd=tmp_path))[1]
+    assert again != key
+    env = {**many_workspaces_environ(emu, tmp_path), "WISHBOT_SECRET_KEY": key.strip()}
+    assert (await wishbot(env, "migrate", cwd=tmp_path))[0] == 0
+    code, out, err = await wishbot(env, "check", cwd=tmp_path)
+    assert code == 0, err
+    assert "many workspaces" in out and "installed in 0 workspace(s)" in out
+    assert key.strip() not in out + err and "process-client-secret" not in out + err
+
+
+async def test_many_workspaces_without_a_key_stop_in_one_line(
+    emu: SlackEmulator, tmp_path: Path
+) -> None:
+    code, out, err = await wishbot(many_workspaces_environ(emu, tmp_path), "run", cwd=tmp_path)
+    assert code == 2
+    assert out == "" and err.count("\n") == 1
+    assert "WISHBOT_SECRET_KEY" in err and "wishbot keygen" in err
+    assert not (tmp_path / "db").exists()  # stopped before doing anything

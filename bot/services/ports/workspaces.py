@@ -64,6 +64,10 @@ def enter_workspace(workspace: WorkspaceKey | None) -> None:
     _current.set(workspace)
 
 
+class WorkspaceMismatch(Exception):
+    """A row of another workspace was asked for; shown to people as 'not found'."""
+
+
 # The bot's own user id in the current workspace (each install has a bot user of its own).
 BotUser = Callable[[], Awaitable[str]]
 

@@ -58,7 +58,15 @@ def rotation() -> bool:
 
 
 @pytest.fixture
-async def cloud(clock: ShiftableClock, rotation: bool) -> AsyncIterator[SlackCloud]:
+def enterprise() -> str | None:
+    """The Enterprise Grid organisation both workspaces belong to (None: two on their own)."""
+    return None
+
+
+@pytest.fixture
+async def cloud(
+    clock: ShiftableClock, rotation: bool, enterprise: str | None
+) -> AsyncIterator[SlackCloud]:
     slack = SlackCloud(
         client_id=CLIENT_ID,
         client_secret=CLIENT_SECRET,
@@ -68,7 +76,10 @@ async def cloud(clock: ShiftableClock, rotation: bool) -> AsyncIterator[SlackClo
     )
     for team in TEAMS:
         workspace = slack.add_workspace(
-            team.team_id, team_domain=team.team_id.lower(), bot_user_id=team.bot_user_id
+            team.team_id,
+            team_domain=team.team_id.lower(),
+            bot_user_id=team.bot_user_id,
+            enterprise_id=enterprise,
         )
         populate(workspace, team)
     await slack.start()
@@ -169,7 +180,12 @@ STATE_COOKIE = "slack-app-oauth-state"  # Bolt's: ties the redirect to the brows
 
 
 async def install(
-    cloud: SlackCloud, bot: ManyBot, team: Team, *, user_id: str | None = None
+    cloud: SlackCloud,
+    bot: ManyBot,
+    team: Team,
+    *,
+    user_id: str | None = None,
+    org_wide: bool = False,
 ) -> InstallVisit:
     """A person opens the install page, clicks Add to Slack, allows it in Slack, and comes
     back to the bot with the state cookie the page set (Bolt marks it Secure: a browser sends
@@ -181,7 +197,10 @@ async def install(
             state_cookie = response.cookies[STATE_COOKIE].value
         authorize_url = add_to_slack_link(page)
         redirect = await cloud.approve(
-            authorize_url, team_id=team.team_id, user_id=user_id or team.organiser
+            authorize_url,
+            team_id=team.team_id,
+            user_id=user_id or team.organiser,
+            enterprise_install=org_wide,
         )
         final_status, final_page = await back_from_slack(redirect, cookie_state=state_cookie)
     return InstallVisit(page, authorize_url, redirect, final_status, final_page)

@@ -98,3 +98,25 @@ async def test_a_poll_of_another_workspace_is_not_found_by_command_or_click(
     alpha = cloud.workspaces[ALPHA.team_id]
     assert all("Secret plans" not in str(m.blocks) for m in beta.messages(BETA.channel))
     assert not alpha.ephemerals(intruder)
+
+
+async def test_one_workspaces_rate_limit_pauses_only_that_workspace(
+    cloud: SlackCloud, start_many: ManyFactory, clock: ShiftableClock
+) -> None:
+    bot = await installed_both(cloud, start_many)
+    alpha, beta = cloud.workspaces[ALPHA.team_id], cloud.workspaces[BETA.team_id]
+    alpha.fail("chat.postMessage", 429, retry_after=30)
+    since = len(alpha.calls)
+    await bot.driver(ALPHA).slash_command(ALPHA.organiser, ALPHA.channel, "/wishes", '"A?" "1" "2"')
+    await alpha.wait_for_call("chat.postMessage", lambda c: c.status == 429, since=since)
+    # Alpha's posts wait out its 30 seconds (on the test's clock, which stands still); Beta's
+    # go out at once.
+    await bot.driver(BETA).slash_command(BETA.organiser, BETA.channel, "/wishes", '"B?" "1" "2"')
+    await beta.wait_for_call("chat.postMessage", lambda c: bool(c.response.get("ok")))
+    assert not [
+        c for c in alpha.calls[since:] if c.method == "chat.postMessage" and c.response.get("ok")
+    ]
+    clock.advance(timedelta(seconds=31))
+    await alpha.wait_for_call("chat.postMessage", lambda c: bool(c.response.get("ok")), since=since)
+    await bot.settle()
+    assert len(alpha.messages(ALPHA.channel)) == 1 and len(beta.messages(BETA.channel)) == 1

@@ -148,3 +148,20 @@ async def test_with_a_retention_period_an_uninstalled_workspace_is_kept_until_it
     assert await counts_of(bot, "polls", ALPHA.team_id) == 0
     # Its close was cancelled with the uninstall: no summary was attempted in the meantime.
     assert len(cloud.workspaces[ALPHA.team_id].calls) == alpha_calls
+
+
+@pytest.mark.postgresql_only
+async def test_a_workspace_installing_again_is_served_by_every_replica_with_the_new_token(
+    cloud: SlackCloud, start_many: ManyFactory
+) -> None:
+    first, second = await start_many(), await start_many()
+    await install(cloud, first, ALPHA)
+    alpha = cloud.workspaces[ALPHA.team_id]
+    await create_in(second, cloud, ALPHA, '"Before?" "Yes" "No" remind:off')  # second caches
+    await cloud.uninstall(ALPHA.team_id, f"{first.url}/slack/events")
+    await first.settle()
+    await install(cloud, first, ALPHA)
+    # The second replica still holds the revoked token: Slack refuses it, the stored one is
+    # read again, and the poll goes out.
+    poll = await create_in(second, cloud, ALPHA, '"After?" "Yes" "No" remind:off')
+    assert [m for m in alpha.messages(ALPHA.channel) if m.ts == poll.message_ts]
