@@ -45,6 +45,11 @@ class Served:
                 found[key] = int(value.split()[0])
         return found
 
+    def cpu_seconds(self) -> float:
+        """User plus system CPU time the process has used (/proc/<pid>/stat)."""
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def stop(self) -> None:
         if self.process.poll() is None:
             self.process.terminate()

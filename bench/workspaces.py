@@ -12,6 +12,7 @@ import os
 import statistics
 import subprocess
 import sys
+import time
 from typing import Any
 
 from bench.cloud_world import CloudWorld, build_cloud_world, install_everywhere
@@ -183,8 +184,15 @@ async def workspace_rounds(world: CloudWorld) -> dict[str, Any]:
     """Install everywhere, a poll in each workspace, then every round at once; the figures."""
     install_s = await install_everywhere(world)
     await create_polls(world)
+    cpu_before = [served.cpu_seconds() for served in world.replicas]
+    own_cpu_before = time.process_time()
     started = await start_rounds(world)
     statuses = await wait_for_rounds(world)
+    cpu = [
+        served.cpu_seconds() - before
+        for served, before in zip(world.replicas, cpu_before, strict=True)
+    ]
+    own_cpu = time.process_time() - own_cpu_before
     figures = round_figures(world, started)
     memory = world.memory_kb()  # before the floor: the bot has served the 50 rounds
     floor = await floor_seconds(world)
@@ -209,6 +217,10 @@ async def workspace_rounds(world: CloudWorld) -> dict[str, Any]:
         "steady_rate_seconds": steady,
         "percent_of_steady_rate": 100 * steady / seconds if seconds else None,
         "statuses": statuses,
+        # Where the time went: CPU of each replica, and of this process (the emulator serving
+        # the 50 workspaces, and the polling of the database), during the round.
+        "replica_cpu_seconds": cpu,
+        "bench_cpu_seconds": own_cpu,
         "rss": {key: max(m.get(key, 0) for m in memory) for key in ("VmHWM", "VmRSS")},
         "rss_per_replica": memory,
     }
