@@ -10,7 +10,7 @@ import sys
 import time
 from typing import Any
 
-from bench import scenarios
+from bench import scenarios, workspaces
 from bench.harness import Sizes, build_world
 from bench.report import machine, table, write_json
 
@@ -21,6 +21,8 @@ QUICK = Sizes(
     summary_answers=2000,
     round_people=400,
     window_scale=1 / 30,
+    workspaces=5,
+    workspace_people=50,
 )
 SCENARIOS = {
     "slash": scenarios.slash_commands,
@@ -28,6 +30,8 @@ SCENARIOS = {
     "summary": scenarios.summary,
     "round": scenarios.reminder_round,
 }
+# Scenarios with a world of their own: many workspaces from one install (issue #14).
+OWN_WORLD = {"workspaces": workspaces.measure}
 
 
 def parse(argv: list[str]) -> argparse.Namespace:
@@ -35,7 +39,10 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--runs", type=int, default=3, help="independent runs (default 3)")
     parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
     parser.add_argument(
-        "--only", choices=sorted(SCENARIOS), action="append", help="run only these scenarios"
+        "--only",
+        choices=sorted({**SCENARIOS, **OWN_WORLD}),
+        action="append",
+        help="run only these scenarios",
     )
     parser.add_argument(
         "--backend",
@@ -51,10 +58,28 @@ def parse(argv: list[str]) -> argparse.Namespace:
         type=float,
         help="rate-window multiplier for the reminder round (default 1/6: a minute is 10 s)",
     )
+    parser.add_argument(
+        "--workspaces", type=int, help="workspaces of the many-workspace round (default 50)"
+    )
+    parser.add_argument(
+        "--workspace-people", type=int, help="people per workspace in that round (default 200)"
+    )
     return parser.parse_args(argv)
 
 
 async def one_run(sizes: Sizes, only: list[str]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    if any(name in SCENARIOS for name in only):
+        result = await single_workspace(sizes, only)
+    for name, measure in OWN_WORLD.items():
+        if name in only:
+            started = time.perf_counter()
+            result[name] = await measure(sizes)
+            print(f"  {name}: {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    return result
+
+
+async def single_workspace(sizes: Sizes, only: list[str]) -> dict[str, Any]:
     world = await build_world(sizes)
     result: dict[str, Any] = {"ready_seconds": world.bot.ready_seconds}
     result["floor_ready_seconds"] = world.floor.ready_seconds
@@ -80,7 +105,9 @@ def main(argv: list[str] | None = None) -> int:
         print("python -m bench: several replicas need --backend postgresql", file=sys.stderr)
         return 2
     sizes.backend, sizes.replicas = args.backend, args.replicas
-    only = args.only or list(SCENARIOS)
+    sizes.workspaces = args.workspaces or sizes.workspaces
+    sizes.workspace_people = args.workspace_people or sizes.workspace_people
+    only = args.only or [*SCENARIOS, *OWN_WORLD]
     print(f"machine: {machine()}", file=sys.stderr)
     runs = []
     for index in range(args.runs):

@@ -30,6 +30,26 @@ ROUND = "C0ROUND"
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
+def query_database(
+    db_path: Path, db_url: str | None, sql: str, params: tuple[Any, ...] = ()
+) -> list[tuple[Any, ...]]:
+    """Read the bot's database: SQLite read-only beside the bot (WAL), or PostgreSQL on a
+    thread of its own (the caller's event loop also serves the emulator)."""
+    if db_url is None:
+        with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=10) as conn:
+            return list(conn.execute(sql, params))
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, _query_postgres(db_url, sql, params)).result()
+
+
+async def _query_postgres(db_url: str, sql: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+    connection = await asyncpg.connect(db_url)
+    try:
+        return [tuple(row) for row in await connection.fetch(numbered(sql), *params)]
+    finally:
+        await connection.close()
+
+
 @dataclass
 class Sizes:
     """How big each scenario is (the issue's sizes, or smaller with --quick)."""
@@ -45,6 +65,11 @@ class Sizes:
     window_scale: float = 1 / 6
     backend: str = "sqlite"
     replicas: int = 1
+    # Issue #14: this many workspaces, each starting a round to this many people at once.
+    workspaces: int = 50
+    workspace_people: int = 200
+    # Slack's own minute: a 200-person round stays within a workspace's 300 posts a minute.
+    workspace_window_scale: float = 1.0
 
 
 @dataclass
@@ -69,20 +94,7 @@ class World:
 
     def query(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
         """A read-only look at the bot's database (WAL lets SQLite's run beside the bot)."""
-        if self.db_url is None:
-            with sqlite3.connect(f"file:{self.db_path}?mode=ro", uri=True, timeout=10) as conn:
-                return list(conn.execute(sql, params))
-        # On a thread of its own: the caller's loop also serves the emulator.
-        with concurrent.futures.ThreadPoolExecutor(1) as pool:
-            return pool.submit(asyncio.run, self._query_postgres(sql, params)).result()
-
-    async def _query_postgres(self, sql: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
-        assert self.db_url is not None
-        connection = await asyncpg.connect(self.db_url)
-        try:
-            return [tuple(row) for row in await connection.fetch(numbered(sql), *params)]
-        finally:
-            await connection.close()
+        return query_database(self.db_path, self.db_url, sql, params)
 
     def bot_urls(self) -> list[str]:
         return [served.url for served in self.replicas] or [self.bot.url]

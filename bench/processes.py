@@ -45,6 +45,11 @@ class Served:
                 found[key] = int(value.split()[0])
         return found
 
+    def cpu_seconds(self) -> float:
+        """User plus system CPU time the process has used (/proc/<pid>/stat)."""
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def stop(self) -> None:
         if self.process.poll() is None:
             self.process.terminate()
@@ -55,9 +60,12 @@ class Served:
                 self.process.wait()
 
 
-async def launch(name: str, module: str, env: dict[str, str], workdir: Path) -> Served:
-    """Start `python -m module` and wait until /healthz answers 200; ready time from spawn."""
-    port = free_port()
+async def launch(
+    name: str, module: str, env: dict[str, str], workdir: Path, *, port: int | None = None
+) -> Served:
+    """Start `python -m module` and wait until /healthz answers 200; ready time from spawn.
+    `port`: chosen beforehand, when the environment has to name it (an OAuth redirect URL)."""
+    port = port or free_port()
     log_path = workdir / f"{name}.log"
     full_env = {**os.environ, **env, "PORT": str(port)}
     with log_path.open("wb") as log:

@@ -79,6 +79,14 @@ ROWS: list[tuple[str, str, str, str | None]] = [
     ("4 ratio p99 bot/floor", "round.ratio.p99", "x", "<= 1.3"),
     ("5 peak RSS after 2", "buttons.rss.VmHWM", "MB", "< 120"),
     ("5 peak RSS after 4", "round.rss.VmHWM", "MB", "< 120"),
+    ("6 many workspaces: rounds done after", "workspaces.seconds", "s", None),
+    ("6 optimum (bare client, same posts)", "workspaces.optimum_seconds", "s", None),
+    ("6 % of optimum", "workspaces.percent_of_optimum", "%", ">= 90"),
+    ("6 % of Slack's pace (300/min, no burst)", "workspaces.percent_of_steady_rate", "%", None),
+    ("6 lost", "workspaces.lost", "", "== 0"),
+    ("6 duplicates", "workspaces.duplicates", "", "== 0"),
+    ("6 429s met by the bot", "workspaces.rate_limited", "", None),
+    ("6 peak RSS of a replica serving them", "workspaces.rss.VmHWM", "MB", None),
 ]
 
 
