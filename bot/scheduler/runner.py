@@ -14,7 +14,10 @@ from bot.services.ports import Job, StoreUnavailable
 
 logger = logging.getLogger(__name__)
 
-CONCURRENT_JOBS = 4
+# Jobs run at once in one process: rounds of different workspaces have limits of their own, so
+# 50 workspaces' rounds go out side by side (4 left the 50th waiting 1.5 minutes; see
+# docs/performance.md).
+CONCURRENT_JOBS = 16
 # Jobs created by another replica (or a claim that lapsed there) are noticed this often.
 LOOK_AGAIN = timedelta(seconds=5)
 
