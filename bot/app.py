@@ -279,6 +279,8 @@ async def _build_with(
     if retention is not None:
         await retention.install()
     runner.start()
+    if departures is not None:
+        work.spawn(departures.purge_unfinished(), "purge-workspaces")
     warm = asyncio.Event()
     work.spawn(welcome.warm_all(workspaces, warm), "warm-up")
     return Wishbot(

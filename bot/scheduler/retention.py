@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from bot.domain.retention import retention_cutoff
 from bot.services import jobs
+from bot.services.departures import purge_left
 from bot.services.jobs import JobQueue
 from bot.services.ports import Clock, Job
 from bot.services.ports.workspaces import WorkspaceKey, WorkspaceStore
@@ -75,19 +76,7 @@ class RetentionJob:
     async def _purge_uninstalled(self, cutoff: datetime) -> list[WorkspaceKey]:
         if self.workspaces is None:
             return []
-        purged = []
-        for key in await self.workspaces.uninstalled_before(cutoff):
-            # Purged first, forgotten after: a crash in between purges it again next time.
-            counts = await self.workspaces.purge_workspace(key)
-            await self.workspaces.forget_uninstall(key)
-            logger.info(
-                "retention: workspace %s (uninstalled before %s) purged: %d poll(s),"
-                " %d cached profile(s), %d job(s)",
-                key,
-                cutoff.date().isoformat(),
-                counts.polls,
-                counts.people,
-                counts.jobs,
-            )
-            purged.append(key)
-        return purged
+        left = await self.workspaces.uninstalled_before(cutoff)
+        for key in left:
+            await purge_left(self.workspaces, key)
+        return left

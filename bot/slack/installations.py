@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -24,7 +23,6 @@ from bot.services.ports import Clock
 from bot.services.ports.workspaces import (
     InstallationRecord,
     InstallationStore,
-    Refresh,
     WorkspaceKey,
 )
 
@@ -123,25 +121,11 @@ def record_from_bot(bot: Bot, existing: InstallationRecord | None = None) -> Ins
 
 
 class BoltInstallationStore(AsyncInstallationStore):
-    """Bolt's AsyncInstallationStore over the port.
+    """Bolt's AsyncInstallationStore over the port. Bolt's OAuth flow saves through it; tokens
+    are found and refreshed by bot.slack.installed, never by Bolt."""
 
-    With refresh, what Bolt finds for a request has been refreshed already when refresh_due
-    says its token is about to expire (default: always ask refresh, which may return None):
-    under the store's lock (rotate_installation), so that two replicas serving the same
-    workspace never spend its refresh token twice, as Bolt's own rotation in a request could.
-    Bolt then leaves a token alone when refresh_due's window is wider than Bolt's
-    token_rotation_expiration_minutes."""
-
-    def __init__(
-        self,
-        store: InstallationStore,
-        *,
-        refresh: Refresh | None = None,
-        refresh_due: Callable[[InstallationRecord], bool] | None = None,
-    ) -> None:
+    def __init__(self, store: InstallationStore) -> None:
         self.store = store
-        self.refresh = refresh
-        self.refresh_due = refresh_due
 
     @property
     def logger(self) -> logging.Logger:
@@ -201,12 +185,7 @@ class BoltInstallationStore(AsyncInstallationStore):
         await self.store.delete_installation(workspace_key(enterprise_id, team_id, False))
 
     async def _find(self, key: WorkspaceKey) -> InstallationRecord | None:
-        record = await self.store.find_installation(key)
-        if record is None or self.refresh is None:
-            return record
-        if self.refresh_due is not None and not self.refresh_due(record):
-            return record
-        return await self.store.rotate_installation(key, self.refresh)
+        return await self.store.find_installation(key)
 
 
 class BoltStateStore(AsyncOAuthStateStore):

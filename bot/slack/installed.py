@@ -29,7 +29,11 @@ from bot.services.ports.workspaces import (
     WorkspaceKey,
     current_workspace,
 )
-from bot.slack.installations import installation_from_record, record_from_installation
+from bot.slack.installations import (
+    installation_from_record,
+    record_from_installation,
+    workspace_key,
+)
 from bot.slack.web_api import WorkspaceClient
 
 logger = logging.getLogger(__name__)
@@ -74,7 +78,6 @@ class InstalledWorkspaces:
         self.make_client = make_client
         self._installed: dict[tuple[str, str], _Installed] = {}
         self._locks: dict[tuple[str, str], asyncio.Lock] = {}
-        self.refreshes = 0  # tokens this process refreshed (for the logs and the tests)
 
     # --- ClientSource ------------------------------------------------------------------------
 
@@ -184,7 +187,6 @@ class InstalledWorkspaces:
         installation.bot_token = response["access_token"]
         installation.bot_refresh_token = response["refresh_token"]
         installation.bot_token_expires_at = now + int(response["expires_in"])
-        self.refreshes += 1
         logger.info("refreshed the bot token of workspace %s", key)
         return installation
 
@@ -222,7 +224,7 @@ class WorkspaceAuthorize(AsyncAuthorize):
         user_id: str | None,
         **_actor: Any,
     ) -> AuthorizeResult | None:
-        key = WorkspaceKey(enterprise_id, team_id, bool(context.is_enterprise_install))
+        key = workspace_key(enterprise_id, team_id, context.is_enterprise_install)
         try:
             installed = await self.workspaces.installed(key)
         except NotInstalled:

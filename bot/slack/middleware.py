@@ -12,6 +12,7 @@ from bot.services.background import BackgroundWork
 from bot.services.people import PeopleDirectory
 from bot.services.ports import Clock
 from bot.services.ports.workspaces import WorkspaceKey, enter_workspace
+from bot.slack.installations import workspace_key
 from bot.slack.replies import Reply, ResponseUrls, Surface, Tell
 from bot.slack.requests import request_kind
 
@@ -61,4 +62,4 @@ def request_context(
 
 def workspace_of(context: AsyncBoltContext) -> WorkspaceKey:
     """The workspace a request comes from, keyed as Bolt keys its installation."""
-    return WorkspaceKey(context.enterprise_id, context.team_id, bool(context.is_enterprise_install))
+    return workspace_key(context.enterprise_id, context.team_id, context.is_enterprise_install)

@@ -48,6 +48,7 @@ class ObservedInstallations(BoltInstallationStore):
 
     async def async_save(self, installation: Installation) -> None:
         await super().async_save(installation)
+        # An org-wide install is the whole enterprise's (its polls may be of any workspace).
         key = WorkspaceKey(
             installation.enterprise_id,
             None if installation.is_enterprise_install else installation.team_id,

@@ -493,36 +493,3 @@ async def test_resealing_lets_the_old_key_be_dropped(
     assert found.bot_token == BOT_TOKEN
     with pytest.raises(SealBroken):
         await bolt.async_find_installation(enterprise_id=None, team_id="T1")
-
-
-def expiring_soon(record: InstallationRecord) -> bool:
-    expires = record.bot_token_expires_at
-    return expires is not None and expires - NOW <= WINDOW
-
-
-async def test_bolt_finds_a_token_refreshed_once_under_the_lock(table: InstallationTable) -> None:
-    key = await save_expiring(table)
-    spent, refresh = refresher(NOW)
-    bolt = BoltInstallationStore(table, refresh=refresh, refresh_due=expiring_soon)
-    found = await asyncio.gather(
-        *(bolt.async_find_installation(enterprise_id=None, team_id="T1") for _ in range(3)),
-        bolt.async_find_bot(enterprise_id=None, team_id="T1"),
-    )
-    assert spent == [REFRESH_TOKEN]
-    assert {f.bot_token for f in found if f is not None} == {"xoxe.xoxb-2"}
-    assert len([f for f in found if f is not None]) == 4
-    stored = await table.find_installation(key)
-    assert stored is not None
-    assert stored.data["bot_token"] == "xoxe.xoxb-2"
-
-
-async def test_bolt_leaves_a_fresh_token_alone(table: InstallationTable) -> None:
-    await BoltInstallationStore(table).async_save(acme())
-
-    async def must_not_refresh(record: InstallationRecord) -> InstallationRecord | None:
-        raise AssertionError("a fresh token was refreshed")
-
-    bolt = BoltInstallationStore(table, refresh=must_not_refresh, refresh_due=expiring_soon)
-    found = await bolt.async_find_installation(enterprise_id=None, team_id="T1")
-    assert found is not None
-    assert found.bot_token == BOT_TOKEN

@@ -9,6 +9,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.async_context import AsyncBoltContext
 
 from bot.services.departures import Departures
+from bot.services.ports.workspaces import WorkspaceKey
 from bot.slack.middleware import workspace_of
 from bot.slack.replies import Reply, guarded
 
@@ -43,18 +44,23 @@ def register(app: AsyncApp, uses: UseCases) -> None:
 def _register_departures(app: AsyncApp, departures: Departures) -> None:
     # Slack sends both when a workspace removes the app (tokens_revoked first); either alone
     # means the bot can no longer act there. Bolt delivers them without authorizing (the tokens
-    # are gone). Done before Bolt's ack (when the handler returns): a failure leaves the event
-    # unacknowledged for Slack to send again, and a repeat finds nothing left to do.
+    # are gone). Leaving is done before Bolt's ack (when the handler returns): a failure leaves
+    # the event unacknowledged for Slack to send again, and a repeat finds nothing left to do;
+    # the purge follows the ack.
+    async def leave(workspace: WorkspaceKey, reply: Reply) -> None:
+        await departures.left(workspace)
+        reply.later(departures.purge(workspace), "purge-workspace")
+
     @guarded
     async def handle_app_uninstalled_event(context: AsyncBoltContext, reply: Reply) -> None:
-        await departures.left(workspace_of(context))
+        await leave(workspace_of(context), reply)
 
     @guarded
     async def handle_tokens_revoked_event(
         event: dict[str, Any], context: AsyncBoltContext, reply: Reply
     ) -> None:
         if (event.get("tokens") or {}).get("bot"):
-            await departures.left(workspace_of(context))
+            await leave(workspace_of(context), reply)
 
     app.event("app_uninstalled")(handle_app_uninstalled_event)
     app.event("tokens_revoked")(handle_tokens_revoked_event)

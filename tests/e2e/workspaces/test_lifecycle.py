@@ -165,3 +165,22 @@ async def test_a_workspace_installing_again_is_served_by_every_replica_with_the_
     # read again, and the poll goes out.
     poll = await create_in(second, cloud, ALPHA, '"After?" "Yes" "No" remind:off')
     assert [m for m in alpha.messages(ALPHA.channel) if m.ts == poll.message_ts]
+
+
+@pytest.mark.postgresql_only
+async def test_a_purge_cut_short_after_the_ack_is_done_at_the_next_start(
+    cloud: SlackCloud, start_many: ManyFactory, clock: ShiftableClock
+) -> None:
+    first = await start_many()
+    await install(cloud, first, ALPHA)
+    poll = await create_in(first, cloud, ALPHA, '"Which day?" "Mon" "Tue" remind:off')
+    # What leaving stores before the event's ack, as if the process stopped before the purge
+    # that follows it.
+    alpha = WorkspaceKey(None, ALPHA.team_id)
+    await first.bot.installed.store.delete_installation(alpha)  # type: ignore[union-attr]
+    await first.bot.repo.record_uninstall(alpha, clock.now())
+    assert await first.bot.repo.get_poll(poll.id) is not None
+    second = await start_many()
+    await second.settle()
+    assert await second.bot.repo.get_poll(poll.id) is None
+    assert await second.bot.repo.uninstalled_before(clock.now()) == []
