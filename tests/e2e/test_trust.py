@@ -117,6 +117,10 @@ async def test_a_click_is_in_the_database_file_when_slack_gets_its_ack(
     async with another_writer(running.settings):
         change = asyncio.create_task(running.driver.click(PEOPLE[0], message, "Tue"))
         await asyncio.wait({change}, timeout=1.0)
+        if change.done():
+            # Acknowledged while the database is held: only an answer stored before could be
+            # there, and none can be (read now, before the writer lets the bot's write in).
+            assert await stored_choices(running.settings, poll.id) == [(PEOPLE[0], 1)]
     reply = await change
     assert reply.status == 200
     # Read at once, without giving the bot another turn: if it crashed now, this would be all.
