@@ -206,9 +206,11 @@ async def test_burst_of_300_answers_is_stored_once_with_few_updates(
     ] == [100] * 3
     final = text_of(poll_message(emu, poll).blocks)
     assert f"300 of {asked} answered" in final
-    updates = [
-        c for c in emu.calls_to("chat.update") if c.args.get("ts") == poll.message_ts and c.ok
-    ]
+    tried = [c for c in emu.calls_to("chat.update") if c.args.get("ts") == poll.message_ts]
+    # Slack allows about one update of a message per second (the emulator refuses more with
+    # ratelimited): the refresher's spacing keeps every one of its updates within it.
+    assert [c.error for c in tried if not c.ok] == []
+    updates = [c for c in tried if c.ok]
     assert 1 <= len(updates) <= 30
     gaps = [b.at - a.at for a, b in itertools.pairwise(updates)]
     assert all(gap >= 0.9 for gap in gaps), gaps
