@@ -113,12 +113,15 @@ async def start_bot(
     database of its own on the throwaway PostgreSQL server (see tests/conftest.py)."""
     cleanups: list[Callable[[], Awaitable[None]]] = []
 
-    async def factory(*, mode: str = "http", **overrides: object) -> RunningBot:
+    async def factory(
+        *, mode: str = "http", bot_clock: ShiftableClock | None = None, **overrides: object
+    ) -> RunningBot:
+        """bot_clock: a clock of the bot's own (a replica whose clock differs from Slack's)."""
         settings = make_settings(
             emu, tmp_path / "wishbot.sqlite3", socket=mode == "socket", db_url=db_url
         )
         settings = dataclasses.replace(settings, **overrides)  # type: ignore[arg-type]
-        bot = await start(settings, clock=clock)
+        bot = await start(settings, clock=bot_clock or clock)
         # As a load balancer waits for /readyz: forms are checked against the user groups
         # learnt in the warm-up, and a test that races it would test the start, not the form.
         await asyncio.wait_for(bot.warm.wait(), timeout=10)

@@ -432,3 +432,39 @@ async def test_an_answer_stamped_before_a_stored_one_is_refused_not_stored(
     )
     assert outcome is AnswerOutcome.SUPERSEDED
     assert await stored_choices(running.settings, poll.id) == [(PEOPLE[0], 1)]
+
+
+@pytest.mark.postgresql_only
+@pytest.mark.parametrize("surface", ["click", "form"])
+async def test_a_change_that_loses_to_a_newer_stored_answer_is_not_confirmed_as_saved(
+    start_bot: BotFactory, emu: SlackEmulator, clock: ShiftableClock, surface: str
+) -> None:
+    # Two replicas on one database, one of them with a clock two seconds ahead. The person
+    # answers through that one, then changes the answer through the other within the two
+    # seconds: the change is stamped before the stored answer, so it loses, and the person
+    # reads that it was not saved, never that it was.
+    behind = await start_bot()
+    ahead = await start_bot(bot_clock=ShiftableClock(clock.now() + timedelta(seconds=2)))
+    if surface == "click":
+        poll = await create(behind, emu, 'new "Best day?" "Mon" "Tue" remind:off')
+        await ahead.driver.click(PEOPLE[0], poll_message(emu, poll), "Mon")
+        await ahead.settle()
+        await behind.driver.click(PEOPLE[0], poll_message(emu, poll), "Tue")
+        await behind.settle()
+        told = last_ephemeral(emu, PEOPLE[0])
+        assert await stored_choices(behind.settings, poll.id) == [(PEOPLE[0], 0)]
+    else:
+        poll = await create(behind, emu, 'new "Your wish?" remind:off')
+        for replica, wish in ((ahead, "a sauna evening"), (behind, "a longer lunch")):
+            if emu.views(PEOPLE[0]):
+                await replica.driver.close_view(PEOPLE[0], clear=True)  # the thanks, read
+            await replica.driver.click(PEOPLE[0], poll_message(emu, poll), "Answer")
+            await emu.wait_for(partial(emu.views, PEOPLE[0]))
+            await replica.driver.submit_view(PEOPLE[0], fill={"Your wish?": wish})
+            await replica.settle()
+        told = text_of(emu.views(PEOPLE[0])[-1].blocks)
+        stored = await behind.repo.response_of(poll.id, PEOPLE[0])
+        assert stored is not None and stored.answers[0] is not None
+        assert stored.answers[0].text == "a sauna evening"
+    assert "was already saved, so this one was not" in told
+    assert "is saved" not in told and "are saved" not in told
