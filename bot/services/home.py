@@ -11,12 +11,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Final, Protocol
 
-from bot.domain.model import CloseSpec, Poll
+from bot.domain.model import CloseSpec, Poll, PollStatus
 from bot.domain.series import Series
 from bot.domain.wishes import has_wishes
+from bot.services import jobs
 from bot.services.background import BackgroundWork
 from bot.services.closing import ClosedPoll, Closing
-from bot.services.jobs import JobQueue
+from bot.services.jobs import JobQueue, job_key
 from bot.services.organising import Organising
 from bot.services.origins import FollowUpLinks
 from bot.services.people import PeopleDirectory
@@ -57,11 +58,13 @@ def home_job_key(user_id: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class OwnOpenPoll:
-    """An open poll of the person's own, with how far its answers have come."""
+    """An open poll of the person's own, with how far its answers have come; for one closed but
+    with its summary not out yet, how often Slack has refused it so far."""
 
     poll: Poll
     answered: int
     asked: int
+    failed_close_attempts: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,10 +142,16 @@ class HomeTab:
         waiting = await self.store.waiting_polls(user_id)
         own_open = await self.store.organised_polls(user_id, open_=True, limit=MAX_OPEN_OWN + 1)
         own_closed = await self.store.organised_polls(user_id, open_=False, limit=MAX_CLOSED_OWN)
+        failing = await self.queue.store.failing_jobs(
+            job_key(jobs.CLOSE, poll.id)
+            for poll in own_open[:MAX_OPEN_OWN]
+            if poll.status is PollStatus.CLOSING
+        )
         open_polls = []
         for poll in own_open[:MAX_OPEN_OWN]:
             counts = await self.polls.counts(poll.id)
-            open_polls.append(OwnOpenPoll(poll, counts.answered, counts.asked))
+            attempts = failing.get(job_key(jobs.CLOSE, poll.id), 0)
+            open_polls.append(OwnOpenPoll(poll, counts.answered, counts.asked, attempts))
         closed_polls = [
             OwnClosedPoll(poll, await self.links.summary_link(poll.id), has_wishes(poll))
             for poll in own_closed

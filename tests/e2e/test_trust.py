@@ -313,6 +313,11 @@ async def test_a_close_that_slack_refuses_is_retried_until_the_summary_is_out(
     await running.driver.slash_command(ORGANISER, CHANNEL, "/wishes", "list")
     await running.settle()
     assert "closing, retrying" in last_ephemeral(emu, ORGANISER)
+    # The organiser's Home says so too.
+    await running.driver.app_home_opened(ORGANISER)
+    await running.settle()
+    home = emu.home_view(ORGANISER)
+    assert home is not None and "closing, retrying" in text_of(home.blocks)
     emu.clear_faults()
     clock.advance(timedelta(minutes=10))  # past the longest wait between tries
     await running.settle()

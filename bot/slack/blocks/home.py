@@ -119,7 +119,10 @@ def _series_blocks(content: HomeContent, lang: str) -> list[Block]:
 
 def _open_poll_blocks(entry: OwnOpenPoll, lang: str) -> list[Block]:
     poll = entry.poll
-    key = "home.own.entry" if poll.status is PollStatus.OPEN else "home.own.entry_closing"
+    if poll.status is PollStatus.OPEN:
+        key = "home.own.entry"
+    else:  # closed for answers, its summary not out yet: whether Slack keeps refusing it
+        key = "home.own.entry_retrying" if entry.failed_close_attempts else "home.own.entry_closing"
     text = tm(
         lang,
         key,
@@ -129,6 +132,7 @@ def _open_poll_blocks(entry: OwnOpenPoll, lang: str) -> list[Block]:
         closes=slack_date(poll.closes_at, lang),
         answered=entry.answered,
         asked=entry.asked,
+        attempts=entry.failed_close_attempts,
     )
     block_id = f"{ids.HOME_OWN_BLOCK}.{poll.id}"
     blocks = [section(text, block_id=block_id)]
