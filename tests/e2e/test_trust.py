@@ -190,6 +190,39 @@ async def test_mentions_and_special_characters_read_as_typed_everywhere(
     no_broadcast_or_group(summary)
 
 
+async def test_people_s_text_reads_as_typed_in_the_answer_form_results_and_home(
+    running: RunningBot, emu: SlackEmulator
+) -> None:
+    emu.add_user("U0BOB", "bob")
+    question = "Ideas for <#C0RANDOM|random> with <@U0BOB|bob> &amp; <!here>?"
+    poll = await create(running, emu, f'new "{question}" remind:off')
+    await running.driver.click(PEOPLE[0], poll_message(emu, poll), "Answer")
+    await emu.wait_for(partial(emu.views, PEOPLE[0]))
+    # A form's label is plain text: the mentions read as names, & as &, @here as plain words.
+    (label,) = [b["label"]["text"] for b in emu.views(PEOPLE[0])[-1].blocks if "label" in b]
+    assert label == "Ideas for #random with @bob & @here?"
+    typed = "<!channel> & <b>bold</b> @devs"  # as typed into the form: Slack sends it as is
+    await running.driver.submit_view(PEOPLE[0], fill={label: typed})
+    await running.settle()
+
+    as_mrkdwn = "Ideas for <#C0RANDOM|random> with <@U0BOB> &amp; @here?"
+    await running.driver.slash_command(ORGANISER, CHANNEL, "/wishes", f"results {poll.id}")
+    await running.settle()
+    results = last_ephemeral(emu, ORGANISER)
+    assert as_mrkdwn in results
+    assert "&lt;!channel&gt; &amp; &lt;b&gt;bold&lt;/b&gt; @devs" in results
+    no_broadcast_or_group(results)
+
+    for person, block in ((ORGANISER, "home.own"), (PEOPLE[1], "home.waiting")):
+        await running.driver.app_home_opened(person)
+        await running.settle()
+        home = emu.home_view(person)
+        assert home is not None
+        entry = text_of([b for b in home.blocks if str(b.get("block_id", "")).startswith(block)])
+        assert as_mrkdwn in entry
+        no_broadcast_or_group(entry)
+
+
 async def test_text_typed_in_a_form_is_shown_literally(
     running: RunningBot, emu: SlackEmulator
 ) -> None:
