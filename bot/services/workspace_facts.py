@@ -1,6 +1,6 @@
 """What the bot learnt recently about the workspace's channels and user groups: good enough to
-refuse a form before its ack (no Slack call may happen there); a poll is created from fresh
-facts."""
+refuse a form before its ack (where Slack is asked only about a group handle not learnt yet, and
+only briefly); a poll is created from fresh facts."""
 
 from __future__ import annotations
 
