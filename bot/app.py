@@ -197,7 +197,16 @@ async def _build_with(
     )
     comparisons = SeriesComparisons(repo, lookup, origins)
     closing = Closing(
-        repo, gateway, presenter, lookup, schedule, queue, clock, origins, comparisons
+        repo,
+        gateway,
+        presenter,
+        lookup,
+        schedule,
+        queue,
+        clock,
+        origins,
+        comparisons,
+        close_failed=home.close_failed,
     )
     follow_ups = FollowUps(repo, gateway, presenter, lookup, creation, queue, clock)
     recurring = RecurringPolls(repo, creation, people, queue, clock, messages, presenter)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.domain.errors import PollClosed
@@ -65,6 +66,7 @@ class Closing:
         clock: Clock,
         origins: FollowUpLinks | None = None,
         comparisons: SeriesComparisons | None = None,
+        close_failed: Callable[[int], None] | None = None,
     ) -> None:
         self.polls = polls
         self.slack = slack
@@ -75,6 +77,8 @@ class Closing:
         self.clock = clock
         self.origins = origins
         self.comparisons = comparisons
+        # Told when Slack refused a close that is to be tried again (the organiser's Home says so).
+        self.close_failed = close_failed
 
     async def close(self, poll_id: int, *, by_user: str) -> ClosedPoll:
         """The organiser closes the poll now."""
@@ -106,7 +110,12 @@ class Closing:
                 await self.schedule.poll_changed(poll.id)  # extended after the job was planned
                 return
             await self.polls.begin_close(poll.id, self.clock.now())
-        await self._complete(poll.id)
+        try:
+            await self._complete(poll.id)
+        except Exception:
+            if self.close_failed is not None:
+                self.close_failed(poll.id)
+            raise  # the job is tried again later
 
     async def _complete(self, poll_id: int) -> None:
         """Finish a close that has begun; safe to repeat after a failure or a crash."""

@@ -195,6 +195,11 @@ class HomeTab:
         self._everyone.setdefault(current_workspace(), set()).add(poll_id)
         self._note(poll_id, actor)
 
+    def close_failed(self, poll_id: int) -> None:
+        """Slack refused the poll's summary (the close is tried again): its organiser's Home
+        says so, at most once a minute."""
+        self._note(poll_id, None)
+
     def answered(self, poll_id: int, user_id: str) -> None:
         """Someone answered: their own Home at once, the organiser's at most once a minute
         (nobody else's Home shows what they answered)."""
