@@ -3,6 +3,7 @@ the Reply that listeners answer them with (all put into Bolt's context)."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -10,12 +11,13 @@ from slack_bolt.context.async_context import AsyncBoltContext
 
 from bot.services.background import BackgroundWork
 from bot.services.people import PeopleDirectory
-from bot.services.ports import Clock
+from bot.services.ports import Clock, StoreUnavailable
 from bot.services.ports.workspaces import WorkspaceKey, enter_workspace
 from bot.slack.installations import workspace_key
 from bot.slack.replies import Reply, ResponseUrls, Surface, Tell
 from bot.slack.requests import request_kind
 
+logger = logging.getLogger(__name__)
 Middleware = Callable[..., Awaitable[None]]
 _SURFACES: dict[str, Surface] = {"command": "command", "action": "action", "view": "view"}
 
@@ -42,8 +44,7 @@ def request_context(
         # Stamped on arrival by the bot's one clock, so that answers compare like with like.
         context["received_at"] = clock.now()
         user_id = context.user_id or ""
-        # Known people only (memory, then the database): nothing before the ack waits on Slack.
-        lang = await people.language_of(user_id) if user_id else people.default_language
+        lang = await language_of(people, user_id)
         context["lang"] = lang
         context["reply"] = Reply(
             surface=_SURFACES.get(request_kind(body), "event"),
@@ -58,6 +59,19 @@ def request_context(
         await next()
 
     return wishbot_request_context
+
+
+async def language_of(people: PeopleDirectory, user_id: str) -> str:
+    """Known people only (memory, then the database): nothing before the ack waits on Slack.
+    With the database out of reach the default language serves: the listener still runs, so
+    the person hears (in the ack's place) that nothing could be stored, never silence."""
+    if not user_id:
+        return people.default_language
+    try:
+        return await people.language_of(user_id)
+    except StoreUnavailable as error:
+        logger.warning("the language of a person is unknown, the database is away: %s", error)
+        return people.default_language
 
 
 def workspace_of(context: AsyncBoltContext) -> WorkspaceKey:

@@ -250,6 +250,24 @@ async def test_a_click_during_an_outage_is_not_acknowledged_and_the_person_hears
     assert (await running.repo.counts(poll.id)).answered == 1
 
 
+async def test_a_newcomer_clicking_during_an_outage_hears_why_in_the_default_language(
+    running: RunningBot, emu: SlackEmulator, postgres_server: ThrowawayPostgres
+) -> None:
+    """Nobody has met the newcomer: their language would come from the database, which is
+    away, so the request's own set-up must not be what fails (that would end in silence)."""
+    poll = await create(running, emu, 'new "Outage?" "Yes" "No"')
+    emu.add_user("U0NEWBIE", "newbie", tz="Europe/Helsinki")
+    emu.add_member(CHANNEL, "U0NEWBIE")
+    postgres_server.stop()
+    try:
+        refused = await running.driver.click("U0NEWBIE", poll_message(emu, poll), "Yes")
+        assert refused.status == 503
+        await emu.wait_for(lambda: emu.ephemerals("U0NEWBIE"), timeout=5)
+        assert "database is out of reach" in last_ephemeral(emu, "U0NEWBIE")
+    finally:
+        postgres_server.start_again()
+
+
 async def test_migrate_and_check_name_postgresql_and_backup_points_to_pg_dump(
     emu: SlackEmulator, database: str, tmp_path: Path
 ) -> None:
