@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Final
 
@@ -122,6 +122,15 @@ def wish_items(wishes: Iterable[Wish]) -> list[SupportedItem]:
     """Wishes as items: their short text (an option's length), the full text kept for the report,
     and how many wished for each."""
     return [SupportedItem(w.text, w.full_text, w.count, SupportUnit.WISHES) for w in wishes]
+
+
+def with_wishes_in_full(
+    items: Iterable[SupportedItem], wishes: Iterable[Wish]
+) -> list[SupportedItem]:
+    """A follow-up vote's items with the full text of each option that is one of its original's
+    wishes shortened to fit an option: the report names the wish as it was written."""
+    written = {wish.text: wish.full_text for wish in wishes if wish.shortened}
+    return [replace(item, full_text=written.get(item.full_text, item.full_text)) for item in items]
 
 
 def _option_item(text: str, support: int | None, unit: SupportUnit) -> SupportedItem:

@@ -23,7 +23,9 @@ from bot.domain.outcome import (
     build_report,
     outcome_items,
     supported_items,
+    with_wishes_in_full,
 )
+from bot.domain.wishes import poll_wishes
 from bot.services import jobs
 from bot.services.closing import SUMMARY
 from bot.services.fan_out import fan_out
@@ -189,6 +191,11 @@ class Outcomes:
             raise OutcomeNotReady(
                 poll.id, "error.outcome_hidden" if hidden else "error.outcome_nothing"
             )
+        if poll.follow_up_of is not None:
+            original = await self.polls.get_poll(poll.follow_up_of)
+            if original is not None:
+                wishes = poll_wishes(original, await self.lookup.current_tally(original))
+                items = with_wishes_in_full(items, wishes)
         return items
 
     async def _facts(self, poll: Poll) -> AskedFacts:

@@ -40,6 +40,7 @@ from tests.e2e.test_answer_kinds import (
     send,
     stored,
 )
+from tests.e2e.test_suggestions import suggest
 from tests.e2e.test_summary import answer_in_modal, close, summary_messages
 
 LONG_WISH = (
@@ -669,4 +670,47 @@ async def test_a_follow_up_leaves_out_only_those_deactivated_since_the_original(
     follow_up = follow_up_of(await again.repo.polls_with_status(), original)
     assert sorted(await again.repo.members_of(follow_up.id)) == sorted(
         [ORGANISER, PEOPLE[0], PEOPLE[1]]
+    )
+
+
+async def test_a_choice_poll_with_suggestions_offers_its_suggestions_as_wishes(
+    running: RunningBot, emu: SlackEmulator
+) -> None:
+    poll = await create(running, emu, 'new "Team lunch?" "Pizza" "Sushi" open')
+    await suggest(running, emu, PEOPLE[0], poll.id, "Tacos")
+    await suggest(running, emu, PEOPLE[1], poll.id, "Ramen")
+    for person, label in zip(PEOPLE[2:], ["Ramen", "Tacos", "Ramen"], strict=True):
+        await running.driver.click(person, poll_message(emu, poll), label)
+    await running.settle()
+    await close(running, poll.id)
+
+    # Its suggestions are wishes: the organiser is told what next, the summary has the buttons.
+    (told,) = next_steps(emu)
+    assert "Vote on these wishes" in text_of(told.blocks)
+    (summary,) = summary_messages(emu, poll.message_ts)
+    assert ids.PRIORITISE_ACTION in text_of(summary.blocks)
+    assert ids.OUTCOME_ACTION in text_of(summary.blocks)
+    await running.driver.click(PEOPLE[2], summary, "Vote on these wishes")
+    await running.settle()
+    assert f"Only the person who created poll #{poll.id}" in last_ephemeral(emu, PEOPLE[2])
+    assert not follow_up_forms(emu, PEOPLE[2])
+
+    # The summary's button opens the form with the suggested options, one per line.
+    form = await open_follow_up_form(running, emu, summary)
+    assert element(form, ids.FOLLOW_UP_WISHES_BLOCK)["initial_value"] == "Tacos\nRamen"
+    reply = await running.driver.submit_view(
+        ORGANISER,
+        fill={ids.FOLLOW_UP_WISHES_BLOCK: "Tacos\nRamen\nPizza", "How people vote": "Ranking"},
+    )
+    assert reply.body is None or reply.body.get("response_action") != "errors", reply.body
+    await running.settle()
+    follow_up = follow_up_of(await running.repo.polls_with_status(), poll)
+    (question,) = follow_up.questions
+    assert (question.kind, question.size, question.options) == (
+        QuestionKind.RANK,
+        3,
+        ("Tacos", "Ramen", "Pizza"),
+    )
+    assert sorted(await running.repo.members_of(follow_up.id)) == sorted(
+        await running.repo.members_of(poll.id)
     )
