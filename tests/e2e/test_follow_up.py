@@ -4,12 +4,14 @@ follow-up form pre-filled with the wishes, and the follow-up poll asking exactly
 from __future__ import annotations
 
 from collections import Counter
-from datetime import timedelta
+from datetime import time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot.app import stop
 from bot.clock import ShiftableClock
 from bot.domain.model import Poll, PollStatus, QuestionAnswer, QuestionKind
+from bot.domain.schedule import local_to_utc
 from bot.services import jobs
 from bot.slack import ids
 from slack_emulator import Ephemeral, Message, SlackEmulator, View
@@ -714,3 +716,32 @@ async def test_a_choice_poll_with_suggestions_offers_its_suggestions_as_wishes(
     assert sorted(await running.repo.members_of(follow_up.id)) == sorted(
         await running.repo.members_of(poll.id)
     )
+
+
+async def test_the_follow_up_closes_and_reminds_as_chosen_in_its_form(
+    running: RunningBot, emu: SlackEmulator, clock: ShiftableClock
+) -> None:
+    original = await wish_poll(running, emu, list(PEOPLE))
+    form = await open_follow_up_form(running, emu, next_steps(emu)[0])
+    day = (clock.now() + timedelta(days=9)).astimezone(ZoneInfo("Europe/Helsinki")).date()
+    reply = await running.driver.submit_view(
+        ORGANISER,
+        form.id,
+        fill={
+            ids.CLOSE_DATE_BLOCK: day.isoformat(),
+            ids.CLOSE_TIME_BLOCK: "15:30",
+            ids.REMIND_BLOCK: "Every 2 days",
+        },
+    )
+    assert reply.body is None or reply.body.get("response_action") != "errors", reply.body
+    await running.settle()
+    follow_up = follow_up_of(await running.repo.polls_with_status(), original)
+    assert follow_up.closes_at == local_to_utc(day, time(15, 30), ZoneInfo("Europe/Helsinki"))
+    assert follow_up.remind_every == timedelta(days=2)
+    # The first round goes out two days on, to those of the original people who have not voted.
+    clock.advance(timedelta(days=1, hours=23))
+    await running.settle()
+    assert reminded(emu, follow_up.id, [ORGANISER, *PEOPLE]) == Counter()
+    clock.advance(timedelta(hours=1, seconds=1))
+    await running.settle()
+    assert reminded(emu, follow_up.id, [ORGANISER, *PEOPLE]) == Counter(dict.fromkeys(PEOPLE, 1))
