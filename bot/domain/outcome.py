@@ -18,6 +18,7 @@ from bot.domain.tally import (
     RankResult,
     TextResult,
 )
+from bot.domain.text import plain
 from bot.domain.wishes import Wish, gather_wishes, poll_wishes, shorten_wish, too_few_to_show
 
 MAX_NOTE_LENGTH: Final = 500
@@ -128,9 +129,13 @@ def with_wishes_in_full(
     items: Iterable[SupportedItem], wishes: Iterable[Wish]
 ) -> list[SupportedItem]:
     """A follow-up vote's items with the full text of each option that is one of its original's
-    wishes shortened to fit an option: the report names the wish as it was written."""
-    written = {wish.text: wish.full_text for wish in wishes if wish.shortened}
-    return [replace(item, full_text=written.get(item.full_text, item.full_text)) for item in items]
+    wishes shortened to fit an option: the report names the wish as it was written. The form
+    showed each wish as a person reads it and stored what came back, so that is what matches."""
+    written = {plain(wish.text): wish.full_text for wish in wishes if wish.shortened}
+    return [
+        replace(item, full_text=written.get(plain(item.full_text), item.full_text))
+        for item in items
+    ]
 
 
 def _option_item(text: str, support: int | None, unit: SupportUnit) -> SupportedItem:

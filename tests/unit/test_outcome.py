@@ -22,6 +22,7 @@ from bot.domain.outcome import (
     with_wishes_in_full,
 )
 from bot.domain.tally import tally
+from bot.domain.text import encode_typed, plain
 from bot.domain.wishes import gather_wishes, poll_wishes
 from bot.i18n import SUPPORTED_LANGUAGES
 from bot.services.outcomes import OutcomeForm
@@ -96,6 +97,16 @@ def test_a_follow_up_votes_items_keep_the_full_text_of_a_shortened_wish() -> Non
         ("Coffee", "Coffee", 2),
         ("A longer lunch break", "A longer lunch break", 1),
     ]
+
+
+def test_a_shortened_wish_with_a_mention_and_an_entity_is_found_as_the_form_sent_it_back() -> None:
+    long = "Lunch &amp; games with <@U0BOSS> on Fridays, so that we can actually all get to know"
+    (wish,) = gather_wishes([long + " each other"])
+    assert wish.shortened
+    # The form showed the wish as read (@U0BOSS, &) and stored what came back.
+    option = encode_typed(plain(wish.text))
+    (item,) = with_wishes_in_full([SupportedItem(option, option, 3, SupportUnit.DOTS)], [wish])
+    assert item.full_text == long + " each other"
 
 
 def test_dot_vote_items_follow_the_dots_and_rank_items_the_points() -> None:
