@@ -549,6 +549,7 @@ async def test_a_follow_up_votes_report_covers_both_polls_and_names_a_shortened_
         if b.get("block_id") == ids.FOLLOW_UP_WISHES_BLOCK
     )
     assert prefilled == f"More coffee\n{short}\nQuiet room"
+    assert "report names the wish in full" in text_of(emu.views(ORGANISER)[-1].blocks)
     reply = await running.driver.submit_view(ORGANISER, fill={"How people vote": "Dot vote"})
     assert reply.body is None or reply.body.get("response_action") != "errors", reply.body
     await running.settle()
