@@ -576,3 +576,25 @@ async def test_a_follow_up_votes_report_covers_both_polls_and_names_a_shortened_
     assert did.index("Done") < did.index("More coffee") < did.index("Planned")
     assert told(emu, vote.id) == Counter(dict.fromkeys(EVERYONE, 1))
     assert f"{LONG_WISH} – From March on" in dm_report(emu, FINN)
+
+
+async def test_an_outcome_form_of_more_wishes_than_fit_keeps_the_most_wished_and_says_so(
+    running: RunningBot, emu: SlackEmulator
+) -> None:
+    # Five people list twelve wishes each: coffee is everyone's, the rest their own, 56 in all.
+    answers = [
+        "\n".join(["- Coffee", *(f"- Wish {person}-{n:02d}" for n in range(11))])
+        for person in range(5)
+    ]
+    poll_id = await closed_free_text(running, emu, "Anything else?", answers)
+    form = await open_form(running, emu, poll_id)
+    items = form_items(form)
+    # A modal takes 100 blocks, two per item: the 48 most wished, coffee first.
+    assert len(items) == 48 and items[0] == "Coffee (5 people)"
+    assert "Wish 4-10 (1 person)" not in items
+    assert "8 more items with less support did not fit in this form" in text_of(form.blocks)
+    await running.driver.close_view(ORGANISER)
+    await record(running, emu, poll_id, {0: ("Done", "A new machine"), 47: ("Planned", None)})
+    (reply,) = await report_replies(running, emu, poll_id)
+    did = after(text_of(reply.blocks), "*We did*")
+    assert "Coffee – A new machine" in did and items[47].rsplit(" (", 1)[0] in did
