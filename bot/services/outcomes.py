@@ -62,6 +62,12 @@ def report_dm_tag(delivery: OutcomeDelivery) -> MessageTag:
     return {"poll": delivery.poll_id, "outcome_dm": delivery.round}
 
 
+def _same_item(now: SupportedItem, recorded: OutcomeItem) -> bool:
+    """Whether a recorded decision is about the item now at its place. The short text also
+    matches: a follow-up's wish recorded before its full text was known is the same wish."""
+    return now.full_text == recorded.full_text or now.text == recorded.text
+
+
 class DeliveriesLeft(Exception):
     """Some DMs of the report could not be sent or checked in this run: the job tries again."""
 
@@ -107,7 +113,7 @@ class Outcomes:
         earlier = {
             item.position: item
             for item in await self.store.outcome_items(poll.id)
-            if item.position < len(items) and items[item.position].full_text == item.full_text
+            if item.position < len(items) and _same_item(items[item.position], item)
         }
         decisions = [Decision(p, item.status, item.note) for p, item in earlier.items()]
         state = await self.store.outcome_state(poll.id)

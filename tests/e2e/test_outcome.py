@@ -577,6 +577,17 @@ async def test_a_follow_up_votes_report_covers_both_polls_and_names_a_shortened_
     assert told(emu, vote.id) == Counter(dict.fromkeys(EVERYONE, 1))
     assert f"{LONG_WISH} – From March on" in dm_report(emu, FINN)
 
+    # The original deleted (and its wishes with it), the vote's form still knows the decisions.
+    await command(running, f"delete {original}")
+    await running.driver.click(ORGANISER, emu.ephemerals(ORGANISER)[-1], "Delete")
+    await running.settle()
+    assert await running.repo.get_poll(original) is None
+    again = await open_form(running, emu, vote.id)
+    blocks = {b.get("block_id"): b for b in again.blocks}
+    status = blocks[ids.outcome_status_block_id(0)]["element"]["initial_option"]
+    assert status["text"]["text"] == "Planned"
+    assert blocks[ids.outcome_note_block_id(0)]["element"]["initial_value"] == "From March on"
+
 
 async def test_an_outcome_form_of_more_wishes_than_fit_keeps_the_most_wished_and_says_so(
     running: RunningBot, emu: SlackEmulator
