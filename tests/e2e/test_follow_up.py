@@ -745,3 +745,33 @@ async def test_the_follow_up_closes_and_reminds_as_chosen_in_its_form(
     clock.advance(timedelta(hours=1, seconds=1))
     await running.settle()
     assert reminded(emu, follow_up.id, [ORGANISER, *PEOPLE]) == Counter(dict.fromkeys(PEOPLE, 1))
+
+
+async def test_a_wish_poll_without_wishes_to_show_offers_no_next_steps_and_says_why(
+    running: RunningBot, emu: SlackEmulator
+) -> None:
+    # Nobody answered the Finnish organiser's poll: no wishes.
+    unanswered = await create(running, emu, 'new "Toiveita?" remind:off', user=FINN)
+    await close(running, unanswered.id, user=FINN)
+    # Two answered an anonymous poll: its wishes are not shown, so not offered either.
+    hidden = await create(running, emu, 'new "Any secret wishes?" anonymous remind:off')
+    for person, wish in zip(PEOPLE[:2], ("Sauna", "Cake"), strict=True):
+        await answer_in_modal(
+            running, emu, person, poll_message(emu, hidden), {ids.answer_block_id(0): wish}
+        )
+        await running.settle()
+    await close(running, hidden.id)
+
+    assert next_steps(emu) == [] and next_steps(emu, FINN) == []
+    # Both summaries are out, with neither button.
+    posts = "\n".join(text_of(m.blocks) for m in channel_posts(emu))
+    assert f"Kyselyn #{unanswered.id} tulokset" in posts
+    assert f"Results of poll #{hidden.id}" in posts
+    assert ids.PRIORITISE_ACTION not in posts and ids.OUTCOME_ACTION not in posts
+    await running.driver.slash_command(FINN, CHANNEL, "/wishes", f"priorisoi {unanswered.id}")
+    await running.settle()
+    assert f"Kyselyyn #{unanswered.id} ei kirjoitettu yhtään toivetta" in last_ephemeral(emu, FINN)
+    await running.driver.slash_command(ORGANISER, CHANNEL, "/wishes", f"prioritise {hidden.id}")
+    await running.settle()
+    assert "too few answered it" in last_ephemeral(emu, ORGANISER)
+    assert not follow_up_forms(emu, ORGANISER) and not follow_up_forms(emu, FINN)
