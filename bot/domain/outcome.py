@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Final
 
@@ -18,6 +18,7 @@ from bot.domain.tally import (
     RankResult,
     TextResult,
 )
+from bot.domain.text import plain
 from bot.domain.wishes import Wish, gather_wishes, poll_wishes, shorten_wish, too_few_to_show
 
 MAX_NOTE_LENGTH: Final = 500
@@ -122,6 +123,19 @@ def wish_items(wishes: Iterable[Wish]) -> list[SupportedItem]:
     """Wishes as items: their short text (an option's length), the full text kept for the report,
     and how many wished for each."""
     return [SupportedItem(w.text, w.full_text, w.count, SupportUnit.WISHES) for w in wishes]
+
+
+def with_wishes_in_full(
+    items: Iterable[SupportedItem], wishes: Iterable[Wish]
+) -> list[SupportedItem]:
+    """A follow-up vote's items with the full text of each option that is one of its original's
+    wishes shortened to fit an option: the report names the wish as it was written. The form
+    showed each wish as a person reads it and stored what came back, so that is what matches."""
+    written = {plain(wish.text): wish.full_text for wish in wishes if wish.shortened}
+    return [
+        replace(item, full_text=written.get(plain(item.full_text), item.full_text))
+        for item in items
+    ]
 
 
 def _option_item(text: str, support: int | None, unit: SupportUnit) -> SupportedItem:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from bot.domain.errors import PollClosed
 from bot.domain.model import Poll, PollStatus
-from bot.domain.wishes import has_wishes
+from bot.domain.wishes import poll_wishes
 from bot.services import jobs
 from bot.services.jobs import JobBusy, JobQueue
 from bot.services.origins import SUMMARY, FollowUpLinks
@@ -172,8 +172,9 @@ class Closing:
     async def _tell_next_steps(self, poll: Poll) -> None:
         """Once the summary is out, tell the organiser of a poll of wishes what they can do
         next; once, whichever run of the close gets here first. A failure only loses the note
-        (the summary carries the same buttons), never the close."""
-        if not has_wishes(poll):
+        (the summary carries the same buttons), never the close. A poll that asked for wishes
+        but got none to show (nobody wrote one, or too few answered it anonymously) has none."""
+        if not poll_wishes(poll, await self.lookup.current_tally(poll)):
             return
         if not await self.polls.record_message_once(poll.id, NEXT_STEPS, 0, poll.channel_id, ""):
             return

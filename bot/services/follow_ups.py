@@ -80,9 +80,16 @@ class FollowUps:
         return poll
 
     async def wishes(self, poll_id: int, user_id: str) -> PollWishes:
-        """The wishes the follow-up form starts from."""
+        """The wishes the follow-up form starts from; refused when there are none to show."""
         poll = await self.original(poll_id, user_id)
-        return PollWishes(poll, poll_wishes(poll, await self.lookup.current_tally(poll)))
+        current = await self.lookup.current_tally(poll)
+        wishes = poll_wishes(poll, current)
+        if not wishes:
+            # Some were written, but too few answered the anonymous poll for them to be shown.
+            hidden = bool(poll_wishes(poll, current, threshold=0))
+            key = "error.outcome_hidden" if hidden else "error.follow_up_no_answers"
+            raise PollError(key, poll_id=poll.id)
+        return PollWishes(poll, wishes)
 
     async def check(self, vote: FollowUpVote, *, organiser_id: str, channel_id: str) -> None:
         """What the form can be refused for inline before its ack (the close and reminders),

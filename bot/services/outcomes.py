@@ -23,7 +23,9 @@ from bot.domain.outcome import (
     build_report,
     outcome_items,
     supported_items,
+    with_wishes_in_full,
 )
+from bot.domain.wishes import poll_wishes
 from bot.services import jobs
 from bot.services.closing import SUMMARY
 from bot.services.fan_out import fan_out
@@ -58,6 +60,12 @@ def report_tag(poll_id: int) -> MessageTag:
 def report_dm_tag(delivery: OutcomeDelivery) -> MessageTag:
     # The DM channel identifies the person; the tag names the poll and the round only.
     return {"poll": delivery.poll_id, "outcome_dm": delivery.round}
+
+
+def _same_item(now: SupportedItem, recorded: OutcomeItem) -> bool:
+    """Whether a recorded decision is about the item now at its place. The short text also
+    matches: a follow-up's wish recorded before its full text was known is the same wish."""
+    return now.full_text == recorded.full_text or now.text == recorded.text
 
 
 class DeliveriesLeft(Exception):
@@ -105,7 +113,7 @@ class Outcomes:
         earlier = {
             item.position: item
             for item in await self.store.outcome_items(poll.id)
-            if item.position < len(items) and items[item.position].full_text == item.full_text
+            if item.position < len(items) and _same_item(items[item.position], item)
         }
         decisions = [Decision(p, item.status, item.note) for p, item in earlier.items()]
         state = await self.store.outcome_state(poll.id)
@@ -189,6 +197,11 @@ class Outcomes:
             raise OutcomeNotReady(
                 poll.id, "error.outcome_hidden" if hidden else "error.outcome_nothing"
             )
+        if poll.follow_up_of is not None:
+            original = await self.polls.get_poll(poll.follow_up_of)
+            if original is not None:
+                wishes = poll_wishes(original, await self.lookup.current_tally(original))
+                items = with_wishes_in_full(items, wishes)
         return items
 
     async def _facts(self, poll: Poll) -> AskedFacts:

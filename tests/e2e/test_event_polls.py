@@ -300,3 +300,40 @@ async def test_interim_results_tell_the_organiser_when_the_next_reminder_goes_ou
     # Not when the round is planned (the day before), but when it reaches people here.
     fifth = int(at(event - timedelta(days=5), 8).timestamp())
     assert f"Next reminder <!date^{fifth}^" in last_ephemeral(emu, ORGANISER)
+
+
+async def test_an_organiser_in_new_york_closes_on_new_yorks_clock_and_helsinki_is_reminded_on_its(
+    event_bot: RunningBot, emu: SlackEmulator, clock: ShiftableClock
+) -> None:
+    event = next_sunday(clock, 2)
+    clock.set(at(event - timedelta(days=10), 18))  # 11:00 in New York
+    poll = await create(
+        event_bot, emu, f'new "Food?" "Pizza" "Sushi" event:{event} 19:00', user=NEW_YORKER
+    )
+    # The event's date and time and the close are the organiser's: 16:00 in New York.
+    assert poll.event_at == at(event, 19, NEW_YORK)
+    assert poll.closes_at == at(event - timedelta(days=2), 16, NEW_YORK)
+    assert poll.event_reminder_days == (5, 3)
+    asked = [ORGANISER, *PEOPLE]  # in Helsinki; the organiser in New York is not reminded
+    # Each round reaches Helsinki at 08:00 there, not a second before.
+    for days_before, rounds_before in ((5, 0), (3, 1)):
+        day = event - timedelta(days=days_before)
+        await settle_at(event_bot, clock, at(day, 8) - timedelta(seconds=1))
+        expected = Counter(dict.fromkeys(asked, rounds_before)) if rounds_before else Counter()
+        assert reminded(emu, poll.id, [*asked, NEW_YORKER]) == expected
+        await settle_at(event_bot, clock, at(day, 8) + timedelta(seconds=1))
+        assert reminded(emu, poll.id, [*asked, NEW_YORKER]) == Counter(
+            dict.fromkeys(asked, rounds_before + 1)
+        )
+    for person in asked:
+        arrived = [(a.date(), a.hour) for a in dm_local_times(emu, person, HELSINKI)]
+        assert arrived == [(event - timedelta(days=5), 8), (event - timedelta(days=3), 8)]
+
+    # Friday 16:00 in New York is 23:00 in Helsinki: still open a second before, closed after.
+    await settle_at(event_bot, clock, poll.closes_at - timedelta(seconds=1))
+    still = await event_bot.repo.get_poll(poll.id)
+    assert still is not None and still.status is PollStatus.OPEN
+    await settle_at(event_bot, clock, poll.closes_at + timedelta(seconds=1))
+    closed = await event_bot.repo.get_poll(poll.id)
+    assert closed is not None and closed.status is PollStatus.CLOSED
+    assert "Closed 2 days before the event on" in shown(emu.messages(CHANNEL)[-1])

@@ -4,12 +4,14 @@ follow-up form pre-filled with the wishes, and the follow-up poll asking exactly
 from __future__ import annotations
 
 from collections import Counter
-from datetime import timedelta
+from datetime import time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot.app import stop
 from bot.clock import ShiftableClock
 from bot.domain.model import Poll, PollStatus, QuestionAnswer, QuestionKind
+from bot.domain.schedule import local_to_utc
 from bot.services import jobs
 from bot.slack import ids
 from slack_emulator import Ephemeral, Message, SlackEmulator, View
@@ -40,6 +42,7 @@ from tests.e2e.test_answer_kinds import (
     send,
     stored,
 )
+from tests.e2e.test_suggestions import suggest
 from tests.e2e.test_summary import answer_in_modal, close, summary_messages
 
 LONG_WISH = (
@@ -670,3 +673,105 @@ async def test_a_follow_up_leaves_out_only_those_deactivated_since_the_original(
     assert sorted(await again.repo.members_of(follow_up.id)) == sorted(
         [ORGANISER, PEOPLE[0], PEOPLE[1]]
     )
+
+
+async def test_a_choice_poll_with_suggestions_offers_its_suggestions_as_wishes(
+    running: RunningBot, emu: SlackEmulator
+) -> None:
+    poll = await create(running, emu, 'new "Team lunch?" "Pizza" "Sushi" open')
+    await suggest(running, emu, PEOPLE[0], poll.id, "Tacos")
+    await suggest(running, emu, PEOPLE[1], poll.id, "Ramen")
+    for person, label in zip(PEOPLE[2:], ["Ramen", "Tacos", "Ramen"], strict=True):
+        await running.driver.click(person, poll_message(emu, poll), label)
+    await running.settle()
+    await close(running, poll.id)
+
+    # Its suggestions are wishes: the organiser is told what next, the summary has the buttons.
+    (told,) = next_steps(emu)
+    assert "Vote on these wishes" in text_of(told.blocks)
+    (summary,) = summary_messages(emu, poll.message_ts)
+    assert ids.PRIORITISE_ACTION in text_of(summary.blocks)
+    assert ids.OUTCOME_ACTION in text_of(summary.blocks)
+    await running.driver.click(PEOPLE[2], summary, "Vote on these wishes")
+    await running.settle()
+    assert f"Only the person who created poll #{poll.id}" in last_ephemeral(emu, PEOPLE[2])
+    assert not follow_up_forms(emu, PEOPLE[2])
+
+    # The summary's button opens the form with the suggested options, one per line.
+    form = await open_follow_up_form(running, emu, summary)
+    assert element(form, ids.FOLLOW_UP_WISHES_BLOCK)["initial_value"] == "Tacos\nRamen"
+    reply = await running.driver.submit_view(
+        ORGANISER,
+        fill={ids.FOLLOW_UP_WISHES_BLOCK: "Tacos\nRamen\nPizza", "How people vote": "Ranking"},
+    )
+    assert reply.body is None or reply.body.get("response_action") != "errors", reply.body
+    await running.settle()
+    follow_up = follow_up_of(await running.repo.polls_with_status(), poll)
+    (question,) = follow_up.questions
+    assert (question.kind, question.size, question.options) == (
+        QuestionKind.RANK,
+        3,
+        ("Tacos", "Ramen", "Pizza"),
+    )
+    assert sorted(await running.repo.members_of(follow_up.id)) == sorted(
+        await running.repo.members_of(poll.id)
+    )
+
+
+async def test_the_follow_up_closes_and_reminds_as_chosen_in_its_form(
+    running: RunningBot, emu: SlackEmulator, clock: ShiftableClock
+) -> None:
+    original = await wish_poll(running, emu, list(PEOPLE))
+    form = await open_follow_up_form(running, emu, next_steps(emu)[0])
+    day = (clock.now() + timedelta(days=9)).astimezone(ZoneInfo("Europe/Helsinki")).date()
+    reply = await running.driver.submit_view(
+        ORGANISER,
+        form.id,
+        fill={
+            ids.CLOSE_DATE_BLOCK: day.isoformat(),
+            ids.CLOSE_TIME_BLOCK: "15:30",
+            ids.REMIND_BLOCK: "Every 2 days",
+        },
+    )
+    assert reply.body is None or reply.body.get("response_action") != "errors", reply.body
+    await running.settle()
+    follow_up = follow_up_of(await running.repo.polls_with_status(), original)
+    assert follow_up.closes_at == local_to_utc(day, time(15, 30), ZoneInfo("Europe/Helsinki"))
+    assert follow_up.remind_every == timedelta(days=2)
+    # The first round goes out two days on, to those of the original people who have not voted.
+    clock.advance(timedelta(days=1, hours=23))
+    await running.settle()
+    assert reminded(emu, follow_up.id, [ORGANISER, *PEOPLE]) == Counter()
+    clock.advance(timedelta(hours=1, seconds=1))
+    await running.settle()
+    assert reminded(emu, follow_up.id, [ORGANISER, *PEOPLE]) == Counter(dict.fromkeys(PEOPLE, 1))
+
+
+async def test_a_wish_poll_without_wishes_to_show_offers_no_next_steps_and_says_why(
+    running: RunningBot, emu: SlackEmulator
+) -> None:
+    # Nobody answered the Finnish organiser's poll: no wishes.
+    unanswered = await create(running, emu, 'new "Toiveita?" remind:off', user=FINN)
+    await close(running, unanswered.id, user=FINN)
+    # Two answered an anonymous poll: its wishes are not shown, so not offered either.
+    hidden = await create(running, emu, 'new "Any secret wishes?" anonymous remind:off')
+    for person, wish in zip(PEOPLE[:2], ("Sauna", "Cake"), strict=True):
+        await answer_in_modal(
+            running, emu, person, poll_message(emu, hidden), {ids.answer_block_id(0): wish}
+        )
+        await running.settle()
+    await close(running, hidden.id)
+
+    assert next_steps(emu) == [] and next_steps(emu, FINN) == []
+    # Both summaries are out, with neither button.
+    posts = "\n".join(text_of(m.blocks) for m in channel_posts(emu))
+    assert f"Kyselyn #{unanswered.id} tulokset" in posts
+    assert f"Results of poll #{hidden.id}" in posts
+    assert ids.PRIORITISE_ACTION not in posts and ids.OUTCOME_ACTION not in posts
+    await running.driver.slash_command(FINN, CHANNEL, "/wishes", f"priorisoi {unanswered.id}")
+    await running.settle()
+    assert f"Kyselyyn #{unanswered.id} ei kirjoitettu yhtään toivetta" in last_ephemeral(emu, FINN)
+    await running.driver.slash_command(ORGANISER, CHANNEL, "/wishes", f"prioritise {hidden.id}")
+    await running.settle()
+    assert "too few answered it" in last_ephemeral(emu, ORGANISER)
+    assert not follow_up_forms(emu, ORGANISER) and not follow_up_forms(emu, FINN)

@@ -10,6 +10,7 @@ from typing import Any
 
 from bot.domain.model import ReminderStatus
 from bot.domain.outcome import OutcomeDelivery
+from bot.domain.wishes import shorten_wish
 from bot.slack import ids
 from bot.storage.repository import to_ms
 from bot.storage.retention import RetentionStore
@@ -520,3 +521,91 @@ async def test_a_free_text_outcome_lists_the_split_wishes_the_follow_up_form_pre
     assert said.index("More coffee – 3 people") < said.index("Standing desks – 2 people")
     assert "- More coffee" not in said and "1. Quiet room" not in said
     assert "Standing desks – Two by the window" in after(text_of(reply.blocks), "*We did*")
+
+
+LONG_WISH = (
+    "A longer lunch break on Fridays, so that we can actually go out and eat somewhere nice "
+    "together"
+)
+
+
+async def test_a_follow_up_votes_report_covers_both_polls_and_names_a_shortened_wish_in_full(
+    running: RunningBot, emu: SlackEmulator
+) -> None:
+    question = "What would make our office better?"
+    answers = [LONG_WISH, "More coffee", "more coffee\nQuiet room"]
+    original = await closed_free_text(running, emu, question, answers)
+    # Vote on these wishes, through the follow-up form as the organiser leaves it: a dot vote.
+    await command(running, f"prioritise {original}")
+    await emu.wait_for(
+        lambda: emu.views(ORGANISER)[-1].callback_id == ids.FOLLOW_UP_VIEW,
+        message="no follow-up form",
+    )
+    short = shorten_wish(LONG_WISH)
+    assert short != LONG_WISH and short.endswith("…")
+    prefilled = next(
+        b["element"]["initial_value"]
+        for b in emu.views(ORGANISER)[-1].blocks
+        if b.get("block_id") == ids.FOLLOW_UP_WISHES_BLOCK
+    )
+    assert prefilled == f"More coffee\n{short}\nQuiet room"
+    assert "report names the wish in full" in text_of(emu.views(ORGANISER)[-1].blocks)
+    reply = await running.driver.submit_view(ORGANISER, fill={"How people vote": "Dot vote"})
+    assert reply.body is None or reply.body.get("response_action") != "errors", reply.body
+    await running.settle()
+    (vote,) = [p for p in await running.repo.polls_with_status() if p.follow_up_of == original]
+    assert vote.questions[0].options == ("More coffee", short, "Quiet room")
+    assert await answer_kind(running, emu, vote, PEOPLE[0], {short: "3"}) == {}
+    assert await answer_kind(running, emu, vote, PEOPLE[1], {"More coffee": "2", short: "1"}) == {}
+    await command(running, f"close {vote.id}")
+
+    form = await open_form(running, emu, vote.id)
+    assert form_items(form) == [f"{short} (4 dots)", "More coffee (2 dots)", "Quiet room (0 dots)"]
+    await running.driver.close_view(ORGANISER)
+    await record(running, emu, vote.id, {0: ("Planned", "From March on"), 1: ("Done", None)})
+    (report,) = await report_replies(running, emu, vote.id)
+    text = text_of(report.blocks)
+    # We asked: the original question and its response rate, then the vote.
+    asked = text[text.index("*We asked*") : text.index("*You said*")]
+    assert asked.index(question) < asked.index("Then we voted")
+    assert "6 asked, 3 answered" in asked and "6 asked, 2 answered" in asked
+    assert said_part(text).index(f"{short} – 4 dots") < said_part(text).index("More coffee – 2")
+    # We did names the wish as it was written, not as the vote's option shortened it.
+    did = after(text, "*We did*")
+    assert f"{LONG_WISH} – From March on" in did
+    assert did.index("Done") < did.index("More coffee") < did.index("Planned")
+    assert told(emu, vote.id) == Counter(dict.fromkeys(EVERYONE, 1))
+    assert f"{LONG_WISH} – From March on" in dm_report(emu, FINN)
+
+    # The original deleted (and its wishes with it), the vote's form still knows the decisions.
+    await command(running, f"delete {original}")
+    await running.driver.click(ORGANISER, emu.ephemerals(ORGANISER)[-1], "Delete")
+    await running.settle()
+    assert await running.repo.get_poll(original) is None
+    again = await open_form(running, emu, vote.id)
+    blocks = {b.get("block_id"): b for b in again.blocks}
+    status = blocks[ids.outcome_status_block_id(0)]["element"]["initial_option"]
+    assert status["text"]["text"] == "Planned"
+    assert blocks[ids.outcome_note_block_id(0)]["element"]["initial_value"] == "From March on"
+
+
+async def test_an_outcome_form_of_more_wishes_than_fit_keeps_the_most_wished_and_says_so(
+    running: RunningBot, emu: SlackEmulator
+) -> None:
+    # Five people list twelve wishes each: coffee is everyone's, the rest their own, 56 in all.
+    answers = [
+        "\n".join(["- Coffee", *(f"- Wish {person}-{n:02d}" for n in range(11))])
+        for person in range(5)
+    ]
+    poll_id = await closed_free_text(running, emu, "Anything else?", answers)
+    form = await open_form(running, emu, poll_id)
+    items = form_items(form)
+    # A modal takes 100 blocks, two per item: the 48 most wished, coffee first.
+    assert len(items) == 48 and items[0] == "Coffee (5 people)"
+    assert "Wish 4-10 (1 person)" not in items
+    assert "8 more items with less support did not fit in this form" in text_of(form.blocks)
+    await running.driver.close_view(ORGANISER)
+    await record(running, emu, poll_id, {0: ("Done", "A new machine"), 47: ("Planned", None)})
+    (reply,) = await report_replies(running, emu, poll_id)
+    did = after(text_of(reply.blocks), "*We did*")
+    assert "Coffee – A new machine" in did and items[47].rsplit(" (", 1)[0] in did

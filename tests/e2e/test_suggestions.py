@@ -6,6 +6,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+import pytest
+
 from bot.clock import ShiftableClock
 from bot.domain.model import QuestionAnswer
 from bot.domain.suggestions import vote_check
@@ -461,3 +463,25 @@ async def test_removing_a_suggestion_of_an_anonymous_poll_tells_no_counts(
     assert "“Tacos” was removed" in note
     assert "1 person" not in note and "only answer, so" not in note
     assert await running.repo.response_of(poll.id, PEOPLE[1]) is None
+
+
+async def test_a_suggestion_of_75_characters_as_typed_is_taken_and_one_more_cannot_be_sent(
+    running: RunningBot, emu: SlackEmulator
+) -> None:
+    poll = await create(running, emu, 'new "Lunch?" "Pizza" "Sushi" open')
+    # 75 characters as typed; "&" and "<>" are longer once Slack-encoded, and still count one.
+    typed = "Fish & chips <with peas>, " + "x" * (75 - 26)
+    assert len(typed) == 75
+    body = await suggest(running, emu, PEOPLE[0], poll.id, typed)
+    assert body is not None and body.get("response_action") == "update", body
+    await emu.wait_for(lambda: vote_labels(poll_message(emu, poll))[-1:] == [typed])
+    stored = await running.repo.get_poll(poll.id)
+    assert stored is not None
+    assert stored.questions[0].options[2] == typed.replace("&", "&amp;").replace(
+        "<", "&lt;"
+    ).replace(">", "&gt;")
+    # The input takes no more: Slack refuses to send the 76th character.
+    await running.driver.click(PEOPLE[1], poll_message(emu, poll), action_id=ids.SUGGEST_ACTION)
+    await emu.wait_for(lambda: emu.views(PEOPLE[1]), message="no suggest modal")
+    with pytest.raises(AssertionError, match="longer than max_length"):
+        await running.driver.submit_view(PEOPLE[1], fill={ids.SUGGEST_TEXT_BLOCK: typed + "y"})

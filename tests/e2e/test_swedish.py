@@ -11,6 +11,7 @@ import pytest
 
 from bot.clock import ShiftableClock
 from bot.domain.model import PollStatus, QuestionAnswer, QuestionKind
+from bot.slack import ids
 from slack_emulator import Message, SlackEmulator
 from tests.e2e.conftest import CHANNEL, FINN, ORGANISER, PEOPLE, BotFactory, RunningBot
 from tests.e2e.helpers import (
@@ -22,6 +23,8 @@ from tests.e2e.helpers import (
     shown,
     text_of,
 )
+from tests.e2e.test_outcome import dm_report, report_replies
+from tests.e2e.test_outcome import told as outcome_told
 
 ENGLISH = PEOPLE[0]
 SIGRID = "U0SIGRID"  # the organiser, in Vaasa, Slack in Finland-Swedish
@@ -187,3 +190,68 @@ async def test_a_swedish_form_poll_closes_on_time_with_a_swedish_summary(
     assert "svaren var anonyma" in summary and "4 – bra (2)" in summary
     assert "Svar: 3" in summary
     await emu.wait_for(lambda: "(stängd)" in text_of(poll_message(emu, poll).blocks))
+
+
+async def test_the_loop_in_swedish_wishes_a_vote_and_a_report_each_reads_in_their_language(
+    swedish: RunningBot, emu: SlackEmulator
+) -> None:
+    running = swedish
+    question = "Vad skulle göra kontoret bättre?"
+    poll = await create(running, emu, f'ny "{question}" påminn:av', user=SIGRID)
+    wishes = {SVEN: "- Mer kaffe\n- Ståbord", ENGLISH: "mer kaffe!", FINN: "Ståbord\nVäxter"}
+    for person, wish in wishes.items():
+        await open_answer_form(running, emu, person, poll_message(emu, poll), "Svara")
+        await running.driver.submit_view(person, fill={question: wish})
+        await running.settle()
+    await running.driver.slash_command(SIGRID, CHANNEL, "/wishes", f"stäng {poll.id}")
+    await running.settle()
+
+    # What next, in Swedish: the wishes become a dot vote of the same people.
+    (told,) = [e for e in emu.ephemerals(SIGRID) if ids.PRIORITISE_ACTION in text_of(e.blocks)]
+    assert "Berätta vad vi gjorde" in text_of(told.blocks)
+    await running.driver.click(SIGRID, told, "Rösta om önskemålen")
+    await emu.wait_for(lambda: emu.views(SIGRID), message="no follow-up form")
+    form = emu.views(SIGRID)[-1]
+    assert form.callback_id == ids.FOLLOW_UP_VIEW and form.title == "Rösta om önskemål"
+    wishes_input = next(b for b in form.blocks if b.get("block_id") == ids.FOLLOW_UP_WISHES_BLOCK)
+    assert wishes_input["element"]["initial_value"] == "Mer kaffe\nStåbord\nVäxter"
+    reply = await running.driver.submit_view(SIGRID, fill={"Hur man röstar": "Prickröstning"})
+    assert reply.body is None or reply.body.get("response_action") != "errors", reply.body
+    await running.settle()
+    (vote,) = [p for p in await running.repo.polls_with_status() if p.follow_up_of == poll.id]
+    assert vote.questions[0].text == "Vilka av de här önskemålen är viktigast för dig?"
+    assert "Uppföljning av <" in text_of(poll_message(emu, vote).blocks)
+    for person, dots in ((SVEN, {"Mer kaffe": "3"}), (ENGLISH, {"Ståbord": "2", "Växter": "1"})):
+        await running.driver.close_view(person, clear=True)
+        await open_answer_form(running, emu, person, poll_message(emu, vote), "Svara")
+        await running.driver.submit_view(person, fill=dots)
+        await running.settle()
+    await running.driver.slash_command(SIGRID, CHANNEL, "/wishes", f"stäng {vote.id}")
+    await running.settle()
+
+    # What we did, told in the thread in Swedish, and to each person asked in their language.
+    await running.driver.slash_command(SIGRID, CHANNEL, "/wishes", f"utfall {vote.id}")
+    await emu.wait_for(
+        lambda: [v for v in emu.views(SIGRID) if v.callback_id == ids.OUTCOME_VIEW],
+        message="no outcome form",
+    )
+    outcome = emu.views(SIGRID)[-1]
+    assert "Mer kaffe (3 prickar)" in text_of(outcome.blocks)
+    await running.driver.submit_view(
+        SIGRID,
+        fill={
+            ids.outcome_status_block_id(0): "Gjort",
+            ids.outcome_note_block_id(0): "En ny kaffemaskin",
+        },
+    )
+    await running.settle()
+    (report,) = await report_replies(running, emu, vote.id)
+    text = text_of(report.blocks)
+    assert f"Ni sa, vi gjorde – enkät #{vote.id}" in text
+    assert text.index("*Vi frågade*") < text.index(question) < text.index("*Ni sa*")
+    assert "Mer kaffe – 3 prickar" in text and "Mer kaffe – En ny kaffemaskin" in text
+    assert "Ni sa, vi gjorde" in dm_report(emu, SVEN)
+    assert "Te sanoitte, me teimme" in dm_report(emu, FINN)
+    assert "You said, we did" in dm_report(emu, ENGLISH)
+    everyone = [ORGANISER, *PEOPLE, SIGRID, SVEN]
+    assert outcome_told(emu, vote.id, everyone) == Counter(dict.fromkeys(everyone, 1))

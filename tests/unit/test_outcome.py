@@ -19,9 +19,11 @@ from bot.domain.outcome import (
     in_report_order,
     outcome_items,
     supported_items,
+    with_wishes_in_full,
 )
 from bot.domain.tally import tally
-from bot.domain.wishes import poll_wishes
+from bot.domain.text import encode_typed, plain
+from bot.domain.wishes import gather_wishes, poll_wishes
 from bot.i18n import SUPPORTED_LANGUAGES
 from bot.services.outcomes import OutcomeForm
 from bot.slack import ids
@@ -77,6 +79,34 @@ def test_free_text_items_are_the_follow_up_forms_wishes() -> None:
     ]
     assert items[-1].full_text == long and items[-1].text.endswith("…")
     assert {i.unit for i in items} == {SupportUnit.WISHES}
+
+
+def test_a_follow_up_votes_items_keep_the_full_text_of_a_shortened_wish() -> None:
+    long = "A longer lunch break on Fridays so that we can go out and eat somewhere nice together"
+    wishes = gather_wishes(["Coffee", long])
+    short = wishes[1].text
+    items = [
+        SupportedItem(short, short, 4, SupportUnit.DOTS),
+        SupportedItem("Coffee", "Coffee", 2, SupportUnit.DOTS),
+        # Reworded by the organiser: no longer the wish, so its own words are kept.
+        SupportedItem("A longer lunch break", "A longer lunch break", 1, SupportUnit.DOTS),
+    ]
+    restored = with_wishes_in_full(items, wishes)
+    assert [(i.text, i.full_text, i.support) for i in restored] == [
+        (short, long, 4),
+        ("Coffee", "Coffee", 2),
+        ("A longer lunch break", "A longer lunch break", 1),
+    ]
+
+
+def test_a_shortened_wish_with_a_mention_and_an_entity_is_found_as_the_form_sent_it_back() -> None:
+    long = "Lunch &amp; games with <@U0BOSS> on Fridays, so that we can actually all get to know"
+    (wish,) = gather_wishes([long + " each other"])
+    assert wish.shortened
+    # The form showed the wish as read (@U0BOSS, &) and stored what came back.
+    option = encode_typed(plain(wish.text))
+    (item,) = with_wishes_in_full([SupportedItem(option, option, 3, SupportUnit.DOTS)], [wish])
+    assert item.full_text == long + " each other"
 
 
 def test_dot_vote_items_follow_the_dots_and_rank_items_the_points() -> None:

@@ -19,7 +19,7 @@ from bot.domain.tally import (
     TextResult,
     bar,
 )
-from bot.domain.wishes import has_wishes
+from bot.domain.wishes import poll_wishes
 from bot.i18n import format_decimal, format_percent, t
 from bot.services.ports import FollowUpOrigin
 from bot.slack.blocks.common import (
@@ -78,7 +78,10 @@ def render_summary(
         *closed_before_event(poll, lang),
     ]
     results = _results(poll, tally, lang, anonymity_threshold, comparison)
-    ending = next_steps_actions(poll, lang) if has_wishes(poll) else []
+    # What next only when there are wishes to vote on: none were written, or too few answered
+    # an anonymous poll for them to be shown, and both buttons would only be refused.
+    wishes = poll_wishes(poll, tally, threshold=anonymity_threshold)
+    ending = next_steps_actions(poll, lang) if wishes else []
     messages = _paginate(
         poll, tally, lang, intro, results, more_key="summary.more_in_thread", ending=ending
     )
