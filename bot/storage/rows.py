@@ -222,7 +222,10 @@ async def read_responses(
 
 
 async def unlink_responses(conn: Sql, poll_id: int) -> None:
-    """Copy every response to a new row, in random order, without respondent or time."""
+    """Copy every response, and its answers, to new rows in random order, without respondent
+    or time. The answers are written again rather than pointed at the new response: an
+    updated row keeps its place (SQLite's rowid), and the order of the answers' rows is the
+    order in which people last answered."""
     rows = await conn.fetch_all("SELECT id FROM responses WHERE poll_id = ?", (poll_id,))
     old_ids = [int(r["id"]) for r in rows]
     random.SystemRandom().shuffle(old_ids)
@@ -234,8 +237,13 @@ async def unlink_responses(conn: Sql, poll_id: int) -> None:
         )
         assert new is not None
         await conn.execute(
-            "UPDATE answers SET response_id = ? WHERE response_id = ?", (int(new["id"]), old_id)
+            "INSERT INTO answers"
+            " (response_id, question_position, option_position, rating, text, place)"
+            " SELECT ?, question_position, option_position, rating, text, place FROM answers"
+            " WHERE response_id = ?",
+            (int(new["id"]), old_id),
         )
+    await conn.execute_many("DELETE FROM answers WHERE response_id = ?", [(i,) for i in old_ids])
     await conn.execute_many("DELETE FROM responses WHERE id = ?", [(i,) for i in old_ids])
 
 

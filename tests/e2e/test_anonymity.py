@@ -128,3 +128,27 @@ async def test_after_close_no_answer_is_linked_to_a_respondent(
         (1,),
     ]
     assert ids.VOTE_ACTION not in text_of(poll_message(emu, poll).blocks)
+
+
+async def test_after_close_the_order_of_the_stored_answers_is_not_the_order_of_answering(
+    running: RunningBot, emu: SlackEmulator
+) -> None:
+    """Answers are stored in the order people answered; after the close their rows must come
+    in the responses' random order, or the table's own order still tells who was first."""
+    poll = await create(running, emu, 'new "Best perk?" "Gym" "Lunch" anonymous')
+    for person in PEOPLE:
+        await running.driver.click(person, poll_message(emu, poll), "Gym")
+        await running.settle()
+    await running.driver.slash_command(ORGANISER, CHANNEL, "/wishes", f"close {poll.id}")
+    await running.settle()
+    # Where a row lies in the table: SQLite's rowid, PostgreSQL's tuple id.
+    physical = "ctid" if running.settings.db_url is not None else "rowid"
+    async with running.repo.db.reading() as conn:
+        rows = await conn.fetch_all(
+            "SELECT a.response_id FROM answers a JOIN responses r ON r.id = a.response_id"
+            f" WHERE r.poll_id = ? ORDER BY a.{physical}",
+            (poll.id,),
+        )
+    response_ids = [int(row[0]) for row in rows]
+    assert len(response_ids) == len(PEOPLE)
+    assert response_ids == sorted(response_ids)  # the shuffled order, written afresh
