@@ -357,3 +357,21 @@ async def test_a_poll_created_for_someone_appears_on_their_open_home(
     clock.advance(timedelta(seconds=61))
     await running.settle()
     assert waiting_ids(home_of(emu, RESPONDENT)) == [poll.id]
+
+
+async def test_a_reminder_round_publishes_no_home_again(
+    running: RunningBot, emu: SlackEmulator, clock: ShiftableClock
+) -> None:
+    await open_home(running, emu, RESPONDENT)
+    poll = await create(running, emu, 'new "Quick?" "Yes" "No" closes:1d remind:6h')
+    clock.advance(timedelta(seconds=61))
+    await running.settle()
+    assert waiting_ids(home_of(emu, RESPONDENT)) == [poll.id]
+    published = publishes_to(emu, RESPONDENT)
+    # A round and its reminders change nothing a Home shows: no views.publish for them.
+    clock.advance(timedelta(hours=6, seconds=1))
+    await running.settle()
+    assert RESPONDENT in {c.args["channel"] for c in reminders_sent(emu, poll.id)}
+    clock.advance(timedelta(minutes=2))
+    await running.settle()
+    assert publishes_to(emu, RESPONDENT) == published
