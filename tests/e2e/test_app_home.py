@@ -375,3 +375,22 @@ async def test_a_reminder_round_publishes_no_home_again(
     clock.advance(timedelta(minutes=2))
     await running.settle()
     assert publishes_to(emu, RESPONDENT) == published
+
+
+async def test_homes_follow_a_close_through_views_publish_rate_limits(
+    running: RunningBot, emu: SlackEmulator, clock: ShiftableClock
+) -> None:
+    readers = PEOPLE[:3]
+    for person in readers:
+        await open_home(running, emu, person)
+    poll = await create(running, emu, 'new "Best day?" "Mon" "Tue" closes:1h remind:off')
+    clock.advance(timedelta(seconds=61))
+    await running.settle()
+    assert all(waiting_ids(home_of(emu, person)) == [poll.id] for person in readers)
+    # Slack's limit for views.publish is reached as the poll closes: its Retry-After is kept
+    # and every Home is published after it, none lost.
+    emu.fail("views.publish", status=429, retry_after=1, times=2)
+    clock.advance(timedelta(hours=1, seconds=1))
+    await running.settle()
+    assert all(waiting_ids(home_of(emu, person)) == [] for person in readers)
+    assert emu.rate_limited_count >= 2
