@@ -23,7 +23,7 @@ from bot.slack.blocks.common import (
     slack_date,
     tm,
 )
-from bot.slack.blocks.poll_message import preview
+from bot.slack.blocks.poll_message import close_confirm, preview
 from bot.slack.blocks.series import every_text, series_question
 from bot.slack.blocks.text import escape
 
@@ -135,7 +135,13 @@ def _open_poll_blocks(entry: OwnOpenPoll, lang: str) -> list[Block]:
     if poll.status is PollStatus.OPEN:
         value = str(poll.id)
         buttons = [
-            button(t(lang, "home.button.close"), ids.CLOSE_ACTION, value, style="danger"),
+            button(
+                t(lang, "home.button.close"),
+                ids.CLOSE_ACTION,
+                value,
+                style="danger",
+                confirm=close_confirm(poll.id, lang),
+            ),
             button(t(lang, "home.button.remind"), ids.HOME_REMIND_ACTION, value),
             button(t(lang, "home.button.extend"), ids.HOME_EXTEND_ACTION, value),
             button(t(lang, "home.button.export"), ids.HOME_EXPORT_ACTION, value),
