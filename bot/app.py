@@ -200,7 +200,16 @@ async def _build_with(
         repo, gateway, presenter, lookup, schedule, queue, clock, origins, comparisons
     )
     follow_ups = FollowUps(repo, gateway, presenter, lookup, creation, queue, clock)
-    recurring = RecurringPolls(repo, creation, people, queue, clock, messages, presenter)
+    recurring = RecurringPolls(
+        repo,
+        creation,
+        people,
+        queue,
+        clock,
+        messages,
+        presenter,
+        organiser_changed=home.person_changed,
+    )
     reminders = Reminders(
         repo,
         repo,

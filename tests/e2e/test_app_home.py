@@ -394,3 +394,19 @@ async def test_homes_follow_a_close_through_views_publish_rate_limits(
     await running.settle()
     assert all(waiting_ids(home_of(emu, person)) == [] for person in readers)
     assert emu.rate_limited_count >= 2
+
+
+async def test_a_series_stopped_or_planned_by_command_follows_on_the_organisers_home(
+    running: RunningBot, emu: SlackEmulator
+) -> None:
+    await open_home(running, emu, ORGANISER)
+    poll = await create(running, emu, 'new "How was the week?" rating every:week')
+    series_line = f"{ids.HOME_SERIES_BLOCK}.{poll.series_id}"
+    # The organiser acted: their Home lists the series at once, not a minute later.
+    await emu.wait_for(
+        lambda: section_of(home_of(emu, ORGANISER), series_line), message="no series on Home"
+    )
+    await running.driver.slash_command(ORGANISER, CHANNEL, "/wishes", f"stop {poll.id}")
+    await running.settle()
+    assert "The recurring poll is stopped" in text_of(emu.ephemerals(ORGANISER)[-1].blocks)
+    assert section_of(home_of(emu, ORGANISER), series_line) == ""
