@@ -167,6 +167,18 @@ def _conforms(value: object, spec: JsonDict) -> bool:
     return True
 
 
+def check_actor(emu: SlackEmulator, args: Args, token: str | None) -> None:
+    """A step's own bot_access_token may end only its own execution (the app's bot token may
+    end any of the app's): Slack's access_denied, "This actor does not have access to this
+    function execution"."""
+    owner = next(
+        (e for e in emu.functions.by_id.values() if token and e.bot_access_token == token), None
+    )
+    wanted = str(args.get("function_execution_id") or "")
+    if owner is not None and wanted and owner.function_execution_id != wanted:
+        raise SlackFailure("access_denied")
+
+
 def _pending(emu: SlackEmulator, args: Args) -> FunctionExecution:
     execution_id = str(args.get("function_execution_id") or "")
     if not execution_id:

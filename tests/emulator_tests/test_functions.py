@@ -142,3 +142,16 @@ async def test_outputs_as_declared_complete_the_run(emu: SlackEmulator) -> None:
     )
 
     assert (execution.state, execution.outputs) == ("completed", outputs)
+
+
+async def test_a_steps_token_ends_only_its_own_execution(emu: SlackEmulator) -> None:
+    mine, _ = started(emu)
+    _, other_client = started(emu)
+
+    with pytest.raises(SlackApiError) as denied:
+        await other_client.functions_completeSuccess(
+            function_execution_id=mine.function_execution_id, outputs={"poll_id": "7"}
+        )
+
+    assert denied.value.response["error"] == "access_denied"
+    assert mine.state == "pending" and mine.attempts == []
