@@ -160,13 +160,14 @@ async def test_home_buttons_refuse_someone_elses_poll(
     intruder = PEOPLE[2]
     home = await open_home(running, emu, intruder)
     assert section_of(home, f"{ids.HOME_OWN_BLOCK}.{poll.id}") == ""  # not theirs: no buttons
-    for action in (ids.HOME_EXTEND_ACTION, ids.CLOSE_ACTION, ids.HOME_REMIND_ACTION):
+    actions = (ids.HOME_EXTEND_ACTION, ids.CLOSE_ACTION, ids.HOME_REMIND_ACTION)
+    for action in (*actions, ids.HOME_EXPORT_ACTION):
+        told = len(emu.dm_messages(intruder))
         reply = await running.driver.forge_click(intruder, home, action, str(poll.id))
         assert reply.status == 200
         await running.settle()
+        assert len(emu.dm_messages(intruder)) == told + 1, action
         assert "Only the person who created" in last_dm(emu, intruder)
-    await running.driver.forge_click(intruder, home, ids.HOME_EXPORT_ACTION, str(poll.id))
-    await running.settle()
     unchanged = await running.repo.get_poll(poll.id)
     assert unchanged is not None and unchanged.status is PollStatus.OPEN
     assert unchanged.closes_at == poll.closes_at
