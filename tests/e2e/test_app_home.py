@@ -411,3 +411,29 @@ async def test_a_series_stopped_or_planned_by_command_follows_on_the_organisers_
     await running.settle()
     assert "The recurring poll is stopped" in text_of(emu.ephemerals(ORGANISER)[-1].blocks)
     assert section_of(home_of(emu, ORGANISER), series_line) == ""
+
+
+async def test_a_poll_made_with_new_poll_on_home_is_posted_and_listed_there(
+    running: RunningBot, emu: SlackEmulator, clock: ShiftableClock
+) -> None:
+    home = await open_home(running, emu, ORGANISER)
+    await running.driver.click(ORGANISER, home, "New poll")
+    await emu.wait_for(lambda: emu.views(ORGANISER), message="no create form")
+    reply = await running.driver.submit_view(
+        ORGANISER,
+        fill={
+            ids.CHANNEL_BLOCK: CHANNEL,
+            ids.question_text_block_id(0): "Best day?",
+            ids.question_options_block_id(0): "Mon\nTue",
+        },
+    )
+    assert reply.body is None or reply.body.get("response_action") != "errors", reply.body
+    await running.settle()
+    (poll,) = await running.repo.polls_with_status()
+    assert poll.channel_id == CHANNEL and poll.organiser_id == ORGANISER
+    assert "Best day?" in text_of(poll_message(emu, poll).blocks)
+    told = [text_of(m.blocks) for m in [*emu.ephemerals(ORGANISER), *emu.dm_messages(ORGANISER)]]
+    assert any(f"Poll #{poll.id} is posted" in text for text in told), told
+    clock.advance(timedelta(seconds=61))
+    await running.settle()
+    assert "Best day?" in section_of(home_of(emu, ORGANISER), f"{ids.HOME_OWN_BLOCK}.{poll.id}")
