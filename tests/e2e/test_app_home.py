@@ -432,7 +432,8 @@ async def test_a_poll_made_with_new_poll_on_home_is_posted_and_listed_there(
     (poll,) = await running.repo.polls_with_status()
     assert poll.channel_id == CHANNEL and poll.organiser_id == ORGANISER
     assert "Best day?" in text_of(poll_message(emu, poll).blocks)
-    told = [text_of(m.blocks) for m in [*emu.ephemerals(ORGANISER), *emu.dm_messages(ORGANISER)]]
+    told = [text_of(m.blocks) for m in emu.ephemerals(ORGANISER)]
+    told += [text_of(m.blocks) for m in emu.dm_messages(ORGANISER)]
     assert any(f"Poll #{poll.id} is posted" in text for text in told), told
     clock.advance(timedelta(seconds=61))
     await running.settle()
