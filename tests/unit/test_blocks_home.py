@@ -96,3 +96,11 @@ def test_close_on_home_asks_first_as_on_the_poll_message(lang: str) -> None:
     assert close["confirm"]["title"]["text"] == t(lang, "poll.close_confirm.title", poll_id=7)
     assert close["confirm"]["confirm"]["text"] == t(lang, "poll.close_confirm.confirm")
     assert validate_view(view, expected="home") == []
+
+
+def test_a_series_yet_to_start_is_not_called_no_polls() -> None:
+    planned = dataclasses.replace(series(1), id=3, channel_id="C1")
+    content = HomeContent("U1", (), 0, (), 0, (), series=(planned,))
+    text = str(render_home(content, lang="en", command="/wishes"))
+    assert "You have not started any polls yet." not in text
+    assert ids.HOME_STOP_SERIES_ACTION in text

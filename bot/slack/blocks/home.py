@@ -81,7 +81,8 @@ def _poll_line(poll: Poll, key: str, lang: str) -> str:
 def _own_blocks(content: HomeContent, lang: str) -> list[Block]:
     blocks: list[Block] = [header(t(lang, "home.own.header"))]
     if not content.open_polls and not content.closed_polls:
-        return [*blocks, section(t(lang, "home.own.none"))]
+        # A series whose first poll has not started yet is theirs too: listed below.
+        return blocks if content.series else [*blocks, section(t(lang, "home.own.none"))]
     for entry in content.open_polls:
         blocks.extend(_open_poll_blocks(entry, lang))
     if content.more_open:
