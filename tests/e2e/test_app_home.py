@@ -438,3 +438,29 @@ async def test_a_poll_made_with_new_poll_on_home_is_posted_and_listed_there(
     clock.advance(timedelta(seconds=61))
     await running.settle()
     assert "Best day?" in section_of(home_of(emu, ORGANISER), f"{ids.HOME_OWN_BLOCK}.{poll.id}")
+
+
+async def test_a_series_planned_in_the_form_is_on_home_before_its_first_poll(
+    running: RunningBot, emu: SlackEmulator, clock: ShiftableClock
+) -> None:
+    first_day = (clock.now() + timedelta(days=3)).date()
+    await open_home(running, emu, ORGANISER)
+    await running.driver.slash_command(ORGANISER, CHANNEL, "/wishes", "")
+    await emu.wait_for(lambda: emu.views(ORGANISER), message="no create form")
+    reply = await running.driver.submit_view(
+        ORGANISER,
+        fill={
+            ids.question_text_block_id(0): "Team lunch where?",
+            ids.question_options_block_id(0): "Pizza\nSushi",
+            ids.REPEAT_BLOCK: "2w",
+            ids.FIRST_START_DATE_BLOCK: first_day.isoformat(),
+        },
+    )
+    assert reply.body is None or reply.body.get("response_action") != "errors", reply.body
+    await running.settle()
+    assert await running.repo.polls_with_status() == []  # nothing posted yet
+    (series,) = await running.repo.active_series_of(ORGANISER)
+    home = home_of(emu, ORGANISER)
+    line = section_of(home, f"{ids.HOME_SERIES_BLOCK}.{series.id}")
+    assert "Team lunch where?" in line and "Stop series" in line
+    assert "You have not started any polls yet." not in text_of(home.blocks)
