@@ -209,7 +209,16 @@ async def _build_with(
         close_failed=home.close_failed,
     )
     follow_ups = FollowUps(repo, gateway, presenter, lookup, creation, queue, clock)
-    recurring = RecurringPolls(repo, creation, people, queue, clock, messages, presenter)
+    recurring = RecurringPolls(
+        repo,
+        creation,
+        people,
+        queue,
+        clock,
+        messages,
+        presenter,
+        organiser_changed=home.person_changed,
+    )
     reminders = Reminders(
         repo,
         repo,

@@ -15,6 +15,23 @@ from .common import Args, JsonDict, SlackFailure, invalid_arguments
 if TYPE_CHECKING:
     from .server import SlackEmulator
 
+# Python types of the JSON a parameter of each type holds (Slack's ids, timestamps and dates are
+# strings); a type not listed here is not checked.
+_JSON_TYPES: dict[str, tuple[type, ...]] = {
+    "string": (str,),
+    "boolean": (bool,),
+    "integer": (int,),
+    "number": (int, float),
+    "array": (list,),
+    "object": (dict,),
+    "slack#/types/user_id": (str,),
+    "slack#/types/channel_id": (str,),
+    "slack#/types/usergroup_id": (str,),
+    "slack#/types/timestamp": (int, float, str),
+    "slack#/types/date": (str,),
+    "slack#/types/message_ts": (str,),
+}
+
 # How long an execution's bot_access_token works: Slack documents it as short-lived, valid for
 # the execution; the emulator keeps it for an hour of world time after the event was sent.
 FUNCTION_TOKEN_TTL = 3600.0
@@ -90,6 +107,28 @@ class FunctionExecutions:
         if missing:
             raise AssertionError(f"{callback_id} needs its required inputs {sorted(missing)}")
 
+    def check_outputs(self, callback_id: str, outputs: JsonDict) -> list[str]:
+        """Why outputs do not conform to the step's declared output parameters (none when
+        they do, or when the step's declaration is not known): a required output missing, an
+        output the step does not declare, or a value of another type."""
+        declared = self.declared.get(callback_id)
+        if declared is None:
+            return []
+        parameters = declared.get("output_parameters") or {}
+        properties: dict[str, JsonDict] = parameters.get("properties") or {}
+        problems = [
+            f"missing required output: {name}"
+            for name in parameters.get("required") or ()
+            if outputs.get(name) is None
+        ]
+        for name, value in outputs.items():
+            spec = properties.get(name)
+            if spec is None:
+                problems.append(f"undeclared output: {name}")
+            elif value is not None and not _conforms(value, spec):
+                problems.append(f"output {name} is not of type {spec.get('type')}")
+        return problems
+
     def start(
         self, callback_id: str, inputs: JsonDict, now: float, *, execution_id: str | None = None
     ) -> FunctionExecution:
@@ -111,6 +150,33 @@ class FunctionExecutions:
             e.bot_access_token == token and now - e.issued_at < FUNCTION_TOKEN_TTL
             for e in self.by_id.values()
         )
+
+
+def _conforms(value: object, spec: JsonDict) -> bool:
+    """Whether a JSON value has the type a parameter declares (an array's items too)."""
+    types = _JSON_TYPES.get(str(spec.get("type")))
+    if types is None:
+        return True
+    if isinstance(value, bool) and bool not in types:
+        return False  # JSON true is no number
+    if not isinstance(value, types):
+        return False
+    items = spec.get("items")
+    if isinstance(value, list) and isinstance(items, dict):
+        return all(_conforms(item, items) for item in value)
+    return True
+
+
+def check_actor(emu: SlackEmulator, args: Args, token: str | None) -> None:
+    """A step's own bot_access_token may end only its own execution (the app's bot token may
+    end any of the app's): Slack's access_denied, "This actor does not have access to this
+    function execution"."""
+    owner = next(
+        (e for e in emu.functions.by_id.values() if token and e.bot_access_token == token), None
+    )
+    wanted = str(args.get("function_execution_id") or "")
+    if owner is not None and wanted and owner.function_execution_id != wanted:
+        raise SlackFailure("access_denied")
 
 
 def _pending(emu: SlackEmulator, args: Args) -> FunctionExecution:
@@ -145,6 +211,12 @@ def _outputs(args: Args) -> JsonDict:
 def complete_success(emu: SlackEmulator, args: Args) -> JsonDict:
     outputs = _outputs(args)
     execution = _pending(emu, args)
+    problems = emu.functions.check_outputs(execution.callback_id, outputs)
+    if problems:
+        execution.attempts.append("parameter_validation_failed")
+        # Documented: "There were problems when validating the outputs against the Function
+        # parameters. See API response for more details." The run stays unfinished.
+        raise SlackFailure("parameter_validation_failed", errors=problems)
     execution.state, execution.outputs = "completed", outputs
     execution.attempts.append("success")
     return {"ok": True}

@@ -141,6 +141,8 @@ def dispatch(
         if method in APP_TOKEN_METHODS and http_method != "POST":
             raise SlackFailure("insecure_request")
         check_scope(emu, method, args)
+        if method in api_functions.HANDLERS:
+            api_functions.check_actor(emu, args, token)
         wait = emu.rate_limiter.check(
             method, _rate_key(method, args), emu.now(), _message_key(args)
         )

@@ -107,7 +107,7 @@ class Closing:
             return
         if poll.status is PollStatus.OPEN:
             if poll.closes_at > self.clock.now():
-                await self.schedule.poll_changed(poll.id)  # extended after the job was planned
+                await self.schedule.plan_next(poll.id)  # extended after the job was planned
                 return
             await self.polls.begin_close(poll.id, self.clock.now())
         try:

@@ -129,6 +129,8 @@ class HomeTab:
         # Per workspace: a plan reads and schedules in the workspace the polls belong to.
         self._pending: dict[WorkspaceKey | None, dict[int, set[str]]] = {}
         self._everyone: dict[WorkspaceKey | None, set[int]] = {}
+        # People whose own Home changed in a way no poll tells of (a series set up or stopped).
+        self._people: dict[WorkspaceKey | None, set[str]] = {}
         self._planning = False
 
     async def opened(self, user_id: str, team_id: str) -> None:
@@ -205,29 +207,45 @@ class HomeTab:
         (nobody else's Home shows what they answered)."""
         self._note(poll_id, user_id)
 
+    def person_changed(self, user_id: str) -> None:
+        """Something on this person's Home alone changed by their own doing (they set up or
+        stopped a series): it follows at once, if they have ever opened it."""
+        self._people.setdefault(current_workspace(), set()).add(user_id)
+        self._start_planning()
+
     def _note(self, poll_id: int, actor: str | None) -> None:
         # Noted in memory and planned by one task: a burst of 300 answers costs a few reads,
         # not 300 of them next to the answers' own writes.
         actors = self._pending.setdefault(current_workspace(), {}).setdefault(poll_id, set())
         if actor is not None:
             actors.add(actor)
+        self._start_planning()
+
+    def _start_planning(self) -> None:
         if not self._planning:
             self._planning = True
             self.background.spawn(self._plan_pending(), "home-plan")
 
     async def _plan_pending(self) -> None:
         try:
-            while self._pending:
+            while self._pending or self._people:
                 pending, self._pending = self._pending, {}
                 everyone, self._everyone = self._everyone, {}
-                for workspace, polls in pending.items():
+                people, self._people = self._people, {}
+                for workspace in {*pending, *people}:
                     with in_workspace(workspace):
-                        await self._plan(polls, everyone.get(workspace, set()))
+                        await self._plan(
+                            pending.get(workspace, {}),
+                            everyone.get(workspace, set()),
+                            people.get(workspace, set()),
+                        )
         finally:
             self._planning = False
 
-    async def _plan(self, pending: dict[int, set[str]], everyone: set[int]) -> None:
-        actors = set().union(*pending.values())
+    async def _plan(
+        self, pending: dict[int, set[str]], everyone: set[int], people: set[str]
+    ) -> None:
+        actors = people.union(*pending.values())
         others: set[str] = set()
         for poll_id in pending:
             if poll_id in everyone:
@@ -291,7 +309,6 @@ class HomeActions:
         return await self.organising.send_export(poll_id, user_id, lang)
 
     async def stop_series(self, series_id: int, user_id: str) -> Series:
-        stopped = await self.recurring.stop(series_id, user_id)
-        # Only the organiser's Home lists a series: theirs, at once.
-        await self.home.publish(user_id)
-        return stopped
+        # Only the organiser's Home lists a series: theirs follows at once (RecurringPolls
+        # tells the Home of it, as for /wishes stop).
+        return await self.recurring.stop(series_id, user_id)

@@ -125,7 +125,7 @@ class Reminders:
                 await self.start_round(poll, due[0])
         finally:
             # Whatever happened to this round, the next one is planned.
-            await self.schedule.poll_changed(job.poll_id)
+            await self.schedule.plan_next(job.poll_id)
 
     async def run_delivery_job(self, job: Job) -> None:
         """The delivery job: send every reminder of the poll whose time has come."""

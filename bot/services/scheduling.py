@@ -41,6 +41,11 @@ class PollSchedule:
         if self.changed is not None:
             self.changed(poll_id)
 
+    async def plan_next(self, poll_id: int) -> None:
+        """The poll's jobs again after one of them ran (a reminder round went out, a close
+        found the poll extended): nothing its people see changed, so no Home follows."""
+        await self._sync(poll_id)
+
     async def _sync(self, poll_id: int) -> None:
         poll = await self.polls.get_poll(poll_id)
         if poll is None or poll.status is PollStatus.CLOSED:

@@ -5,6 +5,7 @@ by its organiser."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Protocol
@@ -62,6 +63,8 @@ class RecurringPolls:
         clock: Clock,
         messages: PollMessages,
         presenter: Presenter,
+        *,
+        organiser_changed: Callable[[str], None] | None = None,
     ) -> None:
         self.store = store
         self.creation = creation
@@ -70,6 +73,8 @@ class RecurringPolls:
         self.clock = clock
         self.messages = messages
         self.presenter = presenter
+        # Told when an organiser's series were set up or stopped: their Home tab lists them.
+        self.organiser_changed = organiser_changed or (lambda organiser_id: None)
 
     async def start(
         self, draft: PollDraft, where: Where, *, idempotency_key: str | None = None
@@ -97,12 +102,14 @@ class RecurringPolls:
             return StartedSeries(series, None, duplicate=True)
         if not at_once:
             self.queue.wake()
+            self.organiser_changed(where.organiser_id)
             return StartedSeries(series, None)
         try:
             created = await self._make(series, 0)
         except Exception:
             await self.store.delete_series(series.id)
             raise
+        self.organiser_changed(where.organiser_id)
         stored = await self.store.get_series(series.id)
         return StartedSeries(stored or series, created)
 
@@ -174,6 +181,7 @@ class RecurringPolls:
             raise PollError("error.series_stopped", series_id=series_id)
         stopped = await self.store.stop_series(series_id, self.clock.now())
         logger.info("series %s stopped by its organiser", series_id)
+        self.organiser_changed(user_id)
         return stopped or series
 
     async def stop_by_poll(self, poll_id: int, user_id: str) -> Series:

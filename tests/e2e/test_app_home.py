@@ -160,13 +160,14 @@ async def test_home_buttons_refuse_someone_elses_poll(
     intruder = PEOPLE[2]
     home = await open_home(running, emu, intruder)
     assert section_of(home, f"{ids.HOME_OWN_BLOCK}.{poll.id}") == ""  # not theirs: no buttons
-    for action in (ids.HOME_EXTEND_ACTION, ids.CLOSE_ACTION, ids.HOME_REMIND_ACTION):
+    actions = (ids.HOME_EXTEND_ACTION, ids.CLOSE_ACTION, ids.HOME_REMIND_ACTION)
+    for action in (*actions, ids.HOME_EXPORT_ACTION):
+        told = len(emu.dm_messages(intruder))
         reply = await running.driver.forge_click(intruder, home, action, str(poll.id))
         assert reply.status == 200
         await running.settle()
+        assert len(emu.dm_messages(intruder)) == told + 1, action
         assert "Only the person who created" in last_dm(emu, intruder)
-    await running.driver.forge_click(intruder, home, ids.HOME_EXPORT_ACTION, str(poll.id))
-    await running.settle()
     unchanged = await running.repo.get_poll(poll.id)
     assert unchanged is not None and unchanged.status is PollStatus.OPEN
     assert unchanged.closes_at == poll.closes_at
@@ -357,3 +358,109 @@ async def test_a_poll_created_for_someone_appears_on_their_open_home(
     clock.advance(timedelta(seconds=61))
     await running.settle()
     assert waiting_ids(home_of(emu, RESPONDENT)) == [poll.id]
+
+
+async def test_a_reminder_round_publishes_no_home_again(
+    running: RunningBot, emu: SlackEmulator, clock: ShiftableClock
+) -> None:
+    await open_home(running, emu, RESPONDENT)
+    poll = await create(running, emu, 'new "Quick?" "Yes" "No" closes:1d remind:6h')
+    clock.advance(timedelta(seconds=61))
+    await running.settle()
+    assert waiting_ids(home_of(emu, RESPONDENT)) == [poll.id]
+    published = publishes_to(emu, RESPONDENT)
+    # A round and its reminders change nothing a Home shows: no views.publish for them.
+    clock.advance(timedelta(hours=6, seconds=1))
+    await running.settle()
+    assert RESPONDENT in {c.args["channel"] for c in reminders_sent(emu, poll.id)}
+    clock.advance(timedelta(minutes=2))
+    await running.settle()
+    assert publishes_to(emu, RESPONDENT) == published
+
+
+async def test_homes_follow_a_close_through_views_publish_rate_limits(
+    running: RunningBot, emu: SlackEmulator, clock: ShiftableClock
+) -> None:
+    readers = PEOPLE[:3]
+    for person in readers:
+        await open_home(running, emu, person)
+    poll = await create(running, emu, 'new "Best day?" "Mon" "Tue" closes:1h remind:off')
+    clock.advance(timedelta(seconds=61))
+    await running.settle()
+    assert all(waiting_ids(home_of(emu, person)) == [poll.id] for person in readers)
+    # Slack's limit for views.publish is reached as the poll closes: its Retry-After is kept
+    # and every Home is published after it, none lost.
+    emu.fail("views.publish", status=429, retry_after=1, times=2)
+    clock.advance(timedelta(hours=1, seconds=1))
+    await running.settle()
+    assert all(waiting_ids(home_of(emu, person)) == [] for person in readers)
+    assert emu.rate_limited_count >= 2
+
+
+async def test_a_series_stopped_or_planned_by_command_follows_on_the_organisers_home(
+    running: RunningBot, emu: SlackEmulator
+) -> None:
+    await open_home(running, emu, ORGANISER)
+    poll = await create(running, emu, 'new "How was the week?" rating every:week')
+    series_line = f"{ids.HOME_SERIES_BLOCK}.{poll.series_id}"
+    # The organiser acted: their Home lists the series at once, not a minute later.
+    await emu.wait_for(
+        lambda: section_of(home_of(emu, ORGANISER), series_line), message="no series on Home"
+    )
+    await running.driver.slash_command(ORGANISER, CHANNEL, "/wishes", f"stop {poll.id}")
+    await running.settle()
+    assert "The recurring poll is stopped" in text_of(emu.ephemerals(ORGANISER)[-1].blocks)
+    assert section_of(home_of(emu, ORGANISER), series_line) == ""
+
+
+async def test_a_poll_made_with_new_poll_on_home_is_posted_and_listed_there(
+    running: RunningBot, emu: SlackEmulator, clock: ShiftableClock
+) -> None:
+    home = await open_home(running, emu, ORGANISER)
+    await running.driver.click(ORGANISER, home, "New poll")
+    await emu.wait_for(lambda: emu.views(ORGANISER), message="no create form")
+    reply = await running.driver.submit_view(
+        ORGANISER,
+        fill={
+            ids.CHANNEL_BLOCK: CHANNEL,
+            ids.question_text_block_id(0): "Best day?",
+            ids.question_options_block_id(0): "Mon\nTue",
+        },
+    )
+    assert reply.body is None or reply.body.get("response_action") != "errors", reply.body
+    await running.settle()
+    (poll,) = await running.repo.polls_with_status()
+    assert poll.channel_id == CHANNEL and poll.organiser_id == ORGANISER
+    assert "Best day?" in text_of(poll_message(emu, poll).blocks)
+    told = [text_of(m.blocks) for m in emu.ephemerals(ORGANISER)]
+    told += [text_of(m.blocks) for m in emu.dm_messages(ORGANISER)]
+    assert any(f"Poll #{poll.id} is posted" in text for text in told), told
+    clock.advance(timedelta(seconds=61))
+    await running.settle()
+    assert "Best day?" in section_of(home_of(emu, ORGANISER), f"{ids.HOME_OWN_BLOCK}.{poll.id}")
+
+
+async def test_a_series_planned_in_the_form_is_on_home_before_its_first_poll(
+    running: RunningBot, emu: SlackEmulator, clock: ShiftableClock
+) -> None:
+    first_day = (clock.now() + timedelta(days=3)).date()
+    await open_home(running, emu, ORGANISER)
+    await running.driver.slash_command(ORGANISER, CHANNEL, "/wishes", "")
+    await emu.wait_for(lambda: emu.views(ORGANISER), message="no create form")
+    reply = await running.driver.submit_view(
+        ORGANISER,
+        fill={
+            ids.question_text_block_id(0): "Team lunch where?",
+            ids.question_options_block_id(0): "Pizza\nSushi",
+            ids.REPEAT_BLOCK: "2w",
+            ids.FIRST_START_DATE_BLOCK: first_day.isoformat(),
+        },
+    )
+    assert reply.body is None or reply.body.get("response_action") != "errors", reply.body
+    await running.settle()
+    assert await running.repo.polls_with_status() == []  # nothing posted yet
+    (series,) = await running.repo.active_series_of(ORGANISER)
+    home = home_of(emu, ORGANISER)
+    line = section_of(home, f"{ids.HOME_SERIES_BLOCK}.{series.id}")
+    assert "Team lunch where?" in line and "Stop series" in line
+    assert "You have not started any polls yet." not in text_of(home.blocks)

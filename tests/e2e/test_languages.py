@@ -105,3 +105,18 @@ async def test_configured_language_applies_only_while_the_readers_locale_is_unkn
     second = await running.driver.slash_command("U0NEWCOMER", CHANNEL, "/wishes", "help")
     assert "How to use Wishbot" in str(second.body)
     assert len(emu.calls_to("users.list")) + len(emu.calls_to("users.info")) <= 3
+
+
+async def test_wishbot_language_sv_greets_an_unknown_reader_in_swedish(
+    start_bot: BotFactory, emu: SlackEmulator
+) -> None:
+    running = await start_bot(language="sv")
+    await running.settle()
+    emu.add_user("U0NEWCOMER", "newcomer", locale="fi-FI")
+    emu.add_member(CHANNEL, "U0NEWCOMER")
+    first = await running.driver.slash_command("U0NEWCOMER", CHANNEL, "/wishes", "help")
+    assert "Så här använder du Wishbot" in str(first.body)  # not known yet: WISHBOT_LANGUAGE
+    await running.driver.slash_command("U0NEWCOMER", CHANNEL, "/wishes", "list")
+    await running.settle()
+    second = await running.driver.slash_command("U0NEWCOMER", CHANNEL, "/wishes", "help")
+    assert "Näin käytät Wishbotia" in str(second.body)  # their own locale, once known

@@ -50,6 +50,11 @@ def summary_of(emu: SlackEmulator, poll: Poll) -> str:
     return found[0]
 
 
+def posted_questions(emu: SlackEmulator) -> list[str]:
+    """The ts of every poll message in the channel (every post that is no summary), in order."""
+    return [m.ts for m in channel_posts(emu) if "Results of poll" not in text_of(m.blocks)]
+
+
 def summary_link(emu: SlackEmulator, poll: Poll) -> str:
     head = next(m for m in channel_posts(emu) if f"Results of poll #{poll.id}" in text_of(m.blocks))
     return f"https://wishbot-test.slack.com/archives/{CHANNEL}/p{head.ts.replace('.', '')}"
@@ -96,6 +101,8 @@ async def test_a_weekly_series_across_a_restart_compares_each_time_and_stops(
     polls = await occurrences(again, first.series_id)
     assert [p.id for p in polls[:2]] == [first.id, second.id] and len(polls) == 3
     third = polls[2]
+    # Each occurrence posted once, the restart not making one twice.
+    assert posted_questions(emu) == [p.message_ts for p in polls]
     await vote(again, emu, third, {PEOPLE[0]: "Lunch", PEOPLE[1]: "Workshop"})
     await vote(again, emu, third, {PEOPLE[2]: "Lunch"})
     await settle_at(again, clock, third.closes_at + timedelta(seconds=1))
@@ -111,6 +118,7 @@ async def test_a_weekly_series_across_a_restart_compares_each_time_and_stops(
     await later.settle()
     polls = await occurrences(later, first.series_id)
     assert len(polls) == 4
+    assert posted_questions(emu) == [p.message_ts for p in polls]
     series = await later.repo.get_series(first.series_id)
     assert series is not None and series.next_number == 6
     assert series.next_start_at == first_start + 6 * WEEK

@@ -86,3 +86,72 @@ async def test_missing_arguments_are_invalid(emu: SlackEmulator, client: AsyncWe
         )
     assert no_outputs.value.response["error"] == "invalid_arguments"
     assert execution.state == "pending"
+
+
+STEP = {
+    "start_wishes_poll": {
+        "title": "Start a wishes poll",
+        "description": "Posts a poll.",
+        "input_parameters": {"properties": {"question": {"type": "string"}}},
+        "output_parameters": {
+            "properties": {
+                "poll_id": {"type": "string"},
+                "poll_link": {"type": "string"},
+                "asked": {"type": "array", "items": {"type": "slack#/types/user_id"}},
+            },
+            "required": ["poll_id", "poll_link"],
+        },
+    }
+}
+
+
+@pytest.mark.parametrize(
+    ("outputs", "problem"),
+    [
+        ({"poll_id": "7"}, "missing required output: poll_link"),
+        ({"poll_id": 7, "poll_link": "https://x"}, "output poll_id is not of type string"),
+        ({"poll_id": "7", "poll_link": "https://x", "extra": 1}, "undeclared output: extra"),
+        ({"poll_id": "7", "poll_link": "", "asked": [True]}, "output asked is not of type array"),
+    ],
+    ids=["required-missing", "wrong-type", "undeclared", "wrong-item-type"],
+)
+async def test_outputs_that_break_the_declared_parameters_fail_validation(
+    emu: SlackEmulator, outputs: dict[str, object], problem: str
+) -> None:
+    emu.functions.declare(STEP)
+    execution, client = started(emu)
+
+    with pytest.raises(SlackApiError) as refused:
+        await client.functions_completeSuccess(
+            function_execution_id=execution.function_execution_id, outputs=outputs
+        )
+
+    assert refused.value.response["error"] == "parameter_validation_failed"
+    assert problem in refused.value.response["errors"]
+    assert execution.state == "pending"
+    assert execution.attempts == ["parameter_validation_failed"]
+
+
+async def test_outputs_as_declared_complete_the_run(emu: SlackEmulator) -> None:
+    emu.functions.declare(STEP)
+    execution, client = started(emu)
+
+    outputs = {"poll_id": "7", "poll_link": "https://x", "asked": ["U1", "U2"]}
+    await client.functions_completeSuccess(
+        function_execution_id=execution.function_execution_id, outputs=outputs
+    )
+
+    assert (execution.state, execution.outputs) == ("completed", outputs)
+
+
+async def test_a_steps_token_ends_only_its_own_execution(emu: SlackEmulator) -> None:
+    mine, _ = started(emu)
+    _, other_client = started(emu)
+
+    with pytest.raises(SlackApiError) as denied:
+        await other_client.functions_completeSuccess(
+            function_execution_id=mine.function_execution_id, outputs={"poll_id": "7"}
+        )
+
+    assert denied.value.response["error"] == "access_denied"
+    assert mine.state == "pending" and mine.attempts == []

@@ -9,6 +9,7 @@ import pytest
 
 from bot.domain.model import Poll, PollStatus, Question, QuestionKind
 from bot.domain.text import encode_typed
+from bot.i18n import t
 from bot.services.home import (
     MAX_CLOSED_OWN,
     MAX_OPEN_OWN,
@@ -84,3 +85,22 @@ def test_closed_polls_offer_a_vote_on_wishes_only_where_there_are_wishes() -> No
     text = str(render_home(content, lang="en", command="/wishes"))
     assert ids.OUTCOME_ACTION in text and ids.PRIORITISE_ACTION not in text
     assert "see the summary" not in text  # no link from Slack, no broken link
+
+
+@pytest.mark.parametrize("lang", ["en", "fi", "sv"])
+def test_close_on_home_asks_first_as_on_the_poll_message(lang: str) -> None:
+    content = HomeContent("U1", (), 0, (OwnOpenPoll(poll(7), 1, 5),), 0, ())
+    view = render_home(content, lang=lang, command="/wishes")
+    elements = [e for b in view["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    (close,) = [e for e in elements if e["action_id"] == ids.CLOSE_ACTION]
+    assert close["confirm"]["title"]["text"] == t(lang, "poll.close_confirm.title", poll_id=7)
+    assert close["confirm"]["confirm"]["text"] == t(lang, "poll.close_confirm.confirm")
+    assert validate_view(view, expected="home") == []
+
+
+def test_a_series_yet_to_start_is_not_called_no_polls() -> None:
+    planned = dataclasses.replace(series(1), id=3, channel_id="C1")
+    content = HomeContent("U1", (), 0, (), 0, (), series=(planned,))
+    text = str(render_home(content, lang="en", command="/wishes"))
+    assert "You have not started any polls yet." not in text
+    assert ids.HOME_STOP_SERIES_ACTION in text

@@ -124,6 +124,15 @@ def test_every_command_the_help_shows_is_understood(lang: str) -> None:
 
 
 @pytest.mark.parametrize("lang", SUPPORTED_LANGUAGES)
+def test_the_home_tabs_example_is_a_poll_in_the_readers_own_words(lang: str) -> None:
+    (example,) = HELP_COMMAND.findall(catalog(lang)["home.start.text"])
+    draft = parse_quick_poll(example)
+    assert len(draft.questions[0].options) == 2 and draft.close == timedelta(days=3)
+    if lang != "en":
+        assert "closes:" not in example  # the setting as that language's help writes it
+
+
+@pytest.mark.parametrize("lang", SUPPORTED_LANGUAGES)
 def test_every_text_formats_with_its_placeholders(lang: str) -> None:
     for key, text in catalog(lang).items():
         text.format(**dict.fromkeys(placeholders(text), 7))

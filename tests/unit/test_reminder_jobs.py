@@ -30,10 +30,10 @@ class BrokenReminderStore:
 
 class Schedule:
     def __init__(self) -> None:
-        self.changed: list[int] = []
+        self.planned: list[int] = []
 
-    async def poll_changed(self, poll_id: int) -> None:
-        self.changed.append(poll_id)
+    async def plan_next(self, poll_id: int) -> None:
+        self.planned.append(poll_id)
 
 
 async def test_a_round_that_raised_still_plans_the_next_one() -> None:
@@ -56,4 +56,4 @@ async def test_a_round_that_raised_still_plans_the_next_one() -> None:
     job = Job(key=f"round:{poll.id}", kind="round", poll_id=poll.id, due_at=clock.now())
     with pytest.raises(RuntimeError):
         await reminders.run_round_job(job)
-    assert schedule.changed == [poll.id]
+    assert schedule.planned == [poll.id]

@@ -23,7 +23,7 @@ from bot.slack.blocks.common import (
     slack_date,
     tm,
 )
-from bot.slack.blocks.poll_message import preview
+from bot.slack.blocks.poll_message import close_confirm, preview
 from bot.slack.blocks.series import every_text, series_question
 from bot.slack.blocks.text import escape
 
@@ -81,7 +81,8 @@ def _poll_line(poll: Poll, key: str, lang: str) -> str:
 def _own_blocks(content: HomeContent, lang: str) -> list[Block]:
     blocks: list[Block] = [header(t(lang, "home.own.header"))]
     if not content.open_polls and not content.closed_polls:
-        return [*blocks, section(t(lang, "home.own.none"))]
+        # A series whose first poll has not started yet is theirs too: listed below.
+        return blocks if content.series else [*blocks, section(t(lang, "home.own.none"))]
     for entry in content.open_polls:
         blocks.extend(_open_poll_blocks(entry, lang))
     if content.more_open:
@@ -139,7 +140,13 @@ def _open_poll_blocks(entry: OwnOpenPoll, lang: str) -> list[Block]:
     if poll.status is PollStatus.OPEN:
         value = str(poll.id)
         buttons = [
-            button(t(lang, "home.button.close"), ids.CLOSE_ACTION, value, style="danger"),
+            button(
+                t(lang, "home.button.close"),
+                ids.CLOSE_ACTION,
+                value,
+                style="danger",
+                confirm=close_confirm(poll.id, lang),
+            ),
             button(t(lang, "home.button.remind"), ids.HOME_REMIND_ACTION, value),
             button(t(lang, "home.button.extend"), ids.HOME_EXTEND_ACTION, value),
             button(t(lang, "home.button.export"), ids.HOME_EXPORT_ACTION, value),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from bot.domain.model import Poll, PollCounts, Question, QuestionKind
 from bot.domain.suggestions import open_questions, vote_check
 from bot.i18n import t
@@ -62,6 +64,17 @@ def anonymity_note(poll: Poll, lang: str) -> str:
     return t(lang, "poll.anonymous_note" if poll.anonymous else "poll.named_note")
 
 
+def close_confirm(poll_id: int, lang: str) -> dict[str, Any]:
+    """The "close the poll?" dialog of every Close button (the poll message's, Home's): a close
+    cannot be undone."""
+    return confirm_dialog(
+        t(lang, "poll.close_confirm.title", poll_id=poll_id),
+        t(lang, "poll.close_confirm.text"),
+        t(lang, "poll.close_confirm.confirm"),
+        t(lang, "poll.close_confirm.deny"),
+    )
+
+
 def preview(poll: Poll, length: int = _PREVIEW_LENGTH) -> Mrkdwn:
     """The start of the first question, as mrkdwn, for previews and notification texts."""
     if not poll.questions:
@@ -117,12 +130,7 @@ def render_poll_message(
     )
     if suggestions_open:
         controls.append(button(t(lang, "poll.button.suggest"), ids.SUGGEST_ACTION, value))
-    confirm = confirm_dialog(
-        t(lang, "poll.close_confirm.title", poll_id=poll.id),
-        t(lang, "poll.close_confirm.text"),
-        t(lang, "poll.close_confirm.confirm"),
-        t(lang, "poll.close_confirm.deny"),
-    )
+    confirm = close_confirm(poll.id, lang)
     controls.append(button(t(lang, "poll.button.close"), ids.CLOSE_ACTION, value, confirm=confirm))
     blocks.extend(actions(ids.POLL_ACTIONS_BLOCK, controls))
     fallback = tm(
