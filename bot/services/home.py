@@ -24,10 +24,10 @@ from bot.services.ports import (
     Clock,
     HomeRecord,
     HomeStore,
+    HomeUnavailable,
     Job,
     PollStore,
     SeriesStore,
-    SlackError,
     SlackPort,
     View,
 )
@@ -46,9 +46,6 @@ MAX_OPEN_OWN: Final = 15
 MAX_CLOSED_OWN: Final = 10
 MAX_SERIES: Final = 5
 EXTEND_BY: Final = timedelta(days=1)
-# views.publish errors that another try cannot mend: the person left, or the app's Home tab is
-# off in its settings.
-GIVE_UP: Final = frozenset({"user_not_found", "not_enabled"})
 
 
 def home_job_key(user_id: str) -> str:
@@ -173,10 +170,8 @@ class HomeTab:
         if not user_id:
             return
         try:
-            await self.publish(user_id)
-        except SlackError as error:
-            if error.code not in GIVE_UP:
-                raise  # retried later by the job queue
+            await self.publish(user_id)  # any other SlackError: retried later by the job queue
+        except HomeUnavailable as error:
             logger.info("no Home for %s: %s", user_id, error.code)
 
     def poll_changed(self, poll_id: int, actor: str | None = None) -> None:

@@ -34,6 +34,7 @@ from bot.services.ports import (
     Clock,
     Job,
     Message,
+    MessageNotFound,
     MessageTag,
     OutcomeStore,
     PollStore,
@@ -219,9 +220,7 @@ class Outcomes:
         if ts is not None:
             try:
                 await self.slack.update(channel, ts, message)
-            except SlackError as error:
-                if error.code != "message_not_found":
-                    raise
+            except MessageNotFound:
                 ts = None  # someone deleted the reply in Slack: the report is posted anew
         if ts is None:
             if not state.reply_started:

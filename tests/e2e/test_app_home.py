@@ -357,3 +357,22 @@ async def test_a_poll_created_for_someone_appears_on_their_open_home(
     clock.advance(timedelta(seconds=61))
     await running.settle()
     assert waiting_ids(home_of(emu, RESPONDENT)) == [poll.id]
+
+
+async def test_a_home_switched_off_in_the_apps_settings_is_tried_once_and_given_up(
+    running: RunningBot, emu: SlackEmulator, clock: ShiftableClock
+) -> None:
+    poll = await create(running, emu, 'new "Best day?" "Mon" "Tue" closes:3d remind:off')
+    await open_home(running, emu, ORGANISER)
+    opened = publishes_to(emu, ORGANISER)
+    emu.home_tab_enabled = False
+    await running.driver.click(RESPONDENT, poll_message(emu, poll), "Tue")
+    await running.settle()
+    clock.advance(timedelta(seconds=61))
+    await running.settle()
+    refused = [c for c in emu.calls_to("views.publish") if c.args.get("user_id") == ORGANISER]
+    assert [c.response.get("error") for c in refused[opened:]] == ["not_enabled"]
+    # Another try cannot mend it: the job is done, not retried later.
+    clock.advance(timedelta(hours=2))
+    await running.settle()
+    assert publishes_to(emu, ORGANISER) == opened + 1
