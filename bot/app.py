@@ -457,7 +457,7 @@ async def serve(bot: Wishbot, stop_event: asyncio.Event) -> None:
             handler = InstrumentedSocketModeHandler(
                 bot.app, bot.settings.app_token.reveal(), bot.metrics
             )
-            await handler.connect_async()  # type: ignore[no-untyped-call]
+            await handler.connect_async()  # type: ignore[no-untyped-call]  # Bolt leaves it untyped
             logger.info(
                 "connected in Socket Mode as %s; health and metrics on port %d",
                 bot.identity.user_name,
@@ -468,5 +468,5 @@ async def serve(bot: Wishbot, stop_event: asyncio.Event) -> None:
         await stop_event.wait()
     finally:
         if handler is not None:
-            await handler.close_async()  # type: ignore[no-untyped-call]
+            await handler.close_async()  # type: ignore[no-untyped-call]  # Bolt leaves it untyped
         await runner.cleanup()
