@@ -33,6 +33,7 @@ from bot.services.jobs import JobQueue, JobWork
 from bot.services.messages import PollMessages
 from bot.services.organising import Organising
 from bot.services.origins import FollowUpLinks
+from bot.services.outcome_dms import OutcomeDMs
 from bot.services.outcomes import Outcomes
 from bot.services.people import PeopleDirectory
 from bot.services.polls import PollLookup
@@ -214,7 +215,8 @@ async def _build_with(
         on_sent=metrics.reminder_sent,
     )
     organising = Organising(repo, repo, gateway, people, lookup, messages, schedule, clock)
-    outcomes = Outcomes(repo, repo, gateway, presenter, people, lookup, queue, clock)
+    outcome_dms = OutcomeDMs(repo, gateway, presenter, people, clock)
+    outcomes = Outcomes(repo, repo, gateway, presenter, lookup, queue, clock, outcome_dms)
     retention = None
     if settings.retention_days is not None:
         retention = RetentionJob(
