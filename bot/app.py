@@ -28,7 +28,8 @@ from bot.services.closing import Closing
 from bot.services.creating import PollCreation
 from bot.services.departures import Departures
 from bot.services.follow_ups import FollowUps
-from bot.services.home import HOME, HomeActions, HomeTab
+from bot.services.home import HOME, HomeTab
+from bot.services.home_actions import HomeActions
 from bot.services.jobs import JobQueue, JobWork
 from bot.services.messages import PollMessages
 from bot.services.organising import Organising
