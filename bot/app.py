@@ -23,6 +23,7 @@ from bot.scheduler.retention import RetentionJob
 from bot.scheduler.runner import JobRunner
 from bot.services import jobs
 from bot.services.answering import Answering
+from bot.services.audience import AudienceResolver
 from bot.services.background import BackgroundWork
 from bot.services.closing import Closing
 from bot.services.creating import PollCreation
@@ -46,6 +47,7 @@ from bot.services.scheduling import PollSchedule
 from bot.services.series import RecurringPolls, SeriesComparisons
 from bot.services.suggesting import Suggesting
 from bot.services.workflow_steps import WorkflowSteps
+from bot.services.workspace_facts import WorkspaceFacts
 from bot.slack import listeners
 from bot.slack.gateway import BotIdentity, SlackGateway
 from bot.slack.installed import InstalledWorkspaces, WorkspaceAuthorize
@@ -194,8 +196,10 @@ async def _build_with(
         answered=home.answered,
     )
     suggesting = Suggesting(repo, lookup, refresher.mark)
+    facts = WorkspaceFacts(gateway, clock)
+    audience = AudienceResolver(gateway, people, facts, slack.bot_user)
     creation = PollCreation(
-        repo, gateway, people, messages, schedule, queue, clock, bot_user=slack.bot_user
+        repo, gateway, people, audience, facts, messages, schedule, queue, clock
     )
     comparisons = SeriesComparisons(repo, lookup, origins)
     closing = Closing(
@@ -245,7 +249,7 @@ async def _build_with(
             retention_days=settings.retention_days,
             forget_tokens=slack.installed.forget,
         )
-    welcome = _Welcome(people, creation, schedule, departures, work)
+    welcome = _Welcome(people, audience, schedule, departures, work)
     app = _bolt_app(settings, slack, clock, welcome.arrived)
     uses = listeners.UseCases(
         creation=creation,
@@ -385,7 +389,7 @@ class _Welcome:
     requests need not wait for them."""
 
     people: PeopleDirectory
-    creation: PollCreation
+    audience: AudienceResolver
     schedule: PollSchedule
     departures: Departures | None
     work: BackgroundWork
@@ -411,7 +415,7 @@ class _Welcome:
             logger.warning(
                 "could not load the people directory of %s: %s", workspace or "Slack", error.code
             )
-        await self.creation.warm()
+        await self.audience.warm()
 
 
 def _register_error_handler(app: AsyncApp) -> None:
