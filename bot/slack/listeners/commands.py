@@ -69,18 +69,7 @@ async def _run(uses: UseCases, parsed: AfterAck, body: dict[str, Any], reply: Re
         case NewPollCommand(draft=draft) if draft.every is not None:
             where = Where(body.get("team_id", ""), channel_id, user_id)
             started = await uses.series.start(draft, where)
-            if started.first is None:
-                await reply.show(blocks.render_series_planned(started.series, lang=lang))
-            else:
-                await reply.show(
-                    blocks.render_created(
-                        started.first.poll,
-                        asked=started.first.asked,
-                        everyone_asked=started.first.everyone_asked,
-                        lang=lang,
-                        series=started.series,
-                    )
-                )
+            await reply.show(blocks.render_series_started(started, lang=lang))
         case NewPollCommand(draft=draft):
             where = Where(body.get("team_id", ""), channel_id, user_id)
             created = await uses.creation.create(draft, where)
