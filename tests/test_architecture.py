@@ -31,6 +31,9 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
     "bot.slack": ("bot.storage", "bot.scheduler", "bot.app"),
     "bot.i18n": ("bot.services", "bot.slack", "bot.storage", "bot.scheduler", "bot.app"),
 }
+# Besides the standard library, all the use cases may import (an allow-list: a new adapter or
+# library cannot slip in unlisted).
+USE_CASES_MAY_IMPORT = ("bot.services", "bot.domain", "bot.i18n")
 # Only the command line may start the composition root (and the playground, which runs the bot
 # against the emulator); no other production code needs the emulator or the playground; the
 # PostgreSQL driver stays behind the storage port, in the one module that adapts it.
@@ -98,18 +101,23 @@ def arrows_out_of(ring: str, modules: dict[str, set[str]]) -> list[str]:
     )
 
 
-def outside_the_standard_library(modules: dict[str, set[str]]) -> list[str]:
-    """The domain's imports of anything but itself and the standard library."""
+def beyond(ring: str, allowed: tuple[str, ...], modules: dict[str, set[str]]) -> list[str]:
+    """The ring's imports of anything but the standard library and the allowed packages."""
     return sorted(
         f"{module} imports {target}"
         for module, targets in modules.items()
-        if _within(module, "bot.domain")
+        if _within(module, ring)
         for target in targets
-        if not _within(target, "bot.domain")
+        if not any(_within(target, inner) for inner in allowed)
         and target.split(".")[0] not in sys.stdlib_module_names
         and target != "__future__"
         and not target.startswith("__future__.")
     )
+
+
+def outside_the_standard_library(modules: dict[str, set[str]]) -> list[str]:
+    """The domain's imports of anything but itself and the standard library."""
+    return beyond("bot.domain", ("bot.domain",), modules)
 
 
 def slack_codes_compared(source: str) -> list[int]:
@@ -136,6 +144,10 @@ def test_no_import_points_back_out_of_its_ring(ring: str) -> None:
 
 def test_the_domain_imports_only_the_standard_library() -> None:
     assert outside_the_standard_library(MODULES) == []
+
+
+def test_the_use_cases_import_only_the_domain_the_catalogs_and_their_own_ports() -> None:
+    assert beyond("bot.services", USE_CASES_MAY_IMPORT, MODULES) == []
 
 
 def test_the_use_cases_match_no_slack_error_code() -> None:
@@ -199,6 +211,15 @@ def test_the_checks_catch_arrows_pointing_back() -> None:
     in a use case all fail the checks above (else a passing run proves nothing)."""
     modules = {"bot.services.closing": imports_in(_BACKWARDS, "bot.services")}
     assert arrows_out_of("bot.services", modules) == [
+        "bot.services.closing imports bot.scheduler.runner",
+        "bot.services.closing imports bot.scheduler.runner.JobRunner",
+        "bot.services.closing imports bot.slack",
+        "bot.services.closing imports bot.slack.ids",
+        "bot.services.closing imports bot.storage.repository",
+        "bot.services.closing imports bot.storage.repository.Repository",
+        "bot.services.closing imports slack_sdk",
+    ]
+    assert beyond("bot.services", USE_CASES_MAY_IMPORT, modules) == [
         "bot.services.closing imports bot.scheduler.runner",
         "bot.services.closing imports bot.scheduler.runner.JobRunner",
         "bot.services.closing imports bot.slack",
