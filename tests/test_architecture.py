@@ -234,3 +234,64 @@ def test_the_checks_catch_arrows_pointing_back() -> None:
         "bot.domain.tally imports aiohttp",
         "bot.domain.tally imports aiohttp.web",
     ]
+
+
+# Listeners that answer their failures another way than guarded's message to the person.
+UNGUARDED = {
+    # A workflow step ends every failure in functions.completeError: the run shows the reason.
+    "handle_workflow_step_start_poll",
+}
+_SURFACES = {"action", "view", "command", "event", "function", "shortcut", "options"}
+
+
+def registered_listeners(source: str) -> dict[str, bool]:
+    """Each function registered with Bolt (app.action(...)(fn) and the like) in the source, and
+    whether it is decorated with guarded."""
+    tree = ast.parse(source)
+    guarded = {
+        node.name: any(isinstance(d, ast.Name) and d.id == "guarded" for d in node.decorator_list)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.AsyncFunctionDef | ast.FunctionDef)
+    }
+    found: dict[str, bool] = {}
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Call)
+            and isinstance(node.func.func, ast.Attribute)
+            and node.func.func.attr in _SURFACES
+            and node.args
+            and isinstance(node.args[0], ast.Name)
+        ):
+            name = node.args[0].id
+            found[name] = guarded.get(name, False)
+    return found
+
+
+def test_every_listener_ends_a_known_failure_in_a_message() -> None:
+    """Each listener Bolt calls is guarded (PollError, a failed Slack call, the database out of
+    reach become a polite reply), but for the ones named in UNGUARDED."""
+    listeners = {
+        name: is_guarded
+        for path in sorted((BOT / "slack" / "listeners").glob("*.py"))
+        for name, is_guarded in registered_listeners(path.read_text(encoding="utf-8")).items()
+    }
+    assert len(listeners) >= 25  # the walk finds them (else this proves nothing)
+    assert sorted(name for name, ok in listeners.items() if not ok) == sorted(UNGUARDED)
+
+
+def test_the_listener_check_sees_an_unguarded_handler() -> None:
+    source = """
+def register(app, uses):
+    @guarded
+    async def handle_close_button(ack, reply): ...
+
+    async def handle_vote_button(ack, reply): ...
+
+    app.action("poll.close")(handle_close_button)
+    app.action("poll.vote")(handle_vote_button)
+"""
+    assert registered_listeners(source) == {
+        "handle_close_button": True,
+        "handle_vote_button": False,
+    }
