@@ -23,16 +23,19 @@ from bot.scheduler.retention import RetentionJob
 from bot.scheduler.runner import JobRunner
 from bot.services import jobs
 from bot.services.answering import Answering
+from bot.services.audience import AudienceResolver
 from bot.services.background import BackgroundWork
 from bot.services.closing import Closing
 from bot.services.creating import PollCreation
 from bot.services.departures import Departures
 from bot.services.follow_ups import FollowUps
-from bot.services.home import HOME, HomeActions, HomeTab
+from bot.services.home import HOME, HomeTab
+from bot.services.home_actions import HomeActions
 from bot.services.jobs import JobQueue, JobWork
 from bot.services.messages import PollMessages
 from bot.services.organising import Organising
 from bot.services.origins import FollowUpLinks
+from bot.services.outcome_dms import OutcomeDMs
 from bot.services.outcomes import Outcomes
 from bot.services.people import PeopleDirectory
 from bot.services.polls import PollLookup
@@ -44,6 +47,7 @@ from bot.services.scheduling import PollSchedule
 from bot.services.series import RecurringPolls, SeriesComparisons
 from bot.services.suggesting import Suggesting
 from bot.services.workflow_steps import WorkflowSteps
+from bot.services.workspace_facts import WorkspaceFacts
 from bot.slack import listeners
 from bot.slack.gateway import BotIdentity, SlackGateway
 from bot.slack.installed import InstalledWorkspaces, WorkspaceAuthorize
@@ -192,8 +196,10 @@ async def _build_with(
         answered=home.answered,
     )
     suggesting = Suggesting(repo, lookup, refresher.mark)
+    facts = WorkspaceFacts(gateway, clock)
+    audience = AudienceResolver(gateway, people, facts, slack.bot_user)
     creation = PollCreation(
-        repo, gateway, people, messages, schedule, queue, clock, bot_user=slack.bot_user
+        repo, gateway, people, audience, facts, messages, schedule, queue, clock
     )
     comparisons = SeriesComparisons(repo, lookup, origins)
     closing = Closing(
@@ -232,7 +238,8 @@ async def _build_with(
         on_sent=metrics.reminder_sent,
     )
     organising = Organising(repo, repo, gateway, people, lookup, messages, schedule, clock)
-    outcomes = Outcomes(repo, repo, gateway, presenter, people, lookup, queue, clock)
+    outcome_dms = OutcomeDMs(repo, gateway, presenter, people, clock)
+    outcomes = Outcomes(repo, repo, gateway, presenter, lookup, queue, clock, outcome_dms)
     retention = None
     if settings.retention_days is not None:
         retention = RetentionJob(
@@ -260,7 +267,7 @@ async def _build_with(
             retention_days=settings.retention_days,
             forget_tokens=slack.installed.forget,
         )
-    welcome = _Welcome(people, creation, schedule, departures, work)
+    welcome = _Welcome(people, audience, schedule, departures, work)
     app = _bolt_app(settings, slack, clock, welcome.arrived)
     uses = listeners.UseCases(
         creation=creation,
@@ -400,7 +407,7 @@ class _Welcome:
     requests need not wait for them."""
 
     people: PeopleDirectory
-    creation: PollCreation
+    audience: AudienceResolver
     schedule: PollSchedule
     departures: Departures | None
     work: BackgroundWork
@@ -426,7 +433,7 @@ class _Welcome:
             logger.warning(
                 "could not load the people directory of %s: %s", workspace or "Slack", error.code
             )
-        await self.creation.warm()
+        await self.audience.warm()
 
 
 def _register_error_handler(app: AsyncApp) -> None:
@@ -475,7 +482,7 @@ async def serve(bot: Wishbot, stop_event: asyncio.Event) -> None:
             handler = InstrumentedSocketModeHandler(
                 bot.app, bot.settings.app_token.reveal(), bot.metrics
             )
-            await handler.connect_async()  # type: ignore[no-untyped-call]
+            await handler.connect_async()  # type: ignore[no-untyped-call]  # Bolt leaves it untyped
             logger.info(
                 "connected in Socket Mode as %s; health and metrics on port %d",
                 bot.identity.user_name,
@@ -486,5 +493,5 @@ async def serve(bot: Wishbot, stop_event: asyncio.Event) -> None:
         await stop_event.wait()
     finally:
         if handler is not None:
-            await handler.close_async()  # type: ignore[no-untyped-call]
+            await handler.close_async()  # type: ignore[no-untyped-call]  # Bolt leaves it untyped
         await runner.cleanup()

@@ -23,6 +23,7 @@ __all__ = [
     "OpenFormCommand",
     "OutcomeCommand",
     "PollCommand",
+    "PollIdCommand",
     "PrioritiseCommand",
     "RemindCommand",
     "RemoveOptionCommand",
@@ -122,7 +123,27 @@ class RemoveOptionCommand(PollCommand):
     question_number: int | None = None
 
 
-Command = HelpCommand | OpenFormCommand | NewPollCommand | ListCommand | PollCommand
+# The organiser's commands that take a poll id alone.
+PollIdCommand = (
+    CloseCommand
+    | ResultsCommand
+    | ExportCommand
+    | DeleteCommand
+    | RemindCommand
+    | OutcomeCommand
+    | PrioritiseCommand
+    | StopCommand
+)
+# Every command, each kind by name, so that a match on one can be checked for a case missed.
+Command = (
+    HelpCommand
+    | OpenFormCommand
+    | NewPollCommand
+    | ListCommand
+    | PollIdCommand
+    | ExtendCommand
+    | RemoveOptionCommand
+)
 
 _SUBCOMMANDS = {
     "new": "new",
@@ -167,7 +188,7 @@ _SUBCOMMANDS = {
     "hjälp": "help",
     "?": "help",
 }
-_POLL_VERBS: dict[str, type[PollCommand]] = {
+_POLL_VERBS: dict[str, type[PollIdCommand]] = {
     "close": CloseCommand,
     "results": ResultsCommand,
     "export": ExportCommand,

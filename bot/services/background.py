@@ -13,7 +13,8 @@ T = TypeVar("T")
 
 
 class BackgroundWork:
-    """The tasks started after an ack, and the listeners Bolt lets run on after theirs."""
+    """The tasks started after an ack (listeners themselves run inline: Bolt answers Slack
+    when they return)."""
 
     def __init__(self) -> None:
         self._tasks: set[asyncio.Task[Any]] = set()
@@ -24,14 +25,6 @@ class BackgroundWork:
         self._tasks.add(task)
         task.add_done_callback(self._finished)
         return task
-
-    def track_current_task(self) -> None:
-        """Count the running task (a listener Bolt keeps running after the ack) as work to wait
-        for."""
-        task = asyncio.current_task()
-        if task is not None and task not in self._tasks:
-            self._tasks.add(task)
-            task.add_done_callback(self._finished)
 
     def _finished(self, task: asyncio.Task[Any]) -> None:
         self._tasks.discard(task)

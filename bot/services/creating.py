@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import random
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from bot.domain.errors import InvalidPollInput, PollError
 from bot.domain.event_schedule import resolve_times
-from bot.domain.model import AudienceKind, Poll, PollDraft
-from bot.domain.sampling import draw_sample_preferring_new
-from bot.domain.validation import CHANNEL_FIELD, GROUPS_FIELD, with_resolved_size
+from bot.domain.model import Poll, PollDraft
+from bot.domain.validation import CHANNEL_FIELD, with_resolved_size
 from bot.services import jobs
+from bot.services.audience import AudienceResolver
 from bot.services.jobs import JobQueue
 from bot.services.locks import KeyedLock
 from bot.services.messages import PollMessages
@@ -25,9 +23,7 @@ from bot.services.ports import (
     PollStore,
     SlackError,
     SlackPort,
-    UserGroupNotFound,
 )
-from bot.services.ports.workspaces import BotUser
 from bot.services.scheduling import PollSchedule
 from bot.services.workspace_facts import WorkspaceFacts
 
@@ -36,9 +32,6 @@ logger = logging.getLogger(__name__)
 # Creating a poll is the heaviest work after an ack; letting a burst of commands all run it at
 # once fills the event loop's queue ahead of the next request's ack.
 CONCURRENT_CREATIONS = 2
-# Before the ack Slack is asked only about a group handle that was not learnt yet (one made
-# since the warm-up), and only this long, well inside the three seconds Slack waits.
-PRE_ACK_LOOKUP_SECONDS = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,25 +71,26 @@ class PollCreation:
         polls: PollStore,
         slack: SlackPort,
         people: PeopleDirectory,
+        audience: AudienceResolver,
+        facts: WorkspaceFacts,
         messages: PollMessages,
         schedule: PollSchedule,
         queue: JobQueue,
         clock: Clock,
-        bot_user: BotUser,
     ) -> None:
         self.polls = polls
         self.slack = slack
         self.people = people
+        self.audience = audience
+        self.facts = facts
         self.messages = messages
         self.schedule = schedule
         self.queue = queue
         self.clock = clock
-        self.bot_user = bot_user
         self._creating = asyncio.Semaphore(CONCURRENT_CREATIONS)
         # A retried form submission that arrives while the first is still being created must
         # wait for it and then find it, not create a second poll.
         self._keys = KeyedLock[str]()
-        self.facts = WorkspaceFacts(slack, clock)
 
     # --- before the ack: only what is known -----------------------------------------------
 
@@ -106,26 +100,8 @@ class PollCreation:
         about a group handle not seen yet, briefly."""
         zone = await self.people.zone(organiser_id, known_only=True)
         resolve_times(draft, self.clock.now(), zone)
-        await self._check_handles(draft)
+        await self.audience.check_handles(draft)
         _check_channel(channel_id, self.facts.recent_channel(channel_id))
-
-    async def _check_handles(self, draft: PollDraft) -> None:
-        handles = _typed_handles(draft)
-        if not handles:
-            return
-        try:
-            lookup = self.facts.group_ids(handles=handles)
-            groups = await asyncio.wait_for(lookup, PRE_ACK_LOOKUP_SECONDS)
-        except (TimeoutError, SlackError):
-            return  # decided after the ack, where a refusal reopens the form
-        _resolve_handles(draft, groups)
-
-    async def warm(self) -> None:
-        """Learn the workspace's user groups, so that forms can be checked before their ack."""
-        try:
-            await self.facts.group_ids()
-        except SlackError as error:
-            logger.info("could not list the user groups: %s", error.code)
 
     # --- creating -------------------------------------------------------------------------
 
@@ -163,15 +139,16 @@ class PollCreation:
         if draft.follow_up_of is not None:
             # A follow-up asks exactly the people its poll asked: not the channel of today, not
             # a new sample; only those deactivated since then are left out.
-            members = await self._still_askable(await self.polls.members_of(draft.follow_up_of))
+            members = await self.audience.still_askable(
+                await self.polls.members_of(draft.follow_up_of)
+            )
             everyone_asked = False
         else:
-            draft = _resolve_handles(
-                draft, await self.facts.group_ids(handles=_typed_handles(draft))
-            )
-            candidates = await self._audience(draft, channel_id, organiser_id)
+            draft = await self.audience.with_group_ids(draft)
             drawn_before = () if occurrence is None else occurrence.drawn_before
-            members, everyone_asked = _draw(draft, candidates, organiser_id, drawn_before)
+            members, everyone_asked = await self.audience.members(
+                draft, channel_id, organiser_id, drawn_before
+            )
         if not [m for m in members if m != organiser_id]:
             raise PollError("error.empty_audience")
         poll = await self.polls.create_poll(
@@ -237,31 +214,6 @@ class PollCreation:
         if not info.is_member:
             await self.slack.join_channel(channel_id)
 
-    async def _still_askable(self, user_ids: list[str]) -> list[str]:
-        people = await self.people.people(user_ids)
-        return [u for u in user_ids if (p := people.get(u)) is None or p.can_be_asked]
-
-    async def _audience(self, draft: PollDraft, channel_id: str, organiser_id: str) -> list[str]:
-        """Everyone who may be asked: people only, no bots, no deactivated accounts."""
-        audience = draft.audience
-        if audience.kind is AudienceKind.CHANNEL:
-            user_ids = list(await self.slack.channel_members(channel_id))
-        else:
-            user_ids = list(audience.user_ids)
-            for group in audience.usergroup_ids:
-                try:
-                    user_ids.extend(await self.slack.usergroup_members(group))
-                except UserGroupNotFound:
-                    raise PollError("error.unknown_usergroup", group=group) from None
-            user_ids.append(organiser_id)
-        bot_user_id = await self.bot_user()
-        user_ids = [u for u in dict.fromkeys(user_ids) if u != bot_user_id]
-        people = await self.people.people(user_ids)
-        unknown = [u for u in audience.user_ids if u not in people]
-        if unknown:
-            raise PollError("error.unknown_user", user=unknown[0])
-        return [u for u in user_ids if u in people and people[u].can_be_asked]
-
 
 def _check_channel(channel_id: str, info: ChannelInfo | None) -> None:
     """Refuse a channel the bot cannot post in, as far as info (if known) tells."""
@@ -275,42 +227,3 @@ def _check_channel(channel_id: str, info: ChannelInfo | None) -> None:
         raise InvalidPollInput("error.archived_channel", field=CHANNEL_FIELD, channel=channel_id)
     if not info.is_member and info.is_private:
         raise InvalidPollInput("error.private_channel", field=CHANNEL_FIELD, channel=channel_id)
-
-
-def _typed_handles(draft: PollDraft) -> tuple[str, ...]:
-    """The @handles typed in the form, lower-case and without the @."""
-    return tuple(g[1:].lower() for g in draft.audience.usergroup_ids if g.startswith("@"))
-
-
-def _resolve_handles(draft: PollDraft, known: dict[str, str]) -> PollDraft:
-    """Typed @handles (from the form) become user group ids; an unknown one is an error."""
-    groups = draft.audience.usergroup_ids
-    if not any(g.startswith("@") for g in groups):
-        return draft
-    resolved = []
-    for group in groups:
-        if not group.startswith("@"):
-            resolved.append(group)
-        elif (group_id := known.get(group[1:].lower())) is not None:
-            resolved.append(group_id)
-        else:
-            raise InvalidPollInput("error.unknown_usergroup", field=GROUPS_FIELD, group=group)
-    audience = replace(draft.audience, usergroup_ids=tuple(dict.fromkeys(resolved)))
-    return replace(draft, audience=audience)
-
-
-def _draw(
-    draft: PollDraft, candidates: list[str], organiser_id: str, drawn_before: Sequence[str]
-) -> tuple[list[str], bool]:
-    size = draft.audience.sample_size
-    if size is None:
-        return candidates, False
-    eligible = [c for c in candidates if c != organiser_id]
-    drawn = draw_sample_preferring_new(
-        eligible,
-        size,
-        exclude={organiser_id},
-        drawn_before=set(drawn_before),
-        rng=random.SystemRandom(),
-    )
-    return list(drawn), size >= len(eligible)

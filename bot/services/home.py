@@ -2,7 +2,7 @@
 they open it and kept current (at most once a minute per person) while anything on it changes.
 
 Every button on Home goes through the same use cases, with the same permission checks, as the
-commands; this module only adds keeping the Home current."""
+commands (bot.services.home_actions); this module only adds keeping the Home current."""
 
 from __future__ import annotations
 
@@ -11,30 +11,26 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Final, Protocol
 
-from bot.domain.model import CloseSpec, Poll, PollStatus
+from bot.domain.model import Poll, PollStatus
 from bot.domain.series import Series
 from bot.domain.wishes import has_wishes
 from bot.services import jobs
 from bot.services.background import BackgroundWork
-from bot.services.closing import ClosedPoll, Closing
 from bot.services.jobs import JobQueue, job_key
-from bot.services.organising import Organising
 from bot.services.origins import FollowUpLinks
 from bot.services.people import PeopleDirectory
 from bot.services.ports import (
     Clock,
     HomeRecord,
     HomeStore,
+    HomeUnavailable,
     Job,
     PollStore,
     SeriesStore,
-    SlackError,
     SlackPort,
     View,
 )
 from bot.services.ports.workspaces import WorkspaceKey, current_workspace, in_workspace
-from bot.services.reminders import Reminders, RoundPlan
-from bot.services.series import RecurringPolls
 
 logger = logging.getLogger(__name__)
 
@@ -46,10 +42,6 @@ MAX_WAITING: Final = 20
 MAX_OPEN_OWN: Final = 15
 MAX_CLOSED_OWN: Final = 10
 MAX_SERIES: Final = 5
-EXTEND_BY: Final = timedelta(days=1)
-# views.publish errors that another try cannot mend: the person left, or the app's Home tab is
-# off in its settings.
-GIVE_UP: Final = frozenset({"user_not_found", "not_enabled"})
 
 
 def home_job_key(user_id: str) -> str:
@@ -184,10 +176,8 @@ class HomeTab:
         if not user_id:
             return
         try:
-            await self.publish(user_id)
-        except SlackError as error:
-            if error.code not in GIVE_UP:
-                raise  # retried later by the job queue
+            await self.publish(user_id)  # any other SlackError: retried later by the job queue
+        except HomeUnavailable as error:
             logger.info("no Home for %s: %s", user_id, error.code)
 
     def poll_changed(self, poll_id: int, actor: str | None = None) -> None:
@@ -265,50 +255,3 @@ class HomeTab:
         if record.published_at is None:
             return now
         return max(now, record.published_at + REPUBLISH_GAP)
-
-
-class HomeActions:
-    """The organiser's buttons on Home: the same use cases as the commands, then the Home
-    again (someone else's poll is refused by those use cases, politely)."""
-
-    def __init__(
-        self,
-        home: HomeTab,
-        closing: Closing,
-        reminders: Reminders,
-        organising: Organising,
-        recurring: RecurringPolls,
-    ) -> None:
-        self.home = home
-        self.closing = closing
-        self.reminders = reminders
-        self.organising = organising
-        self.recurring = recurring
-
-    async def close(self, poll_id: int, user_id: str) -> ClosedPoll:
-        closed = await self.closing.close(poll_id, by_user=user_id)
-        self.home.poll_changed(poll_id, actor=user_id)
-        return closed
-
-    async def remind(self, poll_id: int, user_id: str) -> RoundPlan:
-        return await self.reminders.remind_now(poll_id, user_id)
-
-    async def extend(self, poll_id: int, user_id: str) -> Poll:
-        change: CloseSpec = EXTEND_BY
-        poll = await self.organising.extend(poll_id, user_id, change)
-        self.home.poll_changed(poll_id, actor=user_id)
-        return poll
-
-    async def delete(self, poll_id: int, user_id: str) -> Poll:
-        poll = await self.organising.delete(poll_id, user_id)
-        # Its people are gone with it: the organiser's Home, at least, drops it at once.
-        self.home.poll_changed(poll_id, actor=user_id)
-        return poll
-
-    async def export(self, poll_id: int, user_id: str, lang: str) -> Poll:
-        return await self.organising.send_export(poll_id, user_id, lang)
-
-    async def stop_series(self, series_id: int, user_id: str) -> Series:
-        # Only the organiser's Home lists a series: theirs follows at once (RecurringPolls
-        # tells the Home of it, as for /wishes stop).
-        return await self.recurring.stop(series_id, user_id)

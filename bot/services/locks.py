@@ -1,4 +1,5 @@
-"""Per-key serialisation (one close, one delivery, one creation per key at a time)."""
+"""Per-key serialisation (one creation per idempotency key, one token refresh per installation,
+one people refresh per workspace at a time), forgetting keys nobody uses."""
 
 from __future__ import annotations
 

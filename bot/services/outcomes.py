@@ -1,5 +1,5 @@
 """You said, we did: the organiser records what came of a closed poll, and the outcome report is
-published in the summary's thread and sent once to everyone asked."""
+published in the summary's thread and sent once to everyone asked (bot.services.outcome_dms)."""
 
 from __future__ import annotations
 
@@ -7,14 +7,12 @@ import contextlib
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
 
 from bot.domain.errors import OutcomeNotReady, PollNotFound
-from bot.domain.model import Poll, PollStatus, ReminderStatus
+from bot.domain.model import Poll, PollStatus
 from bot.domain.outcome import (
     AskedFacts,
     Decision,
-    OutcomeDelivery,
     OutcomeItem,
     OutcomeReport,
     OutcomeState,
@@ -28,14 +26,13 @@ from bot.domain.outcome import (
 from bot.domain.wishes import poll_wishes
 from bot.services import jobs
 from bot.services.closing import SUMMARY
-from bot.services.fan_out import fan_out
 from bot.services.jobs import JobBusy, JobQueue, job_key
-from bot.services.people import PeopleDirectory
+from bot.services.outcome_dms import OutcomeDMs
 from bot.services.polls import PollLookup
 from bot.services.ports import (
     Clock,
     Job,
-    Message,
+    MessageNotFound,
     MessageTag,
     OutcomeStore,
     PollStore,
@@ -44,22 +41,13 @@ from bot.services.ports import (
     SlackPort,
 )
 from bot.services.ports.workspaces import WorkspaceMismatch
-from bot.services.reminders import DELIVERY_WORKERS
 
 logger = logging.getLogger(__name__)
-
-# A DM whose post may have begun is looked up in the DM's history from a little before its round.
-_LOOKUP_MARGIN = timedelta(minutes=1)
 
 
 def report_tag(poll_id: int) -> MessageTag:
     """The thread reply's identity in its metadata."""
     return {"poll": poll_id, "outcome": 0}
-
-
-def report_dm_tag(delivery: OutcomeDelivery) -> MessageTag:
-    # The DM channel identifies the person; the tag names the poll and the round only.
-    return {"poll": delivery.poll_id, "outcome_dm": delivery.round}
 
 
 def _same_item(now: SupportedItem, recorded: OutcomeItem) -> bool:
@@ -92,19 +80,19 @@ class Outcomes:
         store: OutcomeStore,
         slack: SlackPort,
         presenter: Presenter,
-        people: PeopleDirectory,
         lookup: PollLookup,
         queue: JobQueue,
         clock: Clock,
+        dms: OutcomeDMs,
     ) -> None:
         self.polls = polls
         self.store = store
         self.slack = slack
         self.presenter = presenter
-        self.people = people
         self.lookup = lookup
         self.queue = queue
         self.clock = clock
+        self.dms = dms
 
     async def form_for(self, poll_id: int, user_id: str) -> OutcomeForm:
         """The form's items for the organiser of a closed poll, with their earlier decisions."""
@@ -168,7 +156,7 @@ class Outcomes:
             report = await self.report(poll)
             await self._publish_reply(poll, state, report)
             await self._update_summary(poll)
-        left = await self._deliver(poll)
+        left = await self.dms.deliver(poll, await self.report(poll))
         if left:
             raise DeliveriesLeft(f"{left} DMs of the outcome report of poll {poll.id} are left")
 
@@ -232,9 +220,7 @@ class Outcomes:
         if ts is not None:
             try:
                 await self.slack.update(channel, ts, message)
-            except SlackError as error:
-                if error.code != "message_not_found":
-                    raise
+            except MessageNotFound:
                 ts = None  # someone deleted the reply in Slack: the report is posted anew
         if ts is None:
             if not state.reply_started:
@@ -257,101 +243,3 @@ class Outcomes:
             await self.slack.update(channel, ts, summary[0])
         except SlackError as error:  # the report is out; the facts line is a courtesy
             logger.warning("poll %s: summary not updated: %s", poll.id, error.code)
-
-    async def _deliver(self, poll: Poll) -> int:
-        """Send the report's due DMs, each once; returns how many are still left."""
-        report = await self.report(poll)
-        rendered: dict[str, Message] = {}
-        left = await self._recover_sending(poll, report, rendered)
-        done = await fan_out(
-            await self.store.outcome_deliveries(poll.id, ReminderStatus.DUE),
-            lambda delivery: self._deliver_one(report, rendered, delivery),
-            workers=DELIVERY_WORKERS,
-            failed=lambda delivery: logger.exception(
-                "outcome report to %s for poll %s failed",
-                delivery.user_id,
-                delivery.poll_id,
-                extra={"poll_id": delivery.poll_id},
-            ),
-        )
-        return left + sum(1 for finished in done if not finished)
-
-    async def _deliver_one(
-        self, report: OutcomeReport, rendered: dict[str, Message], delivery: OutcomeDelivery
-    ) -> bool:
-        """True once this delivery is done with (sent, failed for good, or taken by another)."""
-        # Posting to the person's user id reaches the app DM without conversations.open.
-        channel = await self.people.known_dm_channel(delivery.user_id) or delivery.user_id
-        # 'sending' is durable before the message leaves: a crash in between is found later.
-        if not await self.store.set_outcome_delivery_status(
-            delivery, ReminderStatus.SENDING, expected=ReminderStatus.DUE, dm_channel_id=channel
-        ):
-            return True
-        await self._post(report, rendered, delivery, channel)
-        return True
-
-    async def _post(
-        self,
-        report: OutcomeReport,
-        rendered: dict[str, Message],
-        delivery: OutcomeDelivery,
-        channel: str,
-    ) -> None:
-        lang = await self.people.language_of(delivery.user_id)
-        if lang not in rendered:
-            rendered[lang] = self.presenter.outcome_report(report, lang=lang)
-        try:
-            posted = await self.slack.post(channel, rendered[lang], tag=report_dm_tag(delivery))
-        except SlackError as error:
-            logger.warning(
-                "outcome report to %s for poll %s failed for good: %s",
-                delivery.user_id,
-                delivery.poll_id,
-                error.code,
-                extra={"poll_id": delivery.poll_id},
-            )
-            await self.store.set_outcome_delivery_status(
-                delivery,
-                ReminderStatus.FAILED,
-                expected=ReminderStatus.SENDING,
-                error=error.code[:200],
-            )
-            return
-        await self.store.set_outcome_delivery_status(
-            delivery,
-            ReminderStatus.SENT,
-            expected=ReminderStatus.SENDING,
-            at=self.clock.now(),
-            dm_channel_id=posted.channel,
-            message_ts=posted.ts,
-        )
-        if posted.channel != channel:
-            await self.people.remember_dm_channel(delivery.user_id, posted.channel)
-
-    async def _recover_sending(
-        self, poll: Poll, report: OutcomeReport, rendered: dict[str, Message]
-    ) -> int:
-        """DMs caught between 'sending' and 'sent' (a crash, or a runner that died): the DM's
-        history tells whether it went out; if not, it is sent now. Returns how many could not
-        be checked."""
-        unchecked = 0
-        for delivery in await self.store.outcome_deliveries(poll.id, ReminderStatus.SENDING):
-            channel = delivery.dm_channel_id or delivery.user_id
-            oldest = delivery.created_at - _LOOKUP_MARGIN
-            try:
-                ts = await self.slack.find_tagged(channel, report_dm_tag(delivery), oldest=oldest)
-            except SlackError as error:
-                logger.warning("cannot check outcome DM to %s: %s", delivery.user_id, error.code)
-                unchecked += 1
-                continue
-            if ts is None:
-                await self._post(report, rendered, delivery, channel)
-            else:
-                await self.store.set_outcome_delivery_status(
-                    delivery,
-                    ReminderStatus.SENT,
-                    expected=ReminderStatus.SENDING,
-                    at=self.clock.now(),
-                    message_ts=ts,
-                )
-        return unchecked

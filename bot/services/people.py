@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import gc
 import logging
 from collections.abc import Iterable
@@ -11,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.domain.model import Person
 from bot.i18n import language_for
+from bot.services.locks import KeyedLock
 from bot.services.ports import Clock, PeopleStore, SlackError, SlackPort
 from bot.services.ports.workspaces import WorkspaceKey, current_workspace
 
@@ -43,13 +43,13 @@ class PeopleDirectory:
         self.default_language = default_language
         self._cache: dict[str, Person] = {}
         self._refreshed_at: dict[WorkspaceKey | None, datetime] = {}
-        self._refresh_locks: dict[WorkspaceKey | None, asyncio.Lock] = {}
+        self._refreshing = KeyedLock[WorkspaceKey | None]()
 
     async def refresh(self) -> None:
         """Reload everyone of the current workspace with one paginated users.list."""
         workspace = current_workspace()
         seen = self._refreshed_at.get(workspace)
-        async with self._refresh_locks.setdefault(workspace, asyncio.Lock()):
+        async with self._refreshing.hold(workspace):
             if self._refreshed_at.get(workspace) != seen:
                 # Another task refreshed while this one waited (a command right after start, or
                 # a burst of them): a second pass of users.list, Tier 2, would only meet a 429.

@@ -6,6 +6,7 @@ is unknown, and repeated only when it is not there; one without a tag fails with
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 from collections.abc import Mapping
@@ -20,7 +21,9 @@ from bot.domain.model import Person
 from bot.services.ports import (
     ChannelInfo,
     ChannelNotFound,
+    HomeUnavailable,
     Message,
+    MessageNotFound,
     MessageTag,
     OutcomeUnknown,
     PostedMessage,
@@ -41,6 +44,11 @@ LOOKUP_MARGIN = timedelta(minutes=10)
 TRIGGER_ERRORS: Final = frozenset(
     {"expired_trigger_id", "exchanged_trigger_id", "invalid_trigger_id"}
 )
+# A message to edit or delete that someone deleted in Slack.
+MESSAGE_GONE: Final = frozenset({"message_not_found"})
+# views.publish errors that another try cannot mend: the person left, or the app's Home tab is
+# off in its settings.
+HOME_ERRORS: Final = frozenset({"user_not_found", "not_enabled"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,15 +184,17 @@ class SlackGateway:
 
     async def update(self, channel: str, ts: str, message: Message) -> None:
         body = {"channel": channel, "ts": ts, "text": message.text, "blocks": list(message.blocks)}
-        await self.api.call("chat.update", _json=body)
+        errors = dict.fromkeys(MESSAGE_GONE, MessageNotFound)
+        await self.api.call("chat.update", _json=body, errors=errors)
 
     async def delete(self, channel: str, ts: str) -> None:
         """Delete; a message already gone is fine."""
-        try:
-            await self.api.call("chat.delete", params={"channel": channel, "ts": ts})
-        except SlackError as error:
-            if error.code != "message_not_found":
-                raise
+        with contextlib.suppress(MessageNotFound):
+            await self.api.call(
+                "chat.delete",
+                params={"channel": channel, "ts": ts},
+                errors=dict.fromkeys(MESSAGE_GONE, MessageNotFound),
+            )
 
     async def post_ephemeral(self, channel: str, user_id: str, message: Message) -> None:
         body = {
@@ -248,7 +258,11 @@ class SlackGateway:
         await self.api.call("views.update", _json=body)
 
     async def publish_home(self, user_id: str, view: View) -> None:
-        await self.api.call("views.publish", _json={"user_id": user_id, "view": dict(view)})
+        await self.api.call(
+            "views.publish",
+            _json={"user_id": user_id, "view": dict(view)},
+            errors=dict.fromkeys(HOME_ERRORS, HomeUnavailable),
+        )
 
     async def upload_file(
         self, channel: str, filename: str, content: bytes, *, title: str, comment: str

@@ -7,7 +7,6 @@ the second one waits, then finds the fresh token stored and uses it."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from slack_sdk.oauth.installation_store import Installation
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import OAuthApp
+from bot.services.locks import KeyedLock
 from bot.services.ports import Clock, SlackError
 from bot.services.ports.workspaces import (
     InstallationRecord,
@@ -77,7 +77,7 @@ class InstalledWorkspaces:
         self.clock = clock
         self.make_client = make_client
         self._installed: dict[tuple[str, str], _Installed] = {}
-        self._locks: dict[tuple[str, str], asyncio.Lock] = {}
+        self._loading = KeyedLock[tuple[str, str]]()
 
     # --- ClientSource ------------------------------------------------------------------------
 
@@ -129,7 +129,7 @@ class InstalledWorkspaces:
             self._installed.pop(key, None)
 
     async def _load(self, workspace: WorkspaceKey) -> _Installed:
-        async with self._locks.setdefault(workspace.installation, asyncio.Lock()):
+        async with self._loading.hold(workspace.installation):
             found = self._installed.get(workspace.installation)
             if found is not None and not self._expiring(found.record):
                 return found  # loaded by the task this one waited for

@@ -23,7 +23,7 @@ class InstrumentedSocketModeHandler(AsyncSocketModeHandler):
         super().__init__(app, app_token)
         self.metrics = metrics
 
-    async def handle(  # type: ignore[override]
+    async def handle(  # type: ignore[override]  # Bolt only ever passes its aiohttp client
         self, client: SocketModeClient, req: SocketModeRequest
     ) -> None:
         started = time.perf_counter()

@@ -14,6 +14,7 @@ from bot.storage.rows import (
     current_enterprise,
     from_ms,
     load_poll,
+    rows_of_people,
     to_ms,
     workspace_scope,
 )
@@ -70,20 +71,11 @@ class HomeTable(Table):
         return found[0] if found else None
 
     async def home_records(self, user_ids: Iterable[str]) -> list[HomeRecord]:
-        ids = list(dict.fromkeys(user_ids))
-        records: list[HomeRecord] = []
-        scope = workspace_scope()
         async with self.db.reading() as conn:
-            for start in range(0, len(ids), 500):
-                chunk = ids[start : start + 500]
-                marks = ", ".join("?" for _ in chunk)
-                rows = await conn.fetch_all(
-                    "SELECT user_id, team_id, opened_at, published_at FROM home_views"
-                    f" WHERE user_id IN ({marks}){scope.sql}",
-                    (*chunk, *scope.params),
-                )
-                records.extend(_record(row) for row in rows)
-        return records
+            rows = await rows_of_people(
+                conn, "SELECT user_id, team_id, opened_at, published_at FROM home_views", user_ids
+            )
+            return [_record(row) for row in rows]
 
     async def set_home_published(self, user_id: str, at: datetime) -> None:
         scope = workspace_scope()

@@ -10,11 +10,11 @@ call."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 from datetime import UTC, datetime
 from typing import Any
 
+from bot.services.locks import KeyedLock
 from bot.services.ports import Clock
 from bot.services.ports.workspaces import InstallationRecord, Refresh, WorkspaceKey
 from bot.storage.rows import from_ms, to_ms
@@ -45,7 +45,7 @@ class InstallationTable:
         self._clock = clock
         # One lock per installation: refreshes in this process wait for each other (and, on
         # PostgreSQL, need one pooled connection between them rather than one each).
-        self._refreshing: dict[tuple[str, str], asyncio.Lock] = {}
+        self._refreshing = KeyedLock[tuple[str, str]]()
 
     async def save_installation(self, record: InstallationRecord) -> None:
         async with self.db.transaction() as sql:
@@ -91,8 +91,7 @@ class InstallationTable:
     async def rotate_installation(
         self, key: WorkspaceKey, refresh: Refresh
     ) -> InstallationRecord | None:
-        lock = self._refreshing.setdefault(key.installation, asyncio.Lock())
-        async with lock:
+        async with self._refreshing.hold(key.installation):
             if self.db.dialect.name == "postgresql":
                 return await self._rotate_locking_row(key, refresh)
             return await self._rotate_in_process(key, refresh)

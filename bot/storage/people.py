@@ -7,7 +7,7 @@ from datetime import datetime
 
 from bot.domain.model import Person
 from bot.services.ports.workspaces import current_workspace
-from bot.storage.rows import Table, person_from_row, to_ms, workspace_scope
+from bot.storage.rows import Table, person_from_row, rows_of_people, to_ms, workspace_scope
 
 # A person's row is stamped with the workspace that last told us about them ('' and NULL in
 # single-workspace mode). Slack's user ids are unique across workspaces (someone of an
@@ -48,20 +48,11 @@ class PeopleTable(Table):
             )
 
     async def people(self, user_ids: Iterable[str]) -> dict[str, Person]:
-        ids = list(dict.fromkeys(user_ids))
-        found: dict[str, Person] = {}
-        scope = workspace_scope()
         async with self.db.reading() as conn:
-            for start in range(0, len(ids), 500):
-                chunk = ids[start : start + 500]
-                marks = ", ".join("?" for _ in chunk)
-                rows = await conn.fetch_all(
-                    "SELECT user_id, tz, locale, is_bot, deleted, name FROM slack_users"
-                    f" WHERE user_id IN ({marks}){scope.sql}",
-                    (*chunk, *scope.params),
-                )
-                found.update({str(r["user_id"]): person_from_row(r) for r in rows})
-        return found
+            rows = await rows_of_people(
+                conn, "SELECT user_id, tz, locale, is_bot, deleted, name FROM slack_users", user_ids
+            )
+            return {str(r["user_id"]): person_from_row(r) for r in rows}
 
     async def dm_channel(self, user_id: str) -> str | None:
         scope = workspace_scope()

@@ -108,6 +108,27 @@ async def poll_in_workspace(conn: Sql, poll_id: int) -> bool:
     return found is not None
 
 
+# Ids bound in one IN (...) at most: a list of thousands goes in several statements.
+IDS_PER_STATEMENT = 500
+
+
+async def rows_of_people(conn: Sql, select: str, user_ids: Iterable[str]) -> list[Row]:
+    """The rows of `select` (a SELECT ... FROM without a WHERE) for each of user_ids once, of
+    the current workspace."""
+    ids = list(dict.fromkeys(user_ids))
+    scope = workspace_scope()
+    rows: list[Row] = []
+    for start in range(0, len(ids), IDS_PER_STATEMENT):
+        chunk = ids[start : start + IDS_PER_STATEMENT]
+        marks = ", ".join("?" for _ in chunk)
+        rows.extend(
+            await conn.fetch_all(
+                f"{select} WHERE user_id IN ({marks}){scope.sql}", (*chunk, *scope.params)
+            )
+        )
+    return rows
+
+
 def current_enterprise() -> str | None:
     """The enterprise stamped on a row written now (None in single-workspace mode)."""
     key = current_workspace()

@@ -120,7 +120,7 @@ async def start_bot(
         settings = make_settings(
             emu, tmp_path / "wishbot.sqlite3", socket=mode == "socket", db_url=db_url
         )
-        settings = dataclasses.replace(settings, **overrides)  # type: ignore[arg-type]
+        settings = dataclasses.replace(settings, **overrides)  # type: ignore[arg-type]  # a test names real fields
         bot = await start(settings, clock=bot_clock or clock)
         # As a load balancer waits for /readyz: forms are checked against the user groups
         # learnt in the warm-up, and a test that races it would test the start, not the form.

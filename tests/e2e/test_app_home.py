@@ -464,3 +464,22 @@ async def test_a_series_planned_in_the_form_is_on_home_before_its_first_poll(
     line = section_of(home, f"{ids.HOME_SERIES_BLOCK}.{series.id}")
     assert "Team lunch where?" in line and "Stop series" in line
     assert "You have not started any polls yet." not in text_of(home.blocks)
+
+
+async def test_a_home_switched_off_in_the_apps_settings_is_tried_once_and_given_up(
+    running: RunningBot, emu: SlackEmulator, clock: ShiftableClock
+) -> None:
+    poll = await create(running, emu, 'new "Best day?" "Mon" "Tue" closes:3d remind:off')
+    await open_home(running, emu, ORGANISER)
+    opened = publishes_to(emu, ORGANISER)
+    emu.home_tab_enabled = False
+    await running.driver.click(RESPONDENT, poll_message(emu, poll), "Tue")
+    await running.settle()
+    clock.advance(timedelta(seconds=61))
+    await running.settle()
+    refused = [c for c in emu.calls_to("views.publish") if c.args.get("user_id") == ORGANISER]
+    assert [c.response.get("error") for c in refused[opened:]] == ["not_enabled"]
+    # Another try cannot mend it: the job is done, not retried later.
+    clock.advance(timedelta(hours=2))
+    await running.settle()
+    assert publishes_to(emu, ORGANISER) == opened + 1

@@ -159,7 +159,7 @@ async def test_delete_asks_for_confirmation_then_removes_everything(
     assert f"can't find poll #{poll.id}" in last_ephemeral(emu, ORGANISER)
     await command(running, ORGANISER, f"close {poll.id}")
     assert f"can't find poll #{poll.id}" in last_ephemeral(emu, ORGANISER)
-    assert (await running.repo.get_poll(other.id)).status is PollStatus.OPEN  # type: ignore[union-attr]
+    assert (await running.repo.get_poll(other.id)).status is PollStatus.OPEN  # type: ignore[union-attr]  # the poll exists
 
 
 async def test_delete_with_a_long_summary_removes_its_thread_replies(

@@ -53,7 +53,7 @@ async def test_close_posts_summary_with_exact_counts(
         PEOPLE[0], CHANNEL, "/wishes", f"close {poll_id}"
     )
     await running.settle()
-    assert (await running.repo.get_poll(poll_id)).status.value == "open"  # type: ignore[union-attr]
+    assert (await running.repo.get_poll(poll_id)).status.value == "open"  # type: ignore[union-attr]  # the poll exists
     assert not_organiser.body is None
     assert "only the person who created" in str(emu.ephemerals(PEOPLE[0])[-1]).lower()
     await running.driver.slash_command(ORGANISER, CHANNEL, "/wishes", f"close {poll_id}")

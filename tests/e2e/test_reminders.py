@@ -128,7 +128,7 @@ async def test_extend_moves_the_close_and_rejects_the_past(
 
 
 async def test_round_to_2000_people_completes_while_commands_are_acked(
-    start_bot: object, emu: SlackEmulator
+    start_bot: BotFactory, emu: SlackEmulator
 ) -> None:
     crowd = emu.populate(2000, "C0CROWD")
     emu.add_member("C0CROWD", ORGANISER)
@@ -136,7 +136,7 @@ async def test_round_to_2000_people_completes_while_commands_are_acked(
     # the bot still meets 429s with Retry-After on the way.
     emu.set_rate_limit("conversations.open", 300, 1)
     emu.set_rate_limit("chat.postMessage", 300, 1)
-    running: RunningBot = await start_bot()  # type: ignore[operator]
+    running: RunningBot = await start_bot()
     reply = await running.driver.slash_command(
         ORGANISER, "C0CROWD", "/wishes", 'new "Big?" "A" "B" remind:off'
     )

@@ -133,10 +133,10 @@ async def test_a_weekly_series_across_a_restart_compares_each_time_and_stops(
     assert "The recurring poll is stopped" in last_ephemeral(emu, ORGANISER)
     series = await later.repo.get_series(first.series_id)
     assert series is not None and series.stopped_at is not None
-    assert (await later.repo.get_poll(open_poll.id)).status is PollStatus.OPEN  # type: ignore[union-attr]
+    assert (await later.repo.get_poll(open_poll.id)).status is PollStatus.OPEN  # type: ignore[union-attr]  # the poll exists
     await settle_at(later, clock, started + 8 * WEEK)
     assert len(await occurrences(later, first.series_id)) == 4
-    assert (await later.repo.get_poll(open_poll.id)).status is PollStatus.CLOSED  # type: ignore[union-attr]
+    assert (await later.repo.get_poll(open_poll.id)).status is PollStatus.CLOSED  # type: ignore[union-attr]  # the poll exists
 
 
 async def test_the_list_shows_a_series_with_its_next_start(
@@ -146,7 +146,7 @@ async def test_the_list_shows_a_series_with_its_next_start(
     await running.driver.slash_command(ORGANISER, CHANNEL, "/wishes", "list")
     await running.settle()
     shown = last_ephemeral(emu, ORGANISER)
-    series = await running.repo.get_series(poll.series_id)  # type: ignore[arg-type]
+    series = await running.repo.get_series(poll.series_id)  # type: ignore[arg-type]  # a series' poll has its id
     assert series is not None
     # The series starts when it is made, a moment before its first poll opens.
     assert poll.opened_at - series.first_start_at < timedelta(seconds=5)

@@ -56,10 +56,10 @@ async def test_close_by_command_is_for_the_organiser_only(
     poll = await create(running, emu, 'new "Best day?" "Mon" "Tue"')
     await close(running, poll.id, user=PEOPLE[0])
     assert "Only the person who created" in last_ephemeral(emu, PEOPLE[0])
-    assert (await running.repo.get_poll(poll.id)).status is PollStatus.OPEN  # type: ignore[union-attr]
+    assert (await running.repo.get_poll(poll.id)).status is PollStatus.OPEN  # type: ignore[union-attr]  # the poll exists
     assert len(channel_posts(emu)) == 1
     await close(running, poll.id)
-    assert (await running.repo.get_poll(poll.id)).status is PollStatus.CLOSED  # type: ignore[union-attr]
+    assert (await running.repo.get_poll(poll.id)).status is PollStatus.CLOSED  # type: ignore[union-attr]  # the poll exists
     assert f"#{poll.id} is closed" in last_ephemeral(emu, ORGANISER)
     closed = text_of(poll_message(emu, poll).blocks)
     assert "closed" in closed and ids.VOTE_ACTION not in closed and ids.CLOSE_ACTION not in closed
@@ -77,10 +77,10 @@ async def test_close_button_is_for_the_organiser_only(
     await running.driver.click(PEOPLE[1], poll_message(emu, poll), "Close poll")
     await running.settle()
     assert "Only the person who created" in last_ephemeral(emu, PEOPLE[1])
-    assert (await running.repo.get_poll(poll.id)).status is PollStatus.OPEN  # type: ignore[union-attr]
+    assert (await running.repo.get_poll(poll.id)).status is PollStatus.OPEN  # type: ignore[union-attr]  # the poll exists
     await running.driver.click(ORGANISER, poll_message(emu, poll), "Close poll")
     await running.settle()
-    assert (await running.repo.get_poll(poll.id)).status is PollStatus.CLOSED  # type: ignore[union-attr]
+    assert (await running.repo.get_poll(poll.id)).status is PollStatus.CLOSED  # type: ignore[union-attr]  # the poll exists
     assert len(summary_messages(emu, poll.message_ts)) == 1
     assert "Results of poll" in text_of(summary_messages(emu, poll.message_ts)[0].blocks)
 

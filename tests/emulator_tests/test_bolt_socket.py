@@ -71,12 +71,12 @@ async def socket_app(emu: SlackEmulator) -> AsyncIterator[list[dict[str, Any]]]:
         seen.append(body)
 
     handler = AsyncSocketModeHandler(app, APP_TOKEN)
-    await handler.connect_async()  # type: ignore[no-untyped-call]
+    await handler.connect_async()  # type: ignore[no-untyped-call]  # Bolt leaves it untyped
     try:
         await emu.wait_socket_connected()
         yield seen
     finally:
-        await handler.close_async()  # type: ignore[no-untyped-call]
+        await handler.close_async()  # type: ignore[no-untyped-call]  # Bolt leaves it untyped
 
 
 async def test_slash_command_ack_payload_comes_back(emu: SlackEmulator, socket_app: Any) -> None:

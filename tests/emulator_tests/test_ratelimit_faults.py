@@ -105,12 +105,12 @@ async def test_one_message_takes_one_update_per_second(
     assert response.status_code == 429
     assert response.data == {"ok": False, "error": "ratelimited"}
     assert response.headers["Retry-After"] == "1"
-    assert emu.message("C100", first["ts"]).text == "1 of 3 answered"  # type: ignore[union-attr]
+    assert emu.message("C100", first["ts"]).text == "1 of 3 answered"  # type: ignore[union-attr]  # posted just above
     # another message of the same channel is not affected
     await client.chat_update(channel="C100", ts=other["ts"], text="updated at once")
     emu.advance_time(1)
     await client.chat_update(channel="C100", ts=first["ts"], text="2 of 3 answered")
-    assert emu.message("C100", first["ts"]).text == "2 of 3 answered"  # type: ignore[union-attr]
+    assert emu.message("C100", first["ts"]).text == "2 of 3 answered"  # type: ignore[union-attr]  # posted just above
 
 
 async def test_per_message_limit_is_configurable(

@@ -105,7 +105,7 @@ async def test_push_limit_update_hash_and_publish(
         "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": "Hi"}}],
     }
     published = await client.views_publish(user_id="U1", view=home)
-    assert emu.home_view("U1") is not None and emu.home_view("U1").id == published["view"]["id"]  # type: ignore[union-attr]
+    assert emu.home_view("U1") is not None and emu.home_view("U1").id == published["view"]["id"]  # type: ignore[union-attr]  # published just above
     assert await error_of(client.views_publish(user_id="U1", view=modal())) == "invalid_arguments"
     titled = {**home, "title": {"type": "plain_text", "text": "Home"}}
     assert await error_of(client.views_publish(user_id="U1", view=titled)) == "invalid_arguments"

@@ -132,7 +132,7 @@ async def test_update_and_delete(emu: SlackEmulator, client: AsyncWebClient) -> 
         channel="C100", ts=posted["ts"], text="v2", blocks=[{"type": "divider"}]
     )
     assert updated["message"]["text"] == "v2"
-    assert emu.message("C100", posted["ts"]).blocks == [{"type": "divider"}]  # type: ignore[union-attr]
+    assert emu.message("C100", posted["ts"]).blocks == [{"type": "divider"}]  # type: ignore[union-attr]  # posted just above
     emu.advance_time(1)  # one update per message per second
     err = await api_error(client.chat_update(channel="C100", ts=posted["ts"], text="x" * 4001))
     assert err.response["error"] == "msg_too_long"

@@ -605,3 +605,19 @@ async def test_a_polls_rows_follow_it_in_this_schema(repo: Repository) -> None:
     await repo.purge_workspace(A)
     left = {t: n for t, n in (await counts(repo.db)).items() if n}
     assert left == {}
+
+
+async def test_more_people_than_one_statement_binds_are_read_whole_and_of_one_workspace(
+    repo: Repository,
+) -> None:
+    many = [f"UA{n:04}" for n in range(1_234)]
+    with in_workspace(A):
+        await repo.save_people([Person(user_id) for user_id in many], NOW)
+        for user_id in many[:700]:
+            await repo.record_home_opened(user_id, "TA", NOW)
+    with in_workspace(B):
+        await repo.save_people([Person("UB0001")], NOW)
+    asked = [*many, *many[:10], "UB0001"]  # repeated ids are read once; B's person is not A's
+    with in_workspace(A):
+        assert sorted(await repo.people(asked)) == many
+        assert sorted(r.user_id for r in await repo.home_records(asked)) == many[:700]

@@ -120,7 +120,9 @@ def test_poll_message_names_organiser_close_date_id_and_counts() -> None:
     assert "Asked by <@U0>" in text
     assert "#12" in text
     assert "3 of 10 answered" in text
-    unix, fallback = DATE_TOKEN.search(text).groups()  # type: ignore[union-attr]
+    token = DATE_TOKEN.search(text)
+    assert token is not None
+    unix, fallback = token.groups()
     assert int(unix) == int(poll.closes_at.timestamp())
     assert fallback == "2026-01-08 09:00 UTC"
 

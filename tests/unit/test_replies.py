@@ -26,8 +26,8 @@ class Seen:
 
 def reply_for(seen: Seen, surface: str = "action") -> Reply:
     return Reply(
-        surface=surface,  # type: ignore[arg-type]
-        ack=AsyncAck(),  # type: ignore[no-untyped-call]
+        surface=surface,  # type: ignore[arg-type]  # a str from the parametrize ids
+        ack=AsyncAck(),  # type: ignore[no-untyped-call]  # Bolt leaves it untyped
         respond=seen.respond,
         tell=seen.tell,
         user_id="U0AINO",

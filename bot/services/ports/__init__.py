@@ -2,10 +2,16 @@
 result is turned into a message. Adapters (bot.slack, bot.storage, bot.clock) implement them."""
 
 from bot.services.ports.clock import Clock
+from bot.services.ports.home_store import HomeRecord, HomeStore
+from bot.services.ports.job_store import Job, JobStore
+from bot.services.ports.outcome_store import OutcomeStore
 from bot.services.ports.presenter import FollowUpOrigin, Message, Presenter, View
+from bot.services.ports.series_store import SeriesStore
 from bot.services.ports.slack import (
     ChannelInfo,
     ChannelNotFound,
+    HomeUnavailable,
+    MessageNotFound,
     MessageTag,
     OutcomeUnknown,
     PostedMessage,
@@ -17,17 +23,11 @@ from bot.services.ports.slack import (
 from bot.services.ports.storage import (
     AnswerContext,
     AnswerOutcome,
-    HomeRecord,
-    HomeStore,
-    Job,
-    JobStore,
-    OutcomeStore,
     PeopleStore,
     PollStore,
     ReminderStore,
     RemovalOutcome,
     RemovalResult,
-    SeriesStore,
     Store,
     StoreUnavailable,
     SuggestionOutcome,
@@ -43,9 +43,11 @@ __all__ = [
     "FollowUpOrigin",
     "HomeRecord",
     "HomeStore",
+    "HomeUnavailable",
     "Job",
     "JobStore",
     "Message",
+    "MessageNotFound",
     "MessageTag",
     "OutcomeStore",
     "OutcomeUnknown",

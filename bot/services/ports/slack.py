@@ -3,6 +3,8 @@
 SlackError                 a Slack call failed for good (after the adapter's own retries)
  ├── ChannelNotFound       the channel does not exist or the bot may not see it
  ├── UserGroupNotFound     no such user group
+ ├── MessageNotFound       the message to update is gone (deleted in Slack)
+ ├── HomeUnavailable       the person cannot have a Home tab: they left, or the app's Home is off
  ├── TriggerExpired        a trigger_id was too old (3 s) or already used: open the view again
  └── OutcomeUnknown        the request may have been carried out, but no answer came back
 """
@@ -37,6 +39,15 @@ class ChannelNotFound(SlackError):
 
 class UserGroupNotFound(SlackError):
     """The user group does not exist (or was disabled)."""
+
+
+class MessageNotFound(SlackError):
+    """The message to update is no longer there: someone deleted it in Slack."""
+
+
+class HomeUnavailable(SlackError):
+    """views.publish cannot succeed on another try: the person left, or the Home tab is off in
+    the app's settings."""
 
 
 class TriggerExpired(SlackError):
@@ -82,7 +93,9 @@ class SlackPort(Protocol):
         outcome raises OutcomeUnknown."""
         ...
 
-    async def update(self, channel: str, ts: str, message: Message) -> None: ...
+    async def update(self, channel: str, ts: str, message: Message) -> None:
+        """Edit a message; MessageNotFound when it was deleted."""
+        ...
 
     async def delete(self, channel: str, ts: str) -> None:
         """Delete a message; one that is already gone is fine."""
@@ -109,7 +122,8 @@ class SlackPort(Protocol):
     async def update_view(self, view_id: str, view: View, view_hash: str | None = None) -> None: ...
 
     async def publish_home(self, user_id: str, view: View) -> None:
-        """views.publish: the person's Home tab, replaced whole."""
+        """views.publish: the person's Home tab, replaced whole; HomeUnavailable when it cannot
+        be (the person left, or the app's Home tab is off)."""
         ...
 
     async def upload_file(

@@ -1,22 +1,21 @@
-"""What the use cases need from storage. bot.storage implements it on SQLite (and PostgreSQL);
-every method is one transaction, so a use case never holds a transaction open across a Slack
-call."""
+"""What the use cases need from storage: the polls and people here, the job queue, outcome
+reports, series and Home in ports of their own, and Store, all of them behind one object.
+bot.storage implements it on SQLite (and PostgreSQL); every method is one transaction, so a use
+case never holds a transaction open across a Slack call."""
 
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
 from bot.domain.model import (
     Audience,
-    Every,
     Person,
     Poll,
     PollCounts,
-    PollDraft,
     PollStatus,
     Question,
     QuestionAnswer,
@@ -24,10 +23,11 @@ from bot.domain.model import (
     ReminderStatus,
     Response,
 )
-from bot.domain.outcome import OutcomeDelivery, OutcomeItem, OutcomeState
-from bot.domain.series import Series
 from bot.domain.suggestions import OptionsCheck
-from bot.services.ports.workspaces import WorkspaceKey
+from bot.services.ports.home_store import HomeStore
+from bot.services.ports.job_store import JobStore
+from bot.services.ports.outcome_store import OutcomeStore
+from bot.services.ports.series_store import SeriesStore
 
 
 class StoreUnavailable(Exception):
@@ -97,21 +97,6 @@ class AnswerContext:
     poll: Poll
     asked: bool
     previous: Response | None
-
-
-@dataclass(frozen=True, slots=True)
-class Job:
-    """A piece of scheduled work, claimed by one runner at a time.
-
-    key names it ("close:12"); due_at is when it should run; attempts counts failed runs."""
-
-    key: str
-    kind: str
-    poll_id: int | None
-    due_at: datetime
-    attempts: int = 0
-    # The workspace it was scheduled in (None in single-workspace mode, and for jobs of none).
-    workspace: WorkspaceKey | None = None
 
 
 class PollStore(Protocol):
@@ -305,190 +290,6 @@ class PeopleStore(Protocol):
     async def dm_channel(self, user_id: str) -> str | None: ...
 
     async def save_dm_channel(self, user_id: str, channel_id: str, now: datetime) -> None: ...
-
-
-class JobStore(Protocol):
-    """Scheduled work in the database: the only truth about what is due, shared by every runner."""
-
-    async def schedule_job(
-        self, key: str, kind: str, poll_id: int | None, due_at: datetime
-    ) -> None:
-        """Create the job or move it to due_at; a run in progress keeps its claim."""
-        ...
-
-    async def set_poll_jobs(
-        self, poll_id: int, due: Mapping[str, tuple[str, datetime | None]]
-    ) -> None:
-        """Several jobs of one poll at once, by key: (kind, due time), or (kind, None) to cancel;
-        one transaction."""
-        ...
-
-    async def cancel_jobs(self, keys: Iterable[str]) -> None: ...
-
-    async def claim_due_jobs(
-        self, now: datetime, owner: str, lease_until: datetime, limit: int
-    ) -> list[Job]:
-        """Claim up to limit jobs due by now that nobody holds (or whose claim lapsed)."""
-        ...
-
-    async def claim_job(
-        self, key: str, now: datetime, owner: str, lease_until: datetime
-    ) -> Job | None:
-        """Claim one job now, due or not; None when it does not exist or someone holds it."""
-        ...
-
-    async def renew_claims(
-        self, keys: Iterable[str], owner: str, lease_until: datetime
-    ) -> None: ...
-
-    async def finish_job(self, job: Job, owner: str) -> None:
-        """The run succeeded: the job is gone, unless it was moved meanwhile (then it waits)."""
-        ...
-
-    async def retry_job(self, job: Job, owner: str, due_at: datetime, error: str) -> None:
-        """The run failed: try again at due_at, one attempt more."""
-        ...
-
-    async def next_job_due(self) -> datetime | None:
-        """When the next job becomes claimable: its due time, or when a lapsed claim ends."""
-        ...
-
-    async def failing_jobs(self, keys: Iterable[str]) -> Mapping[str, int]:
-        """Failed attempts so far of the given jobs that have failed at least once."""
-        ...
-
-
-class OutcomeStore(Protocol):
-    """A closed poll's decided items, the state of its outcome report and the report's DMs."""
-
-    async def record_outcome(
-        self,
-        poll_id: int,
-        items: Sequence[OutcomeItem],
-        now: datetime,
-        *,
-        tell_everyone: bool,
-        job: tuple[str, str],
-    ) -> OutcomeState:
-        """The decisions and a new revision of the report, with a round of DMs to everyone asked
-        (a first report, or tell_everyone) and the publishing job (key, kind) due now; one
-        transaction."""
-        ...
-
-    async def outcome_items(self, poll_id: int) -> list[OutcomeItem]: ...
-
-    async def outcome_state(self, poll_id: int) -> OutcomeState | None: ...
-
-    async def mark_outcome_reply_started(self, poll_id: int) -> None: ...
-
-    async def set_outcome_published(
-        self, poll_id: int, revision: int, channel_id: str, ts: str
-    ) -> None: ...
-
-    async def outcome_deliveries(
-        self, poll_id: int, status: ReminderStatus
-    ) -> list[OutcomeDelivery]: ...
-
-    async def set_outcome_delivery_status(
-        self,
-        delivery: OutcomeDelivery,
-        status: ReminderStatus,
-        *,
-        expected: ReminderStatus,
-        at: datetime | None = None,
-        dm_channel_id: str | None = None,
-        message_ts: str | None = None,
-        error: str | None = None,
-    ) -> bool:
-        """Compare-and-set a delivery's status: False when someone else moved it first."""
-        ...
-
-
-class SeriesStore(Protocol):
-    """Recurring series; each method is one transaction that also moves the series' job
-    ("series:<id>") to the next start, or removes it once the series has stopped."""
-
-    async def create_series(
-        self,
-        *,
-        team_id: str,
-        channel_id: str,
-        organiser_id: str,
-        draft: PollDraft,
-        every: Every,
-        tz: str,
-        first_start_at: datetime,
-        job_due_at: datetime,
-        idempotency_key: str | None = None,
-    ) -> tuple[Series, bool]:
-        """The new series and True; the one made with this idempotency_key and False."""
-        ...
-
-    async def get_series(self, series_id: int) -> Series | None: ...
-
-    async def delete_series(self, series_id: int) -> None: ...
-
-    async def advance_series(
-        self,
-        series_id: int,
-        *,
-        next_number: int,
-        next_start_at: datetime,
-        last_poll_id: int | None,
-    ) -> Series | None: ...
-
-    async def stop_series(self, series_id: int, now: datetime) -> Series | None: ...
-
-    async def active_series_of(self, organiser_id: str) -> list[Series]:
-        """An organiser's series that go on, the next to start first."""
-        ...
-
-    async def active_series_in(self, channel_id: str) -> list[Series]: ...
-
-    async def previous_in_series(self, poll_id: int) -> int | None:
-        """The occurrence of the same series made just before this poll."""
-        ...
-
-
-@dataclass(frozen=True, slots=True)
-class HomeRecord:
-    """A person who has opened Wishbot's Home tab, and when it was last published to them."""
-
-    user_id: str
-    team_id: str
-    opened_at: datetime
-    published_at: datetime | None
-
-
-class HomeStore(Protocol):
-    """Who opened their Home tab, what it lists, and its re-publishing (a job per person)."""
-
-    async def record_home_opened(self, user_id: str, team_id: str, now: datetime) -> None: ...
-
-    async def home_record(self, user_id: str) -> HomeRecord | None: ...
-
-    async def home_records(self, user_ids: Iterable[str]) -> list[HomeRecord]:
-        """Those of these people who have opened their Home at least once."""
-        ...
-
-    async def set_home_published(self, user_id: str, at: datetime) -> None: ...
-
-    async def plan_home_refresh(self, key: str, kind: str, due_at: datetime) -> None:
-        """The person's refresh job due at due_at, or earlier if it is planned earlier already
-        (a burst of changes ends in one publish)."""
-        ...
-
-    async def waiting_polls(self, user_id: str) -> list[Poll]:
-        """Open polls the person is asked in and has not answered, newest first."""
-        ...
-
-    async def organised_polls(self, user_id: str, *, open_: bool, limit: int) -> list[Poll]:
-        """The person's own polls, newest first: open (and closing) ones, or closed ones."""
-        ...
-
-    async def poll_people(self, poll_id: int) -> list[str]:
-        """The organiser and everyone asked (whose Home may list the poll)."""
-        ...
 
 
 class Store(

@@ -30,6 +30,7 @@ from bot.slack.blocks.notices import (
     render_poll_list,
     render_reminder_dm,
     render_sample_invite_dm,
+    render_series_started,
 )
 from bot.slack.blocks.outcome import render_outcome_form, render_outcome_report
 from bot.slack.blocks.poll_message import (
@@ -78,6 +79,7 @@ __all__ = [
     "render_reminder_dm",
     "render_sample_invite_dm",
     "render_series_planned",
+    "render_series_started",
     "render_suggest_modal",
     "render_suggestion_added_view",
     "render_summary",

@@ -9,6 +9,7 @@ from bot.domain.model import Poll, PollStatus
 from bot.domain.series import Series
 from bot.i18n import t, tn
 from bot.services.organising import PollListEntry
+from bot.services.series import StartedSeries
 from bot.services.suggesting import OptionRemoved
 from bot.slack import ids
 from bot.slack.blocks.common import (
@@ -30,7 +31,12 @@ from bot.slack.blocks.common import (
 from bot.slack.blocks.event import event_line
 from bot.slack.blocks.packing import text_size
 from bot.slack.blocks.poll_message import anonymity_note, preview
-from bot.slack.blocks.series import series_blocks, series_question, series_started_line
+from bot.slack.blocks.series import (
+    render_series_planned,
+    series_blocks,
+    series_question,
+    series_started_line,
+)
 from bot.slack.blocks.text import shorten, user_mrkdwn
 
 # A list longer than this says "…and N more" rather than growing past one message.
@@ -264,6 +270,20 @@ def render_created(
         lines.append(series_started_line(series, lang))
     text = " ".join(lines)
     return make_message(text, sections(text))
+
+
+def render_series_started(started: StartedSeries, *, lang: str) -> Message:
+    """Tells the organiser of a new series about its first poll, or when it starts (later)."""
+    if started.first is None:
+        return render_series_planned(started.series, lang=lang)
+    first = started.first
+    return render_created(
+        first.poll,
+        asked=first.asked,
+        everyone_asked=first.everyone_asked,
+        lang=lang,
+        series=started.series,
+    )
 
 
 def render_answer_saved(poll: Poll, *, lang: str, option: int) -> Message:

@@ -13,7 +13,8 @@ from bot.services.closing import Closing
 from bot.services.creating import PollCreation
 from bot.services.departures import Departures
 from bot.services.follow_ups import FollowUps
-from bot.services.home import HomeActions, HomeTab
+from bot.services.home import HomeTab
+from bot.services.home_actions import HomeActions
 from bot.services.messages import PollMessages
 from bot.services.organising import Organising
 from bot.services.outcomes import Outcomes

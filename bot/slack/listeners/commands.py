@@ -3,13 +3,12 @@ done after the ack."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, assert_never
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
 from bot.domain.commands import (
     CloseCommand,
-    Command,
     DeleteCommand,
     ExportCommand,
     ExtendCommand,
@@ -18,6 +17,7 @@ from bot.domain.commands import (
     NewPollCommand,
     OpenFormCommand,
     OutcomeCommand,
+    PollIdCommand,
     PrioritiseCommand,
     RemindCommand,
     RemoveOptionCommand,
@@ -35,6 +35,8 @@ if TYPE_CHECKING:
 
 # A response_url takes 5 messages; long interim results go on as ephemerals.
 RESPONSE_URL_USES = 5
+# The commands answered after the ack (the help and the form are answered in it).
+AfterAck = NewPollCommand | ListCommand | PollIdCommand | ExtendCommand | RemoveOptionCommand
 
 
 def register(app: AsyncApp, uses: UseCases, command: str) -> None:
@@ -58,7 +60,7 @@ def register(app: AsyncApp, uses: UseCases, command: str) -> None:
     app.command(command)(handle_wishes_command)
 
 
-async def _run(uses: UseCases, parsed: Command, body: dict[str, Any], reply: Reply) -> None:
+async def _run(uses: UseCases, parsed: AfterAck, body: dict[str, Any], reply: Reply) -> None:
     # After the ack there is time to learn a newcomer's language from Slack.
     await uses.people.warm(reply.user_id)
     reply.lang = await uses.people.language_of(reply.user_id)
@@ -67,18 +69,7 @@ async def _run(uses: UseCases, parsed: Command, body: dict[str, Any], reply: Rep
         case NewPollCommand(draft=draft) if draft.every is not None:
             where = Where(body.get("team_id", ""), channel_id, user_id)
             started = await uses.series.start(draft, where)
-            if started.first is None:
-                await reply.show(blocks.render_series_planned(started.series, lang=lang))
-            else:
-                await reply.show(
-                    blocks.render_created(
-                        started.first.poll,
-                        asked=started.first.asked,
-                        everyone_asked=started.first.everyone_asked,
-                        lang=lang,
-                        series=started.series,
-                    )
-                )
+            await reply.show(blocks.render_series_started(started, lang=lang))
         case NewPollCommand(draft=draft):
             where = Where(body.get("team_id", ""), channel_id, user_id)
             created = await uses.creation.create(draft, where)
@@ -127,6 +118,9 @@ async def _run(uses: UseCases, parsed: Command, body: dict[str, Any], reply: Rep
         case RemindCommand(poll_id=poll_id):
             plan = await uses.reminders.remind_now(poll_id, user_id)
             await reply.notice("notice.reminded", poll_id=poll_id, now=plan.now, later=plan.later)
+        case _:
+            # mypy fails here on a command the parser knows and this match does not.
+            assert_never(parsed)
 
 
 async def _show_results(uses: UseCases, poll_id: int, reply: Reply) -> None:

@@ -201,19 +201,8 @@ async def _start_series(
     started = await uses.series.start(draft, where, idempotency_key=key)
     if started.duplicate:
         return  # Slack redelivered the submission; the first one was confirmed
-    series = started.series
-    if started.first is None:
-        note = blocks.render_series_planned(series, lang=reply.lang)
-    else:
-        first = started.first
-        note = blocks.render_created(
-            first.poll,
-            asked=first.asked,
-            everyone_asked=first.everyone_asked,
-            lang=reply.lang,
-            series=series,
-        )
-    await uses.messages.tell(reply.user_id, series.channel_id, note)
+    note = blocks.render_series_started(started, lang=reply.lang)
+    await uses.messages.tell(reply.user_id, started.series.channel_id, note)
 
 
 async def _create_follow_up(

@@ -139,8 +139,8 @@ async def start_many(
             ),
             secret_key=Secret(secret_key),
         )
-        settings = dataclasses.replace(settings, **overrides)  # type: ignore[arg-type]
-        cloud.redirect_urls = (*cloud.redirect_urls, settings.oauth.redirect_uri)  # type: ignore[union-attr]
+        settings = dataclasses.replace(settings, **overrides)  # type: ignore[arg-type]  # a test names real fields
+        cloud.redirect_urls = (*cloud.redirect_urls, settings.oauth.redirect_uri)  # type: ignore[union-attr]  # set just above
         bot = await start(settings, clock=clock)
         await asyncio.wait_for(bot.warm.wait(), timeout=10)
         runner = web.AppRunner(http_application(bot))

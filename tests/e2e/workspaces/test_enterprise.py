@@ -21,7 +21,7 @@ async def test_an_org_wide_install_serves_each_workspace_and_keeps_them_apart(
     bot = await start_many()
     visit = await install(cloud, bot, ALPHA, org_wide=True)
     assert visit.final_status == 200
-    store = bot.bot.installed.store  # type: ignore[union-attr]
+    store = bot.bot.installed.store  # type: ignore[union-attr]  # many workspaces: installed is set
     (record,) = await store.installations()
     assert record.is_enterprise_install and record.enterprise_id == GRID and record.team_id is None
     # Found from either workspace of the organisation, as Bolt looks it up.

@@ -32,7 +32,7 @@ async def test_add_to_slack_installs_a_workspace_whose_people_can_then_run_polls
     assert f"client_id={CLIENT_ID}" in visit.authorize_url
     assert "code=" in visit.redirect and "state=" in visit.redirect
     assert visit.final_status == 200
-    stored = await bot.bot.installed.store.find_installation(  # type: ignore[union-attr]
+    stored = await bot.bot.installed.store.find_installation(  # type: ignore[union-attr]  # many workspaces: installed is set
         WorkspaceKey(None, ALPHA.team_id)
     )
     assert stored is not None
@@ -64,7 +64,7 @@ async def test_a_forged_state_is_refused_and_no_code_is_spent(
         status, _page = await back_from_slack(forged, cookie_state=cookie)
         assert status >= 400
     assert not [c for c in cloud.calls if c.method == "oauth.v2.access"]
-    assert await bot.bot.installed.store.installations() == []  # type: ignore[union-attr]
+    assert await bot.bot.installed.store.installations() == []  # type: ignore[union-attr]  # many workspaces: installed is set
 
 
 async def test_a_state_used_once_cannot_install_again(
@@ -86,7 +86,7 @@ async def test_the_database_holds_no_token_in_clear(
     bot = await start_many()
     await install(cloud, bot, ALPHA)
     await install(cloud, bot, BETA)
-    records = await bot.bot.installed.store.installations()  # type: ignore[union-attr]
+    records = await bot.bot.installed.store.installations()  # type: ignore[union-attr]  # many workspaces: installed is set
     tokens = {str(r.data["bot_token"]) for r in records}
     assert len(tokens) == 2 and all(t.startswith("xox") for t in tokens)
     async with bot.bot.db.reading() as conn:

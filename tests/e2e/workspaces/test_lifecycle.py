@@ -29,7 +29,7 @@ async def test_a_round_due_when_the_token_nears_expiry_refreshes_it_once_and_com
     bot = await start_many()
     await install(cloud, bot, ALPHA)
     alpha = cloud.workspaces[ALPHA.team_id]
-    first = await bot.bot.installed.store.find_installation(WorkspaceKey(None, ALPHA.team_id))  # type: ignore[union-attr]
+    first = await bot.bot.installed.store.find_installation(WorkspaceKey(None, ALPHA.team_id))  # type: ignore[union-attr]  # many workspaces: installed is set
     assert first is not None and first.bot_token_expires_at is not None
     poll = await create_in(bot, cloud, ALPHA, '"Which day?" "Mon" "Tue" closes:2d remind:off')
     clock.advance(NEARLY_EXPIRED)
@@ -39,7 +39,7 @@ async def test_a_round_due_when_the_token_nears_expiry_refreshes_it_once_and_com
     await bot.settle()
     assert reminded(alpha, ALPHA, poll.id) == Counter(dict.fromkeys(ALPHA.people, 1))
     assert cloud.refreshes(ALPHA.team_id) == 1
-    now = await bot.bot.installed.store.find_installation(WorkspaceKey(None, ALPHA.team_id))  # type: ignore[union-attr]
+    now = await bot.bot.installed.store.find_installation(WorkspaceKey(None, ALPHA.team_id))  # type: ignore[union-attr]  # many workspaces: installed is set
     assert now is not None and now.data["bot_token"] != first.data["bot_token"]
     assert now.bot_token_expires_at is not None
     assert now.bot_token_expires_at > first.bot_token_expires_at
@@ -108,7 +108,7 @@ async def test_an_uninstall_purges_exactly_that_workspace(
     acks = await cloud.uninstall(ALPHA.team_id, f"{bot.url}/slack/events")
     assert all(ack.status == 200 for ack in acks)
     await bot.settle()
-    store = bot.bot.installed.store  # type: ignore[union-attr]
+    store = bot.bot.installed.store  # type: ignore[union-attr]  # many workspaces: installed is set
     assert await store.find_installation(WorkspaceKey(None, ALPHA.team_id)) is None
     assert await bot.bot.repo.get_poll(alpha_poll.id) is None
     assert await counts_of(bot, "polls", ALPHA.team_id) == 0
@@ -138,7 +138,7 @@ async def test_with_a_retention_period_an_uninstalled_workspace_is_kept_until_it
     alpha_poll = await create_in(bot, cloud, ALPHA, '"Which day?" "Mon" "Tue" closes:2d')
     await cloud.uninstall(ALPHA.team_id, f"{bot.url}/slack/events")
     await bot.settle()
-    store = bot.bot.installed.store  # type: ignore[union-attr]
+    store = bot.bot.installed.store  # type: ignore[union-attr]  # many workspaces: installed is set
     assert await store.find_installation(WorkspaceKey(None, ALPHA.team_id)) is None
     assert await bot.bot.repo.get_poll(alpha_poll.id) is not None  # kept for now
     alpha_calls = len(cloud.workspaces[ALPHA.team_id].calls)
@@ -177,7 +177,7 @@ async def test_a_purge_cut_short_after_the_ack_is_done_at_the_next_start(
     # What leaving stores before the event's ack, as if the process stopped before the purge
     # that follows it.
     alpha = WorkspaceKey(None, ALPHA.team_id)
-    await first.bot.installed.store.delete_installation(alpha)  # type: ignore[union-attr]
+    await first.bot.installed.store.delete_installation(alpha)  # type: ignore[union-attr]  # many workspaces: installed is set
     await first.bot.repo.record_uninstall(alpha, clock.now())
     assert await first.bot.repo.get_poll(poll.id) is not None
     second = await start_many()
