@@ -162,12 +162,15 @@ class SlackGateway:
             try:
                 response = await self.api.call("chat.postMessage", _json=body)
             except OutcomeUnknown as unknown:
-                if tag is None or attempt == MAX_UNCERTAIN_POSTS:
+                if tag is None:
                     raise
                 logger.info("no answer to a post in %s (%s): looking it up", channel, unknown.code)
+                # The last try is looked up too: it may be the one that reached the channel.
                 found = await self._find_posted(channel, tag, started, thread_ts)
                 if found is not None:
                     return found
+                if attempt == MAX_UNCERTAIN_POSTS:
+                    raise
                 await self.api.back_off(attempt)
                 continue
             return PostedMessage(str(response.get("channel") or channel), str(response["ts"]))

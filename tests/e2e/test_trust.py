@@ -281,6 +281,19 @@ async def test_a_poll_whose_post_lost_its_answer_appears_once(
     assert message.ts == poll.message_ts
 
 
+async def test_a_poll_whose_last_uncertain_try_reached_the_channel_is_kept(
+    running: RunningBot, emu: SlackEmulator
+) -> None:
+    """Two tries refused by a server error (not posted), the third posted with its answer lost:
+    that last one is in the channel, so the poll must live on (not be deleted as unseen)."""
+    emu.fail("chat.postMessage", status=500, times=2)
+    emu.drop_response("chat.postMessage", times=3)
+    poll = await create(running, emu, 'new "Best day?" "Mon" "Tue"')
+    (message,) = channel_posts(emu)
+    assert message.ts == poll.message_ts
+    assert await running.repo.get_poll(poll.id) is not None
+
+
 async def test_a_summary_whose_posts_lost_their_answers_appears_once(
     running: RunningBot, emu: SlackEmulator
 ) -> None:
