@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from bot.domain.retention import retention_cutoff
 from bot.services import jobs
-from bot.services.departures import purge_left
+from bot.services.departures import purge_left_before
 from bot.services.jobs import JobQueue
 from bot.services.ports import Clock, Job
 from bot.services.ports.workspaces import WorkspaceKey, WorkspaceStore
@@ -76,7 +76,4 @@ class RetentionJob:
     async def _purge_uninstalled(self, cutoff: datetime) -> list[WorkspaceKey]:
         if self.workspaces is None:
             return []
-        left = await self.workspaces.uninstalled_before(cutoff)
-        for key in left:
-            await purge_left(self.workspaces, key)
-        return left
+        return await purge_left_before(self.workspaces, cutoff)

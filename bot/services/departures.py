@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from bot.services.ports import Clock
 from bot.services.ports.workspaces import (
@@ -64,12 +64,19 @@ class Departures:
     async def purge_unfinished(self) -> None:
         """At start: a purge that a crash or a stop interrupted after the ack is done now."""
         if self.retention is None:
-            for workspace in await self.workspaces.uninstalled_before(self.clock.now()):
-                await purge_left(self.workspaces, workspace)
+            await purge_left_before(self.workspaces, self.clock.now())
 
     async def arrived(self, workspace: WorkspaceKey) -> None:
         """Installed (again): a purge planned for its data is off."""
         await self.workspaces.forget_uninstall(workspace)
+
+
+async def purge_left_before(workspaces: WorkspaceStore, at: datetime) -> list[WorkspaceKey]:
+    """Purge every workspace the app left before at; returns them."""
+    left = await workspaces.uninstalled_before(at)
+    for workspace in left:
+        await purge_left(workspaces, workspace)
+    return left
 
 
 async def purge_left(workspaces: WorkspaceStore, workspace: WorkspaceKey) -> PurgedWorkspace:

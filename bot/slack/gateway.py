@@ -32,7 +32,7 @@ from bot.services.ports import (
     UserGroupNotFound,
     View,
 )
-from bot.slack.web_api import WebApi
+from bot.slack.web_api import ErrorTypes, WebApi
 
 logger = logging.getLogger(__name__)
 
@@ -41,14 +41,14 @@ MAX_UNCERTAIN_POSTS = 3
 METADATA_EVENT = "wishbot_message"
 # Slack's clock and ours may differ a little: a lookup of a post looks back this much further.
 LOOKUP_MARGIN = timedelta(minutes=10)
-TRIGGER_ERRORS: Final = frozenset(
-    {"expired_trigger_id", "exchanged_trigger_id", "invalid_trigger_id"}
+TRIGGER_ERRORS: Final[ErrorTypes] = dict.fromkeys(
+    ("expired_trigger_id", "exchanged_trigger_id", "invalid_trigger_id"), TriggerExpired
 )
 # A message to edit or delete that someone deleted in Slack.
-MESSAGE_GONE: Final = frozenset({"message_not_found"})
+MESSAGE_GONE: Final[ErrorTypes] = {"message_not_found": MessageNotFound}
 # views.publish errors that another try cannot mend: the person left, or the app's Home tab is
 # off in its settings.
-HOME_ERRORS: Final = frozenset({"user_not_found", "not_enabled"})
+HOME_ERRORS: Final[ErrorTypes] = dict.fromkeys(("user_not_found", "not_enabled"), HomeUnavailable)
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,8 +187,7 @@ class SlackGateway:
 
     async def update(self, channel: str, ts: str, message: Message) -> None:
         body = {"channel": channel, "ts": ts, "text": message.text, "blocks": list(message.blocks)}
-        errors = dict.fromkeys(MESSAGE_GONE, MessageNotFound)
-        await self.api.call("chat.update", _json=body, errors=errors)
+        await self.api.call("chat.update", _json=body, errors=MESSAGE_GONE)
 
     async def delete(self, channel: str, ts: str) -> None:
         """Delete; a message already gone is fine."""
@@ -196,7 +195,7 @@ class SlackGateway:
             await self.api.call(
                 "chat.delete",
                 params={"channel": channel, "ts": ts},
-                errors=dict.fromkeys(MESSAGE_GONE, MessageNotFound),
+                errors=MESSAGE_GONE,
             )
 
     async def post_ephemeral(self, channel: str, user_id: str, message: Message) -> None:
@@ -250,7 +249,7 @@ class SlackGateway:
         response = await self.api.call(
             "views.open",
             _json={"trigger_id": trigger_id, "view": dict(view)},
-            errors=dict.fromkeys(TRIGGER_ERRORS, TriggerExpired),
+            errors=TRIGGER_ERRORS,
         )
         return str(response["view"]["id"])
 
@@ -264,7 +263,7 @@ class SlackGateway:
         await self.api.call(
             "views.publish",
             _json={"user_id": user_id, "view": dict(view)},
-            errors=dict.fromkeys(HOME_ERRORS, HomeUnavailable),
+            errors=HOME_ERRORS,
         )
 
     async def upload_file(

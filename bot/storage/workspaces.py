@@ -6,22 +6,22 @@ the current one: the Slack edge and the retention run call them for a given work
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime
 
 from bot.services.ports.workspaces import PurgedWorkspace, WorkspaceKey
 from bot.storage.retention import PURGED_TABLES
-from bot.storage.rows import Scope, Table, to_ms
+from bot.storage.rows import Scope, Table, scope_of, to_ms
 from bot.storage.series import series_job_key
 from bot.storage.sql import Sql
 
 
 def rows_of(key: WorkspaceKey, table: str | None = None) -> Scope:
-    """The rows a purge of key removes: its team's, or for an org-wide install (or a key of no
-    team) every row of its enterprise, whichever of its workspaces it belongs to."""
-    prefix = f"{table}." if table else ""
-    if key.is_enterprise_install or key.team_id is None:
-        return Scope(f"{prefix}enterprise_id = ?", (key.enterprise_id,))
-    return Scope(f"{prefix}team_id = ?", (key.team_id,))
+    """The rows a purge of key removes: its team's, or for an org-wide install every row of its
+    enterprise, whichever of its workspaces it belongs to."""
+    if key.is_enterprise_install:
+        key = dataclasses.replace(key, team_id=None)
+    return scope_of(key, table)
 
 
 class WorkspaceTable(Table):
